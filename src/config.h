@@ -1,0 +1,91 @@
+/*
+ * config.h - pinmilter.conf: "Key value" lines, one typed table of keys.
+ *
+ * Every key is one row of a table {name, type, default, min, max} in
+ * config.c; pinmilter.conf(5) documents each row.  Parsing is strict:
+ * unknown keys, bad values and out-of-range numbers are errors naming the
+ * file, the line and the key.  A struct pm_config is immutable once loaded
+ * and may be shared read-only between threads.
+ */
+#ifndef PM_CONFIG_H
+#define PM_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#ifndef PM_DEFAULT_CONFIG
+#define PM_DEFAULT_CONFIG "/etc/pinmilter/pinmilter.conf"
+#endif
+
+enum pm_on_error {
+	PM_ON_ERROR_TEMPFAIL = 0,	/* default: the MTA retries later */
+	PM_ON_ERROR_ACCEPT,		/* deliver unchanged but tagged temperror */
+	PM_ON_ERROR_REJECT,
+};
+
+struct pm_strlist {
+	char **v;			/* NULL-terminated, owned */
+	size_t n;
+};
+
+struct pm_config {
+	char *path;			/* file it was read from (NULL: defaults) */
+
+	char *socket;			/* Socket: unix:/path, local:/path, inet:PORT@HOST */
+	char *database;			/* Database */
+	char *key_file;			/* KeyFile */
+	unsigned database_timeout;	/* DatabaseTimeout, seconds (busy_timeout) */
+
+	struct pm_strlist support_addresses;	/* SupportAddress (repeatable, lower-cased) */
+	char *authserv_id;		/* AuthservID */
+	struct pm_strlist trusted_authserv_ids;	/* TrustedAuthservIDs */
+	bool require_aligned_from;	/* RequireAlignedFrom */
+
+	unsigned max_candidates;	/* MaxCandidates */
+	unsigned max_failures;		/* MaxFailures */
+	unsigned failure_window;	/* FailureWindow, seconds */
+	unsigned lockout_time;		/* LockoutTime, seconds */
+	bool redact_pin;		/* RedactPIN */
+	enum pm_on_error on_internal_error;	/* OnInternalError */
+
+	size_t max_message_size;	/* MaxMessageSize, bytes scanned at most */
+	size_t body_memory_limit;	/* BodyMemoryLimit: above it, spill to a file */
+	char *temp_dir;			/* TempDir for spilled bodies */
+	unsigned max_mime_depth;	/* MaxMimeDepth */
+	unsigned max_mime_parts;	/* MaxMimeParts */
+
+	char *user_id;			/* UserID: user[:group] to run as, NULL: stay */
+	char *pid_file;			/* PidFile, NULL: none */
+	char *syslog_facility;		/* Syslog: facility name, or "no" -> NULL */
+
+	char *notice_from;		/* NoticeFrom */
+	char *mailer;			/* Mailer: argv, split on white space */
+	char *template_dir;		/* TemplateDir */
+};
+
+/*
+ * Load FILE into a new config (defaults first, then the file).  On error
+ * returns NULL and writes one line "FILE:LINE: Key: reason" into err.
+ */
+struct pm_config *config_load(const char *file, char *err, size_t errlen);
+
+/* A config holding only the defaults (never NULL except on ENOMEM). */
+struct pm_config *config_defaults(void);
+
+void config_free(struct pm_config *cfg);
+
+/* Parse a duration "90", "90s", "15m", "1h", "2d" into seconds. 0 ok, -1 bad. */
+int config_parse_duration(const char *s, unsigned *out);
+
+/* Parse a size "1048576", "512k", "20M", "1G" into bytes. 0 ok, -1 bad. */
+int config_parse_size(const char *s, size_t *out);
+
+/* Is ADDR (an envelope address, any case, optional <>) a support address
+ * or a plus-address variant of one (support+x@dom for support@dom)? */
+bool config_is_support_address(const struct pm_config *cfg, const char *addr);
+
+/* Write every key and its current value, one per line (pinmilter -n -v). */
+void config_dump(const struct pm_config *cfg, FILE *out);
+
+#endif

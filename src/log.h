@@ -1,0 +1,28 @@
+/*
+ * log.h - one place for diagnostics.
+ *
+ * pm_log_info: normal events (one line per message); pm_log_warn: a
+ * problem, processing goes on; pm_log_err: an operation failed (e.g. the
+ * message is tempfailed).  Output goes to syslog when opened with a
+ * facility, else to stderr.  Text that came from the network must pass
+ * through log_printable() first.  Never log a PIN.
+ */
+#ifndef PM_LOG_H
+#define PM_LOG_H
+
+#include <stddef.h>
+
+/* facility: syslog facility name ("mail", "local0"...), NULL: stderr. 0 ok, -1 unknown facility. */
+int log_open(const char *ident, const char *facility);
+void log_set_verbose(int verbose);
+
+void pm_log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void pm_log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void pm_log_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void pm_log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Copy IN into OUT (size outsize), replacing control and non-ASCII bytes
+ * with '?' and truncating with "..."; returns out. */
+char *log_printable(const char *in, char *out, size_t outsize);
+
+#endif
