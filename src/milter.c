@@ -1,0 +1,321 @@
+/*
+ * milter.c - libmilter callbacks: collect one message's envelope, decide
+ * whether it is for a support address, and hand it to the pipeline.
+ *
+ * Flow of one message (protocol v6, steps negotiated in milter_negotiate):
+ *   MAIL   allocate a struct milter_msg, keep the queue id    (no reply)
+ *   RCPT   append the recipient to the list                   (no reply)
+ *   header (pipeline: collect)                                 (no reply)
+ *   EOH    scope: any recipient a SupportAddress?  No: ACCEPT, which ends
+ *          the message for the MTA.  Never decided at RCPT: Postfix takes
+ *          an ACCEPT there as "no more events for this message", which
+ *          would let a support address given as the second recipient
+ *          through unfiltered.
+ *   body   (pipeline: collect)
+ *   EOM    milter_process(): the pipeline.  Today it only logs one line.
+ * The message context is freed at EOM, ABORT and CLOSE, and before any
+ * reply that ends the message (ACCEPT/TEMPFAIL/REJECT), after which
+ * libmilter calls neither EOM nor ABORT.
+ *
+ * Security notes: envelope data is untrusted; it is copied with its
+ * length bounded by libmilter's command size and made printable before it
+ * is logged.  The configuration and key are read-only after start and
+ * shared by all threads; each message's state lives in its own context.
+ *
+ * Diagnostics: an allocation failure before EOH cannot be answered (those
+ * stages send no reply), so it is remembered and answered at EOH with the
+ * OnInternalError action.  Each line logged names the queue id.
+ */
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libmilter/mfapi.h>
+
+#include "config.h"
+#include "log.h"
+#include "milter.h"
+
+/* Actions the pipeline needs; Postfix grants them only at negotiation. */
+#define MILTER_ACTIONS	(SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_CHGBODY)
+
+/* Stages we skip and stages that send no reply (libmilter fakes NR_* for
+ * an MTA that lacks them).  Body replies stay on: the pipeline may answer
+ * SMFIS_SKIP past MaxMessageSize (SMFIP_SKIP, when the MTA offers it). */
+#define MILTER_STEPS	(SMFIP_NOCONNECT | SMFIP_NOHELO | SMFIP_NOUNKNOWN | \
+	SMFIP_NODATA | SMFIP_NR_MAIL | SMFIP_NR_RCPT | SMFIP_NR_HDR)
+
+#define MILTER_MAX_RCPTS	10000	/* far above any MTA's own limit */
+#define MILTER_QUEUEID_MAX	64
+
+enum milter_scope {
+	MILTER_SCOPE_UNDECIDED = 0,
+	MILTER_SCOPE_OUT,
+	MILTER_SCOPE_IN,
+};
+
+/* One message, from MAIL to EOM/ABORT. */
+struct milter_msg {
+	char queue_id[MILTER_QUEUEID_MAX];	/* printable, "NOQUEUE" if unknown */
+	char **rcpts;				/* envelope recipients as given */
+	size_t nrcpts, rcpts_cap;
+	enum milter_scope scope;
+	bool failed;				/* internal error before EOH */
+	/* pipeline: header and body buffers go here */
+};
+
+static const struct pm_config *milter_cfg;
+static const struct secret_key *milter_key;
+
+static void
+milter_msg_free(struct milter_msg *msg)
+{
+	size_t i;
+
+	if (msg == NULL)
+		return;
+	for (i = 0; i < msg->nrcpts; i++)
+		free(msg->rcpts[i]);
+	free(msg->rcpts);
+	free(msg);
+}
+
+/* Free this connection's message context, if any. */
+static void
+milter_msg_drop(SMFICTX *ctx)
+{
+	milter_msg_free(smfi_getpriv(ctx));
+	(void)smfi_setpriv(ctx, NULL);
+}
+
+/* Refresh the queue id from the {i} macro when the MTA sent it. */
+static void
+milter_msg_queue_id(SMFICTX *ctx, struct milter_msg *msg)
+{
+	const char *id = smfi_getsymval(ctx, "i");
+
+	if (id != NULL && *id != '\0')
+		(void)log_printable(id, msg->queue_id, sizeof(msg->queue_id));
+}
+
+static int
+milter_msg_add_rcpt(struct milter_msg *msg, const char *rcpt)
+{
+	char **v;
+	size_t cap;
+
+	if (msg->nrcpts == msg->rcpts_cap) {
+		if (msg->rcpts_cap >= MILTER_MAX_RCPTS)
+			return -1;
+		cap = msg->rcpts_cap ? msg->rcpts_cap * 2 : 4;
+		if ((v = realloc(msg->rcpts, cap * sizeof(*v))) == NULL)
+			return -1;
+		msg->rcpts = v;
+		msg->rcpts_cap = cap;
+	}
+	if ((msg->rcpts[msg->nrcpts] = strdup(rcpt)) == NULL)
+		return -1;
+	msg->nrcpts++;
+	return 0;
+}
+
+/* In scope when any recipient, not only the first, is a support address. */
+static enum milter_scope
+milter_msg_scope(const struct milter_msg *msg)
+{
+	size_t i;
+
+	for (i = 0; i < msg->nrcpts; i++)
+		if (config_is_support_address(milter_cfg, msg->rcpts[i]))
+			return MILTER_SCOPE_IN;
+	return MILTER_SCOPE_OUT;
+}
+
+/* The reply for an internal failure, per OnInternalError. */
+static sfsistat
+milter_error_status(void)
+{
+	switch (milter_cfg->on_internal_error) {
+	case PM_ON_ERROR_ACCEPT:
+		return SMFIS_ACCEPT;
+	case PM_ON_ERROR_REJECT:
+		return SMFIS_REJECT;
+	case PM_ON_ERROR_TEMPFAIL:
+	default:
+		return SMFIS_TEMPFAIL;
+	}
+}
+
+/*
+ * The pipeline hook: an in-scope message, complete, at end of message.
+ * The pipeline (DESIGN.md section 2, steps 2-9) plugs in here: parse the
+ * collected message, look up the sender and case, test PIN candidates,
+ * apply the edits with smfi_addheader/smfi_chgheader/smfi_replacebody,
+ * and map its result (or milter_error_status() on failure) to a reply.
+ */
+static sfsistat
+milter_process(SMFICTX *ctx, struct milter_msg *msg)
+{
+	(void)ctx;
+	(void)milter_key;
+	pm_log_info("%s: in scope, pipeline not built", msg->queue_id);
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat
+milter_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
+    unsigned long f2, unsigned long f3, unsigned long *pf0,
+    unsigned long *pf1, unsigned long *pf2, unsigned long *pf3)
+{
+	(void)ctx;
+	(void)f2;
+	(void)f3;
+	if ((f0 & MILTER_ACTIONS) != MILTER_ACTIONS) {
+		pm_log_err("the MTA does not allow header and body changes "
+		    "(actions 0x%lx): refusing the connection", f0);
+		return SMFIS_REJECT;
+	}
+	*pf0 = MILTER_ACTIONS;
+	*pf1 = f1 & (MILTER_STEPS | SMFIP_SKIP);
+	*pf2 = 0;
+	*pf3 = 0;
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat
+milter_envfrom(SMFICTX *ctx, char **argv)
+{
+	struct milter_msg *msg;
+
+	(void)argv;
+	milter_msg_drop(ctx);		/* a leftover, should the MTA skip ABORT */
+	if ((msg = calloc(1, sizeof(*msg))) == NULL) {
+		pm_log_err("NOQUEUE: out of memory");
+		return SMFIS_NOREPLY;	/* no context: EOH answers the error */
+	}
+	memcpy(msg->queue_id, "NOQUEUE", sizeof("NOQUEUE"));
+	milter_msg_queue_id(ctx, msg);
+	if (smfi_setpriv(ctx, msg) != MI_SUCCESS) {
+		pm_log_err("%s: cannot store the message context",
+		    msg->queue_id);
+		milter_msg_free(msg);
+	}
+	return SMFIS_NOREPLY;
+}
+
+static sfsistat
+milter_envrcpt(SMFICTX *ctx, char **argv)
+{
+	struct milter_msg *msg = smfi_getpriv(ctx);
+
+	if (msg == NULL || msg->failed)
+		return SMFIS_NOREPLY;
+	if (argv[0] == NULL || milter_msg_add_rcpt(msg, argv[0]) == -1) {
+		pm_log_err("%s: cannot record recipient %zu", msg->queue_id,
+		    msg->nrcpts + 1);
+		msg->failed = true;
+	}
+	return SMFIS_NOREPLY;
+}
+
+static sfsistat
+milter_header(SMFICTX *ctx, char *name, char *value)
+{
+	(void)ctx;
+	(void)name;
+	(void)value;
+	/* pipeline: collect the header when the message is in scope */
+	return SMFIS_NOREPLY;
+}
+
+static sfsistat
+milter_eoh(SMFICTX *ctx)
+{
+	struct milter_msg *msg = smfi_getpriv(ctx);
+
+	if (msg == NULL || msg->failed) {
+		pm_log_err("%s: internal error before end of headers",
+		    msg ? msg->queue_id : "NOQUEUE");
+		milter_msg_drop(ctx);
+		return milter_error_status();
+	}
+	milter_msg_queue_id(ctx, msg);
+	msg->scope = milter_msg_scope(msg);
+	if (msg->scope == MILTER_SCOPE_OUT) {
+		pm_log_debug("%s: no support address among %zu recipient(s)",
+		    msg->queue_id, msg->nrcpts);
+		milter_msg_drop(ctx);
+		return SMFIS_ACCEPT;
+	}
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat
+milter_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
+{
+	(void)ctx;
+	(void)chunk;
+	(void)len;
+	/* pipeline: append the chunk (bounded by MaxMessageSize) */
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat
+milter_eom(SMFICTX *ctx)
+{
+	struct milter_msg *msg = smfi_getpriv(ctx);
+	sfsistat rc;
+
+	if (msg == NULL || msg->scope != MILTER_SCOPE_IN) {
+		/* cannot happen: EOH answered or ended the message */
+		pm_log_err("%s: end of message without a message in scope",
+		    msg ? msg->queue_id : "NOQUEUE");
+		milter_msg_drop(ctx);
+		return milter_error_status();
+	}
+	milter_msg_queue_id(ctx, msg);
+	rc = milter_process(ctx, msg);
+	milter_msg_drop(ctx);
+	return rc;
+}
+
+static sfsistat
+milter_abort(SMFICTX *ctx)
+{
+	milter_msg_drop(ctx);
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat
+milter_close(SMFICTX *ctx)
+{
+	milter_msg_drop(ctx);
+	return SMFIS_CONTINUE;
+}
+
+int
+milter_register(const struct pm_config *cfg, const struct secret_key *key)
+{
+	struct smfiDesc desc;
+
+	milter_cfg = cfg;
+	milter_key = key;
+	memset(&desc, 0, sizeof(desc));
+	desc.xxfi_name = MILTER_NAME;
+	desc.xxfi_version = SMFI_VERSION;
+	desc.xxfi_flags = MILTER_ACTIONS;
+	desc.xxfi_envfrom = milter_envfrom;
+	desc.xxfi_envrcpt = milter_envrcpt;
+	desc.xxfi_header = milter_header;
+	desc.xxfi_eoh = milter_eoh;
+	desc.xxfi_body = milter_body;
+	desc.xxfi_eom = milter_eom;
+	desc.xxfi_abort = milter_abort;
+	desc.xxfi_close = milter_close;
+	desc.xxfi_negotiate = milter_negotiate;
+	if (smfi_register(desc) != MI_SUCCESS) {
+		pm_log_err("smfi_register failed");
+		return -1;
+	}
+	return 0;
+}
