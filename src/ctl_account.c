@@ -1,0 +1,94 @@
+/*
+ * ctl_account.c - "pinctl account add NAME" and "account list [--json]".
+ *
+ * Account names are UTF-8 text without control characters or
+ * surrounding spaces; the store decides uniqueness.  account add writes
+ * the account and its audit row in one transaction.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "ctl.h"
+
+int
+ctl_account_add(struct ctl *c)
+{
+	const char *name = c->args[0];
+	int64_t id;
+	int rc;
+
+	if (!ctl_account_valid(name)) {
+		ctl_err(c, "invalid account name");
+		return CTL_EXIT_REFUSED;
+	}
+	if ((rc = store_begin(c->st)) != STORE_OK)
+		return ctl_store_err(c, rc, "starting a transaction");
+	rc = store_account_add(c->st, name, c->now, &id);
+	if (rc == STORE_OK)
+		rc = ctl_audit(c, "account.add", "", "ok", "account=%s", name);
+	if (rc == STORE_OK)
+		rc = store_commit(c->st);
+	if (rc != STORE_OK) {
+		store_rollback(c->st);
+		if (rc == STORE_EXISTS) {
+			ctl_err(c, "account %s already exists", name);
+			return CTL_EXIT_REFUSED;
+		}
+		return ctl_store_err(c, rc, "adding account %s", name);
+	}
+	printf("account %s added\n", name);
+	return CTL_EXIT_OK;
+}
+
+struct ctl_account_out {
+	struct ctl_table *table;
+	json_object *array;
+};
+
+static int
+ctl_account_row(const struct store_account *a, void *arg)
+{
+	struct ctl_account_out *out = arg;
+	char created[CTL_TIME_BUF], users[16];
+	json_object *o;
+
+	if (out->array != NULL) {
+		o = json_object_new_object();
+		json_object_object_add(o, "name",
+		    json_object_new_string(a->name));
+		json_object_object_add(o, "users",
+		    json_object_new_int64(a->users));
+		json_object_object_add(o, "created", ctl_json_time(a->created));
+		json_object_array_add(out->array, o);
+	} else {
+		snprintf(users, sizeof(users), "%u", a->users);
+		ctl_table_add(out->table, (const char *const[]){ a->name,
+		    users, ctl_time(a->created, created) });
+	}
+	return 0;
+}
+
+int
+ctl_account_list(struct ctl *c)
+{
+	struct ctl_account_out out = { NULL, NULL };
+	int rc;
+
+	if (c->given & CTL_OPT_JSON)
+		out.array = json_object_new_array();
+	else
+		out.table = ctl_table_new(3,
+		    (const char *const[]){ "ACCOUNT", "USERS", "CREATED" });
+	rc = store_account_list(c->st, ctl_account_row, &out);
+	if (rc != STORE_OK) {
+		json_object_put(out.array);
+		ctl_table_free(out.table);
+		return ctl_store_err(c, rc, "listing accounts");
+	}
+	if (out.array != NULL)
+		ctl_json_print(out.array);
+	else
+		ctl_table_print(out.table);
+	ctl_table_free(out.table);
+	return CTL_EXIT_OK;
+}
