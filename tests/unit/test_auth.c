@@ -1,0 +1,526 @@
+/*
+ * test_auth.c - PIN verification with lockout and audit, on a real store.
+ *
+ * A table of attempts against one user, with injected times (no
+ * sleeping), checks each result and the failure counter, window and lock
+ * after it: per-candidate counting, too many candidates, lockout within
+ * the window, no extension while locked, expiry, window expiry, success
+ * reset, and auth_set_pin clearing a lock.  Then the audit rows (exact
+ * results and details, never a PIN, in any column or anywhere in the
+ * database files), and the error paths: a write lock held elsewhere, a
+ * read-only store and a failing audit insert must give AUTH_ERROR, never
+ * a pass, and leave nothing half-written.
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "auth.h"
+#include "tap.h"
+
+#define PIN_A	"123456"
+#define PIN_A2	"654321"
+#define PIN_C	"000042"
+
+static char tdir[64];
+static struct secret_key *key;
+static const struct lockout_policy pol = { 5, 900, 3600 };
+
+/* Every string used as a PIN or candidate anywhere in this test. */
+static const char *const all_pins[] = {
+	PIN_A, PIN_A2, PIN_C, "111111", "222222", "999999", "000001",
+	"000002", "000003", "000004", "000009", "424242", "13579",
+};
+
+static const char *
+tpath(const char *name)
+{
+	static char buf[4][256];
+	static int i;
+
+	i = (i + 1) % 4;
+	(void)snprintf(buf[i], sizeof(buf[i]), "%s/%s", tdir, name);
+	return buf[i];
+}
+
+static void
+rmtree(const char *d)
+{
+	DIR *dp = opendir(d);
+	struct dirent *de;
+	char p[512];
+
+	if (dp == NULL)
+		return;
+	while ((de = readdir(dp)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		(void)snprintf(p, sizeof(p), "%s/%s", d, de->d_name);
+		(void)unlink(p);
+	}
+	(void)closedir(dp);
+	(void)rmdir(d);
+}
+
+static int
+raw_exec(const char *sql)
+{
+	sqlite3 *db;
+	int rc;
+
+	if (sqlite3_open_v2(tpath("a.db"), &db, SQLITE_OPEN_READWRITE,
+	    NULL) != SQLITE_OK) {
+		sqlite3_close(db);
+		return -1;
+	}
+	sqlite3_busy_timeout(db, 1000);
+	rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+	sqlite3_close(db);
+	return rc == SQLITE_OK ? 0 : -1;
+}
+
+static int
+file_contains(const char *p, const char *needle)
+{
+	static char buf[1 << 20];
+	size_t n, i, len = strlen(needle);
+	FILE *fp = fopen(p, "rb");
+
+	if (fp == NULL)
+		return 0;
+	n = fread(buf, 1, sizeof(buf), fp);
+	fclose(fp);
+	for (i = 0; i + len <= n; i++)
+		if (memcmp(buf + i, needle, len) == 0)
+			return 1;
+	return 0;
+}
+
+static struct store *
+open_store(unsigned busy, int flags)
+{
+	struct store *st = NULL;
+	char err[512];
+
+	if (store_open(tpath("a.db"), busy, flags, &st, err, sizeof(err)) !=
+	    STORE_OK)
+		printf("# open: %s\n", err);
+	return st;
+}
+
+static enum auth_result
+verify(struct store *st, const char *email, const char *const *cand,
+    size_t n, unsigned max, time_t now, struct store_user *u)
+{
+	struct auth_request req = {
+		.email = email, .candidates = cand, .ncandidates = n,
+		.max_candidates = max, .actor = "pinmilter", .channel = "email",
+		.case_number = 0, .ref = "Q1",
+	};
+
+	return auth_verify(st, key, &pol, &req, now, u);
+}
+
+static int64_t
+user_id(struct store *st, const char *email)
+{
+	struct store_user u;
+
+	return store_user_find(st, email, &u) == STORE_OK ? u.id : 0;
+}
+
+static void
+setup(struct store *st)
+{
+	static const char *const emails[] = {
+		"alice@example.com", "bob@example.com", "carol@example.com",
+	};
+	struct store_user u;
+	int64_t acc = 0;
+	size_t i;
+
+	is_int(store_account_add(st, "acme", 1, &acc), STORE_OK, "account");
+	for (i = 0; i < sizeof(emails) / sizeof(emails[0]); i++) {
+		memset(&u, 0, sizeof(u));
+		u.account_id = acc;
+		(void)snprintf(u.email, sizeof(u.email), "%s", emails[i]);
+		is_int(store_user_add(st, &u, 1, NULL), STORE_OK, "add %s",
+		    emails[i]);
+	}
+	is_int(auth_set_pin(st, key, user_id(st, "alice@example.com"), PIN_A,
+	    "pinctl:root", "pin.set", 10), STORE_OK, "alice's PIN set");
+	is_int(auth_set_pin(st, key, user_id(st, "carol@example.com"), PIN_C,
+	    "pinctl:root", "pin.issue", 11), STORE_OK, "carol's PIN issued");
+}
+
+/* ---- the attempts table ---- */
+
+struct attempt {
+	time_t now;
+	const char *cand[4];
+	size_t n;
+	unsigned max;
+	enum auth_result want;
+	unsigned failures;
+	time_t window_start;
+	time_t locked_until;
+};
+
+static const struct attempt attempts[] = {
+	/* right PIN */
+	{ 1000, { PIN_A }, 1, 3, AUTH_PASS, 0, 0, 0 },
+	/* one wrong: one failure, window opens */
+	{ 1010, { "111111" }, 1, 3, AUTH_FAIL, 1, 1010, 0 },
+	/* two wrong: two failures */
+	{ 1020, { "111111", "222222" }, 2, 3, AUTH_FAIL, 3, 1010, 0 },
+	/* right PIN second of two: pass, counter reset */
+	{ 1030, { "999999", PIN_A }, 2, 3, AUTH_PASS, 0, 0, 0 },
+	/* too many: one failure, nothing tested */
+	{ 1040, { "000001", "000002", "000003", "000004" }, 4, 3,
+	    AUTH_TOO_MANY, 1, 1040, 0 },
+	/* too many even with the right PIN among them */
+	{ 1050, { PIN_A, "000001", "000002", "000003" }, 4, 3,
+	    AUTH_TOO_MANY, 2, 1040, 0 },
+	/* no candidate: a fail that counts nothing */
+	{ 1060, { NULL }, 0, 3, AUTH_FAIL, 2, 1040, 0 },
+	/* malformed candidates are guesses too */
+	{ 1065, { "13579", "abcdef" }, 2, 3, AUTH_FAIL, 4, 1040, 0 },
+	/* the fifth failure locks until 1070 + 3600 */
+	{ 1070, { "000001" }, 1, 3, AUTH_FAIL, 0, 0, 4670 },
+	/* locked: the right PIN fails, the lock is not extended */
+	{ 1080, { PIN_A }, 1, 3, AUTH_LOCKED, 0, 0, 4670 },
+	{ 4669, { "000009" }, 1, 3, AUTH_LOCKED, 0, 0, 4670 },
+	/* lock expired: the right PIN passes */
+	{ 4670, { PIN_A }, 1, 3, AUTH_PASS, 0, 0, 4670 },
+	/* failures in a window, and a new window after FailureWindow */
+	{ 5000, { "000001" }, 1, 3, AUTH_FAIL, 1, 5000, 0 },
+	{ 5899, { "000001" }, 1, 3, AUTH_FAIL, 2, 5000, 0 },
+	{ 5900, { "000001" }, 1, 3, AUTH_FAIL, 1, 5900, 0 },
+	/* no limit on candidates (max 0): four failures lock */
+	{ 6000, { "000001", "000002", "000003", "000004" }, 4, 0,
+	    AUTH_FAIL, 0, 0, 9600 },
+	{ 6001, { PIN_A }, 1, 3, AUTH_LOCKED, 0, 0, 9600 },
+};
+
+static void
+test_attempts(struct store *st)
+{
+	struct store_user u, again;
+	const struct attempt *a;
+	enum auth_result r;
+	size_t i;
+
+	for (i = 0; i < sizeof(attempts) / sizeof(attempts[0]); i++) {
+		a = &attempts[i];
+		r = verify(st, "alice@example.com", a->cand, a->n, a->max,
+		    a->now, &u);
+		is_str(auth_result_name(r), auth_result_name(a->want),
+		    "attempt %zu at %lld: result", i, (long long)a->now);
+		is_int(u.lock.failures, a->failures, "attempt %zu: failures", i);
+		is_int(u.lock.window_start, a->window_start,
+		    "attempt %zu: window start", i);
+		is_int(u.lock.locked_until, a->locked_until,
+		    "attempt %zu: locked until", i);
+		is_int(store_user_find(st, "alice@example.com", &again),
+		    STORE_OK, "attempt %zu: re-read", i);
+		ok(again.lock.failures == u.lock.failures &&
+		    again.lock.window_start == u.lock.window_start &&
+		    again.lock.locked_until == u.lock.locked_until,
+		    "attempt %zu: stored state is the returned state", i);
+	}
+	is_str(u.email, "alice@example.com", "user row returned");
+
+	/* Setting a PIN clears the lock; the old PIN is then wrong. */
+	is_int(auth_set_pin(st, key, u.id, PIN_A2, "pinctl:root", "pin.set",
+	    6002), STORE_OK, "set a new PIN while locked");
+	is_int(store_user_find(st, "alice@example.com", &u), STORE_OK, "re-read");
+	ok(u.lock.failures == 0 && u.lock.window_start == 0 &&
+	    u.lock.locked_until == 0, "auth_set_pin cleared the lock");
+	is_int(u.pin_set_at, 6002, "pin_set_at");
+	{
+		const char *old[] = { PIN_A }, *nw[] = { PIN_A2 };
+
+		is_int(verify(st, "alice@example.com", old, 1, 3, 6003, &u),
+		    AUTH_FAIL, "old PIN fails after the change");
+		is_int(u.lock.failures, 1, "and counts");
+		is_int(verify(st, "ALICE@EXAMPLE.COM", nw, 1, 3, 6004, &u),
+		    AUTH_PASS, "new PIN passes (address in any case)");
+		is_int(u.lock.failures, 0, "success reset the counter");
+	}
+}
+
+static void
+test_others(struct store *st)
+{
+	const char *a[] = { PIN_A }, *c[] = { PIN_C }, *none[] = { NULL };
+	struct store_user u;
+
+	is_int(verify(st, "bob@example.com", a, 1, 3, 7000, &u), AUTH_NO_PIN,
+	    "user without a PIN");
+	is_int(u.lock.failures, 0, "no PIN: nothing counted");
+	is_str(u.email, "bob@example.com", "no PIN: user row returned");
+	is_int(verify(st, "nobody@example.com", a, 1, 3, 7001, &u),
+	    AUTH_NO_USER, "unknown user");
+	is_int(u.id, 0, "unknown user: empty row");
+	is_int(verify(st, "not an\naddress", a, 1, 3, 7002, &u), AUTH_NO_USER,
+	    "malformed address is no user");
+	is_int(verify(st, "carol@example.com", c, 1, 1, 7003, NULL), AUTH_PASS,
+	    "carol passes (no user row wanted)");
+	is_int(verify(st, "carol@example.com", none, 1, 1, 7004, &u), AUTH_FAIL,
+	    "a NULL candidate fails");
+	is_int(u.lock.failures, 1, "NULL candidate counted");
+	is_int(auth_verify(st, key, &pol, NULL, 7005, &u), AUTH_ERROR,
+	    "no request: error");
+
+	/* auth_set_pin input checks */
+	is_int(auth_set_pin(st, key, u.id, "12345", "t", "pin.set", 1),
+	    STORE_INVALID, "five digits refused");
+	is_int(auth_set_pin(st, key, u.id, "1234567", "t", "pin.set", 1),
+	    STORE_INVALID, "seven digits refused");
+	is_int(auth_set_pin(st, key, u.id, "12345a", "t", "pin.set", 1),
+	    STORE_INVALID, "a letter refused");
+	is_int(auth_set_pin(st, key, u.id, NULL, "t", "pin.set", 1),
+	    STORE_INVALID, "NULL refused");
+	is_int(auth_set_pin(st, key, 424242, "424242", "t", "pin.set", 1),
+	    STORE_NOTFOUND, "unknown user id");
+	is_int(verify(st, "carol@example.com", c, 1, 1, 7006, &u), AUTH_PASS,
+	    "carol's PIN unchanged by refused sets");
+}
+
+/* ---- audit ---- */
+
+struct rows {
+	char text[4096];
+	int n;
+	int pin_seen;
+};
+
+static int
+collect(const struct store_audit *a, void *arg)
+{
+	const char *fields[] = { a->actor, a->action, a->email, a->result,
+	    a->detail };
+	struct rows *r = arg;
+	size_t len = strlen(r->text), i, j;
+
+	(void)snprintf(r->text + len, sizeof(r->text) - len, "%s%s:%s",
+	    len ? "," : "", a->action, a->result);
+	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		for (j = 0; j < sizeof(all_pins) / sizeof(all_pins[0]); j++)
+			if (strstr(fields[i], all_pins[j]) != NULL)
+				r->pin_seen++;
+	r->n++;
+	return 0;
+}
+
+static int
+first_detail(const struct store_audit *a, void *arg)
+{
+	struct store_audit *out = arg;
+
+	if (strcmp(a->action, "pin.verify") == 0 && a->at == out->at) {
+		*out = *a;
+		return 1;
+	}
+	return 0;
+}
+
+static void
+test_audit(struct store *st)
+{
+	struct store_audit_filter f = { "alice@example.com", 0, 0 };
+	struct store_audit a;
+	struct rows r;
+
+	memset(&r, 0, sizeof(r));
+	is_int(store_audit_list(st, &f, collect, &r), STORE_OK, "alice's audit");
+	is_str(r.text, "pin.set:ok,"
+	    "pin.verify:pass,pin.verify:fail,pin.verify:fail,pin.verify:pass,"
+	    "pin.verify:too-many,pin.verify:too-many,pin.verify:fail,"
+	    "pin.verify:fail,pin.verify:fail,pin.verify:locked,"
+	    "pin.verify:locked,pin.verify:pass,pin.verify:fail,"
+	    "pin.verify:fail,pin.verify:fail,pin.verify:fail,"
+	    "pin.verify:locked,pin.set:ok,pin.verify:fail,pin.verify:pass",
+	    "one row per attempt, exact results, in order");
+
+	memset(&a, 0, sizeof(a));
+	a.at = 1020;
+	is_int(store_audit_list(st, &f, first_detail, &a), 1, "row at 1020");
+	is_str(a.detail, "channel=email candidates=2 ref=Q1", "detail");
+	is_str(a.actor, "pinmilter", "actor");
+	a.at = 1070;
+	is_int(store_audit_list(st, &f, first_detail, &a), 1, "row at 1070");
+	is_str(a.detail, "channel=email candidates=1 ref=Q1 locked-now",
+	    "the locking attempt is marked");
+
+	f.email = "carol@example.com";
+	memset(&r, 0, sizeof(r));
+	is_int(store_audit_list(st, &f, collect, &r), STORE_OK, "carol's audit");
+	is_str(r.text, "pin.issue:ok,pin.verify:pass,pin.verify:fail,"
+	    "pin.verify:pass", "carol: issue, then verifications");
+	f.email = "bob@example.com";
+	memset(&r, 0, sizeof(r));
+	is_int(store_audit_list(st, &f, collect, &r), STORE_OK, "bob's audit");
+	is_str(r.text, "pin.verify:no-pin", "bob: no-pin");
+	f.email = "nobody@example.com";
+	memset(&r, 0, sizeof(r));
+	is_int(store_audit_list(st, &f, collect, &r), STORE_OK, "nobody's");
+	is_str(r.text, "pin.verify:no-user", "unknown user is audited");
+	f.email = "not an?address";
+	memset(&r, 0, sizeof(r));
+	is_int(store_audit_list(st, &f, collect, &r), STORE_OK, "malformed");
+	is_str(r.text, "pin.verify:no-user",
+	    "malformed address audited, control character replaced");
+
+	memset(&r, 0, sizeof(r));
+	is_int(store_audit_list(st, NULL, collect, &r), STORE_OK, "all rows");
+	is_int(r.n, 28, "28 audit rows in all");
+	is_int(r.pin_seen, 0, "no PIN or candidate in any audit column");
+}
+
+/* ---- errors: never a pass that was not recorded ---- */
+
+static int
+count_rows(struct store *st)
+{
+	struct rows r;
+
+	memset(&r, 0, sizeof(r));
+	if (store_audit_list(st, NULL, collect, &r) != STORE_OK)
+		return -1;
+	return r.n;
+}
+
+static void
+test_errors(struct store *st)
+{
+	const char *right[] = { PIN_A2 }, *wrong[] = { "111111" };
+	struct store *other, *ro, *w;
+	struct store_user u;
+	int n0;
+
+	n0 = count_rows(st);
+	/* Another connection holds the write lock. */
+	other = open_store(1000, 0);
+	ok(other != NULL, "second connection");
+	is_int(store_begin(other), STORE_OK, "second holds the write lock");
+	store_close(st);
+	st = NULL;
+	w = open_store(20, 0);
+	is_int(verify(w, "alice@example.com", right, 1, 3, 8000, &u),
+	    AUTH_ERROR, "locked database: right PIN gives error, not pass");
+	is_str(store_errmsg(w), "database is locked (busy past 20 ms)",
+	    "locked database: message");
+	is_int(auth_set_pin(w, key, user_id(w, "alice@example.com"), PIN_A,
+	    "t", "pin.set", 8001), STORE_BUSY, "locked database: set refused");
+	store_rollback(other);
+	store_close(other);
+	is_int(count_rows(w), n0, "locked database: no audit row written");
+	store_close(w);
+
+	/* A read-only store. */
+	ro = open_store(20, STORE_OPEN_READONLY);
+	is_int(verify(ro, "alice@example.com", right, 1, 3, 8002, &u),
+	    AUTH_ERROR, "read-only: right PIN gives error");
+	is_int(auth_set_pin(ro, key, user_id(ro, "alice@example.com"), PIN_A,
+	    "t", "pin.set", 8003), STORE_READONLY, "read-only: set refused");
+	store_close(ro);
+
+	/* The audit insert fails inside the transaction: all rolled back. */
+	ok(raw_exec("CREATE TRIGGER no_audit BEFORE INSERT ON audit BEGIN "
+	    "SELECT RAISE(ABORT, 'audit refused'); END;") == 0,
+	    "audit inserts made to fail");
+	st = open_store(1000, 0);
+	is_int(verify(st, "alice@example.com", wrong, 1, 3, 8004, &u),
+	    AUTH_ERROR, "failing audit: wrong PIN gives error");
+	is_int(u.lock.failures, 0, "failing audit: returned state unchanged");
+	is_int(store_user_find(st, "alice@example.com", &u), STORE_OK, "re-read");
+	is_int(u.lock.failures, 0, "failing audit: failure not stored");
+	is_int(verify(st, "alice@example.com", right, 1, 3, 8005, &u),
+	    AUTH_ERROR, "failing audit: right PIN gives error, not pass");
+	is_int(verify(st, "nobody@example.com", right, 1, 3, 8006, &u),
+	    AUTH_ERROR, "failing audit: unknown user gives error");
+	ok(strstr(store_errmsg(st), "audit refused") != NULL,
+	    "failing audit: message \"%s\"", store_errmsg(st));
+	is_int(auth_set_pin(st, key, user_id(st, "alice@example.com"), PIN_A,
+	    "t", "pin.set", 8007), STORE_CONSTRAINT,
+	    "failing audit: PIN change refused");
+	store_close(st);
+	ok(raw_exec("DROP TRIGGER no_audit;") == 0, "audit inserts work again");
+	st = open_store(1000, 0);
+	is_int(verify(st, "alice@example.com", right, 1, 3, 8009, &u),
+	    AUTH_PASS, "PIN unchanged by the failed set");
+	is_int(count_rows(st), n0 + 1, "only the last verification recorded");
+	store_close(st);
+}
+
+static void
+test_names(void)
+{
+	static const struct {
+		enum auth_result r;
+		const char *name;
+	} names[] = {
+		{ AUTH_PASS, "pass" }, { AUTH_FAIL, "fail" },
+		{ AUTH_LOCKED, "locked" }, { AUTH_TOO_MANY, "too-many" },
+		{ AUTH_NO_USER, "no-user" }, { AUTH_NO_PIN, "no-pin" },
+		{ AUTH_ERROR, "error" }, { (enum auth_result)99, "error" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		is_str(auth_result_name(names[i].r), names[i].name,
+		    "result name %d", (int)names[i].r);
+}
+
+static void
+test_no_pin_in_files(void)
+{
+	static const char *const files[] = { "a.db", "a.db-wal" };
+	size_t i, j;
+	int seen = 0;
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		for (j = 0; j < sizeof(all_pins) / sizeof(all_pins[0]); j++)
+			seen += file_contains(tpath(files[i]), all_pins[j]);
+	is_int(seen, 0, "no PIN or candidate anywhere in the database files");
+	ok(file_contains(tpath("a.db"), "alice@example.com"),
+	    "(the file scan sees text)");
+}
+
+int
+main(void)
+{
+	struct store *st;
+	char err[512];
+
+	(void)snprintf(tdir, sizeof(tdir), "/tmp/pm-test-auth-XXXXXX");
+	if (mkdtemp(tdir) == NULL || secret_init() != 0) {
+		perror("setup");
+		return 1;
+	}
+	test_names();
+	if (secret_key_create(tpath("key"), err, sizeof(err)) != 0 ||
+	    (key = secret_key_load(tpath("key"), err, sizeof(err))) == NULL) {
+		printf("Bail out! key: %s\n", err);
+		return 1;
+	}
+	st = open_store(1000, STORE_OPEN_CREATE);
+	ok(st != NULL, "store created");
+	if (st == NULL)
+		return tap_done();
+	setup(st);
+	test_attempts(st);
+	test_others(st);
+	test_audit(st);
+	test_errors(st);	/* closes st */
+	test_no_pin_in_files();
+	secret_key_free(key);
+	rmtree(tdir);
+	return tap_done();
+}
