@@ -163,6 +163,10 @@ int ctl_audit_list(struct ctl *);
 int ctl_case_list(struct ctl *);
 int ctl_case_show(struct ctl *);
 
+/* ctl_account.c: find an account by name, ignoring case; a store_rc. */
+int ctl_account_lookup(struct ctl *c, const char *name,
+    struct store_account *out);
+
 /* ctl_user.c: user rows as JSON / table cells, shared with ctl_pin.c */
 json_object *ctl_user_json(const struct store_user *u, time_t now);
 /* Find EMAIL or report "unknown user"; returns an exit status. */

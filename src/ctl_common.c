@@ -55,7 +55,7 @@ ctl_store_exit(int rc)
 	}
 }
 
-/* "database busy: MSG" etc.; FMT says what was being done. */
+/* "DOING: what the store said"; FMT says what was being done. */
 int
 ctl_store_err(const struct ctl *c, int rc, const char *fmt, ...)
 {
@@ -65,8 +65,8 @@ ctl_store_err(const struct ctl *c, int rc, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(doing, sizeof(doing), fmt, ap);
 	va_end(ap);
-	ctl_err(c, "%s: database %s: %s", doing, store_rc_name(rc),
-	    c->st != NULL ? store_errmsg(c->st) : "-");
+	ctl_err(c, "%s: %s", doing, c->st != NULL ? store_errmsg(c->st) :
+	    store_rc_name(rc));
 	return ctl_store_exit(rc) == CTL_EXIT_OK ? CTL_EXIT_USAGE :
 	    ctl_store_exit(rc);
 }
@@ -93,7 +93,7 @@ ctl_open_key(struct ctl *c)
 
 	c->key = secret_key_load(c->cfg->key_file, err, sizeof(err));
 	if (c->key == NULL) {
-		ctl_err(c, "key file %s: %s", c->cfg->key_file, err);
+		ctl_err(c, "%s", err);	/* names the key file */
 		return CTL_EXIT_USAGE;
 	}
 	return CTL_EXIT_OK;

@@ -260,7 +260,7 @@ import_account(struct import *imp, const char *name, int64_t *id,
     unsigned *created)
 {
 	struct store_account a;
-	int rc = store_account_find(imp->c->st, name, &a);
+	int rc = ctl_account_lookup(imp->c, name, &a);
 
 	if (rc == STORE_OK) {
 		*id = a.id;

@@ -1,12 +1,13 @@
 /*
  * ctl_init.c - "pinctl init": create the key file and the database.
  *
- * The key file is created with secret_key_create() (O_EXCL, mode 0600);
- * an existing key file is never touched: it is kept, loaded and checked
- * like any other (permissions, size).  The database is created or
- * migrated, and the key's fingerprint is stored in meta "key_check" the
- * first time; later runs compare it, so init with the wrong key file
- * fails instead of silently making every PIN wrong.
+ * The database is created or migrated first.  The key file is created
+ * with secret_key_create() (O_EXCL, mode 0600) only when it is missing
+ * and the database holds no key fingerprint yet; an existing key file
+ * is never touched: it is kept, loaded and checked like any other
+ * (permissions, size).  The key's fingerprint is stored in meta
+ * "key_check" the first time; later runs compare it, so init with the
+ * wrong key file fails instead of silently making every PIN wrong.
  *
  * Running init again is harmless: it keeps the key, migrates the
  * schema, and exits 0.
@@ -19,25 +20,43 @@
 
 #include "ctl.h"
 
+/*
+ * Create the key file unless it exists.  A missing key file with a
+ * database that already holds a fingerprint is refused: a new key would
+ * make every stored PIN useless; the old key file must be restored.
+ */
 static int
 ctl_init_key(struct ctl *c)
 {
+	unsigned char got[SECRET_HASH_BYTES];
 	char err[512];
 	struct stat sb;
+	size_t len = 0;
+	int rc;
 
 	if (lstat(c->cfg->key_file, &sb) == 0) {
 		printf("key file %s exists, kept\n", c->cfg->key_file);
-	} else if (errno != ENOENT) {
+		return ctl_open_key(c);
+	}
+	if (errno != ENOENT) {
 		ctl_err(c, "key file %s: %s", c->cfg->key_file,
 		    strerror(errno));
 		return CTL_EXIT_USAGE;
-	} else if (secret_key_create(c->cfg->key_file, err,
-	    sizeof(err)) != 0) {
-		ctl_err(c, "key file %s: %s", c->cfg->key_file, err);
-		return CTL_EXIT_USAGE;
-	} else {
-		printf("key file %s created\n", c->cfg->key_file);
 	}
+	rc = store_meta_get(c->st, "key_check", got, sizeof(got), &len);
+	if (rc == STORE_OK) {
+		ctl_err(c, "key file %s is missing but the database %s was "
+		    "initialised with a key: restore the key file",
+		    c->cfg->key_file, c->cfg->database);
+		return CTL_EXIT_USAGE;
+	}
+	if (rc != STORE_NOTFOUND)
+		return ctl_store_err(c, rc, "reading the key fingerprint");
+	if (secret_key_create(c->cfg->key_file, err, sizeof(err)) != 0) {
+		ctl_err(c, "%s", err);	/* names the key file */
+		return CTL_EXIT_USAGE;
+	}
+	printf("key file %s created\n", c->cfg->key_file);
 	return ctl_open_key(c);
 }
 
@@ -79,9 +98,9 @@ ctl_init(struct ctl *c)
 {
 	int r, version = 0;
 
-	if ((r = ctl_init_key(c)) != CTL_EXIT_OK)
-		return r;
 	if ((r = ctl_open_store(c, STORE_OPEN_CREATE)) != CTL_EXIT_OK)
+		return r;
+	if ((r = ctl_init_key(c)) != CTL_EXIT_OK)
 		return r;
 	if ((r = ctl_init_fingerprint(c)) != CTL_EXIT_OK)
 		return r;

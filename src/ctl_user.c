@@ -73,7 +73,7 @@ ctl_user_add(struct ctl *c)
 	}
 	if ((rc = store_begin(c->st)) != STORE_OK)
 		return ctl_store_err(c, rc, "starting a transaction");
-	rc = store_account_find(c->st, c->account, &acct);
+	rc = ctl_account_lookup(c, c->account, &acct);
 	if (rc == STORE_NOTFOUND) {
 		store_rollback(c->st);
 		ctl_err(c, "unknown account %s", c->account);
@@ -206,7 +206,7 @@ ctl_user_list(struct ctl *c)
 	int rc;
 
 	if (c->account != NULL) {
-		rc = store_account_find(c->st, c->account, &acct);
+		rc = ctl_account_lookup(c, c->account, &acct);
 		if (rc == STORE_NOTFOUND || rc == STORE_INVALID) {
 			ctl_err(c, "unknown account %s", c->account);
 			return CTL_EXIT_REFUSED;
@@ -215,7 +215,8 @@ ctl_user_list(struct ctl *c)
 			return ctl_store_err(c, rc, "looking up account");
 	}
 	ctl_user_out_init(c, &out, false);
-	rc = store_user_list(c->st, c->account, ctl_user_row, &out);
+	rc = store_user_list(c->st, c->account ? acct.name : NULL,
+	    ctl_user_row, &out);
 	return ctl_user_out_done(c, &out, rc);
 }
 

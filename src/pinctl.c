@@ -62,17 +62,20 @@ static const struct ctl_command ctl_commands[] = {
 };
 #define NCOMMANDS (sizeof(ctl_commands) / sizeof(ctl_commands[0]))
 
+/* getopt values: the CTL_OPT_* bit shifted clear of 1 and 'h'. */
+#define OPTV(bit)	((bit) << 8)
+
 static const struct option ctl_long_options[] = {
-	{ "account", required_argument, NULL, CTL_OPT_ACCOUNT },
-	{ "role", required_argument, NULL, CTL_OPT_ROLE },
-	{ "name", required_argument, NULL, CTL_OPT_NAME },
-	{ "approved-by", required_argument, NULL, CTL_OPT_APPROVED_BY },
-	{ "json", no_argument, NULL, CTL_OPT_JSON },
-	{ "print", no_argument, NULL, CTL_OPT_PRINT },
-	{ "send", no_argument, NULL, CTL_OPT_SEND },
-	{ "user", required_argument, NULL, CTL_OPT_USER },
-	{ "case", required_argument, NULL, CTL_OPT_CASE },
-	{ "since", required_argument, NULL, CTL_OPT_SINCE },
+	{ "account", required_argument, NULL, OPTV(CTL_OPT_ACCOUNT) },
+	{ "role", required_argument, NULL, OPTV(CTL_OPT_ROLE) },
+	{ "name", required_argument, NULL, OPTV(CTL_OPT_NAME) },
+	{ "approved-by", required_argument, NULL, OPTV(CTL_OPT_APPROVED_BY) },
+	{ "json", no_argument, NULL, OPTV(CTL_OPT_JSON) },
+	{ "print", no_argument, NULL, OPTV(CTL_OPT_PRINT) },
+	{ "send", no_argument, NULL, OPTV(CTL_OPT_SEND) },
+	{ "user", required_argument, NULL, OPTV(CTL_OPT_USER) },
+	{ "case", required_argument, NULL, OPTV(CTL_OPT_CASE) },
+	{ "since", required_argument, NULL, OPTV(CTL_OPT_SINCE) },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -228,7 +231,7 @@ ctl_parse_args(struct ctl *c, int argc, char **argv)
 			ctl_print_command(stdout, c->cmd);
 			return -1;
 		}
-		r = ctl_set_option(c, opt, optarg);
+		r = ctl_set_option(c, opt >> 8, optarg);
 		if (r == -2)
 			return ctl_usage_err(c, "option given twice");
 		if (r != 0) {
