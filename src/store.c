@@ -243,6 +243,10 @@ store_fail(struct store *st, int xrc, const char *what)
 		return store_seterr(st, rc, "database is locked (busy past %u ms)",
 		    st->busy_ms);
 	case STORE_READONLY:
+		if (xrc == SQLITE_READONLY_DIRECTORY)
+			return store_seterr(st, rc, "database %s is read-only: "
+			    "its directory is not writable (needed for the "
+			    "-wal and -shm files)", st->path);
 		return store_seterr(st, rc, "database %s is read-only: %s",
 		    st->path, sqlite3_errstr(xrc));
 	default:

@@ -749,6 +749,31 @@ test_busy(void)
 	store_close(st);
 }
 
+/* WAL needs the directory for -wal and -shm: a clear refusal. */
+static void
+test_readonly_dir(void)
+{
+	struct store *st = NULL;
+	char sub[300], db[320], want[512], err[512];
+	int rc;
+
+	(void)snprintf(sub, sizeof(sub), "%s/ro", tdir);
+	(void)snprintf(db, sizeof(db), "%s/d.db", sub);
+	ok(mkdir(sub, 0755) == 0, "make a directory");
+	st = open_ok(db, 50, STORE_OPEN_CREATE, "database in it");
+	store_close(st);
+	ok(chmod(sub, 0555) == 0, "chmod 0555 the directory");
+	rc = store_open(db, 50, 0, &st, err, sizeof(err));
+	is_int(rc, STORE_READONLY, "read-only directory: refused");
+	(void)snprintf(want, sizeof(want), "database %s is read-only: its "
+	    "directory is not writable (needed for the -wal and -shm files)",
+	    db);
+	is_str(err, want, "read-only directory: message");
+	(void)chmod(sub, 0755);
+	(void)unlink(db);
+	(void)rmdir(sub);
+}
+
 static void
 test_readonly(void)
 {
@@ -778,12 +803,14 @@ test_readonly(void)
 	    "read-only: reads still work");
 	store_close(st);
 
-	/* A write-protected file, for a user the kernel holds to it. */
+	/* A write-protected file or directory, for a user the kernel holds
+	 * to it. */
 	if (geteuid() == 0) {
-		skip("root ignores file modes");
-		skip("root ignores file modes");
+		for (rc = 0; rc < 7; rc++)	/* as many as the checks below */
+			skip("root ignores file modes");
 		return;
 	}
+	test_readonly_dir();
 	ok(chmod(tpath("s.db"), 0444) == 0, "chmod 0444");
 	rc = store_open(tpath("s.db"), 50, 0, &st, err, sizeof(err));
 	if (rc == STORE_OK) {
@@ -792,7 +819,10 @@ test_readonly(void)
 		store_close(st);
 	} else
 		is_int(rc, STORE_READONLY, "0444 file: %s", err);
+	/* SQLite gave the -wal and -shm it made the file's mode: undo all. */
 	(void)chmod(tpath("s.db"), 0644);
+	(void)chmod(tpath("s.db-wal"), 0644);
+	(void)chmod(tpath("s.db-shm"), 0644);
 }
 
 static int
