@@ -70,27 +70,43 @@ _pf_watch() {
 
 pf_require() {
 	_why=
+	case ":$PATH:" in *:/usr/sbin:*) ;; *) PATH=$PATH:/usr/sbin ;; esac
 	[ "$(id -u)" -eq 0 ] || _why="not root (Postfix needs root to start)"
 	for _p in postfix postconf postqueue smtp-sink swaks; do
-		command -v "$_p" >/dev/null 2>&1 ||
-		    [ -x "/usr/sbin/$_p" ] || _why="${_why:-$_p not installed}"
+		command -v "$_p" >/dev/null 2>&1 || _why="${_why:-$_p not installed}"
 	done
-	case ":$PATH:" in *:/usr/sbin:*) ;; *) PATH=$PATH:/usr/sbin ;; esac
+	command -v ss >/dev/null 2>&1 || command -v python3 >/dev/null 2>&1 ||
+	    _why="${_why:-neither ss nor python3 to watch ports}"
 	if [ -n "$_why" ]; then
 		skip "end-to-end test: $_why"
 		exit 0
 	fi
 }
 
+# _pf_listening PORT: 0 when something listens on 127.0.0.1:PORT.  ss
+# when iproute2 is there, else python3 (both are in scripts/install-deps'
+# world; a fresh container may lack iproute2).
+_pf_listening() {
+	if command -v ss >/dev/null 2>&1; then
+		ss -Htln "sport = :$1" 2>/dev/null | grep -q .
+	else
+		python3 -c 'import socket, sys
+s = socket.socket()
+s.settimeout(1)
+sys.exit(0 if s.connect_ex(("127.0.0.1", int(sys.argv[1]))) == 0 else 1)' "$1"
+	fi
+}
+
 # A random port below the kernel's ephemeral range (no clash with outgoing
 # connections) that nothing listens on and that this run has not handed out.
+# A port taken between this check and its use makes pf_start try another.
 _pf_ports_used=
 pf_free_port() {
 	for _i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
 		_r=$(od -An -N2 -tu2 /dev/urandom | tr -d ' ')
 		_p=$((20000 + _r % 12000))
 		case " $_pf_ports_used " in *" $_p "*) continue ;; esac
-		if ! ss -Htln "sport = :$_p" 2>/dev/null | grep -q .; then
+		if ! _pf_listening "$_p"; then
 			_pf_ports_used="$_pf_ports_used $_p"
 			echo "$_p"
 			return 0
@@ -103,7 +119,7 @@ pf_free_port() {
 _pf_wait_port() {
 	_n=$(($2 * 10))
 	while [ "$_n" -gt 0 ]; do
-		ss -Htln "sport = :$1" 2>/dev/null | grep -q . && return 0
+		_pf_listening "$1" && return 0
 		sleep 0.1
 		_n=$((_n - 1))
 	done
@@ -425,7 +441,11 @@ pm_start() {
 		if [ -S "$PM_SOCKET" ]; then
 			# Postfix's smtpd runs as user postfix: it must be able
 			# to connect (write permission on the socket).
-			chmod o+rw "$PM_SOCKET" 2>/dev/null
+			# pinmilter makes it mode 0660 for its own group; here
+			# that is root's, so hand the group to postfix, as a
+			# deployment does with UserID pinmilter:postfix.
+			chgrp postfix "$PM_SOCKET" 2>/dev/null ||
+			    chmod o+rw "$PM_SOCKET" 2>/dev/null
 			_pf_searchable "$(dirname "$PM_SOCKET")"
 			return 0
 		fi
