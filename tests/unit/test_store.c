@@ -721,7 +721,7 @@ test_rollback(struct store *st)
 static void
 test_busy(void)
 {
-	struct store *st, *other;
+	struct store *st, *other, *third;
 	struct store_audit e = { 0, 1, "t", "test", "", 0, "ok", "" };
 	struct store_user u;
 	struct timespec t0;
@@ -741,6 +741,8 @@ test_busy(void)
 	is_int(store_audit_add(st, &e), STORE_BUSY, "implicit write: busy");
 	is_int(store_user_find(st, "alice@example.com", &u), STORE_OK,
 	    "reads go on while locked (WAL)");
+	third = open_ok(tpath("s.db"), 50, 0, "opening while locked");
+	store_close(third);
 	store_rollback(other);
 	is_int(store_begin(st), STORE_OK, "begin after release");
 	is_int(store_audit_add(st, &e), STORE_OK, "write after release");
