@@ -741,6 +741,7 @@ store_meta_get(struct store *st, const char *name, void *buf, size_t bufsize,
     size_t *len)
 {
 	sqlite3_stmt *s;
+	const void *p;
 	size_t n;
 	int rc;
 
@@ -755,13 +756,16 @@ store_meta_get(struct store *st, const char *name, void *buf, size_t bufsize,
 			(void)store_seterr(st, rc, "meta %s: not set", name);
 		goto out;
 	}
+	p = sqlite3_column_blob(s, 0);
 	n = (size_t)sqlite3_column_bytes(s, 0);
 	*len = n;
 	if (n > bufsize)
 		rc = store_seterr(st, STORE_INVALID,
 		    "meta %s: %zu bytes do not fit in %zu", name, n, bufsize);
+	else if (n > 0 && p == NULL)
+		rc = store_fail(st, sqlite3_errcode(st->db), "meta get");
 	else if (n > 0)
-		memcpy(buf, sqlite3_column_blob(s, 0), n);
+		memcpy(buf, p, n);
 out:
 	stmt_done(st, Q_META_GET, s);
 	return rc;
