@@ -68,11 +68,14 @@ import_row_free(void *p)
 	g_free(r);
 }
 
+/* Note a problem; the one on the earliest line is reported. */
 static void
 import_fail(struct import *imp, unsigned line, const char *reason)
 {
-	if (imp->bad_line == 0) {
-		imp->bad_line = line ? line : 1;
+	if (line == 0)
+		line = 1;
+	if (imp->bad_line == 0 || line < imp->bad_line) {
+		imp->bad_line = line;
 		snprintf(imp->bad, sizeof(imp->bad), "%s", reason);
 	}
 }
@@ -212,7 +215,10 @@ import_check_row(const struct import_row *r, char *buf, size_t len)
 	return NULL;
 }
 
-/* Every row valid, no address twice in the file. */
+/*
+ * Every row valid, no address twice in the file.  Rows parsed before a
+ * CSV syntax error are checked too, so the earliest bad line is named.
+ */
 static int
 import_check(struct import *imp)
 {
@@ -222,7 +228,7 @@ import_check(struct import *imp)
 	unsigned i;
 
 	seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	for (i = 0; i < imp->rows->len && imp->bad_line == 0; i++) {
+	for (i = 0; i < imp->rows->len; i++) {
 		struct import_row *r = g_ptr_array_index(imp->rows, i);
 		char *key;
 		void *prev;
