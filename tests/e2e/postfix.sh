@@ -15,6 +15,8 @@
 #   pf_send FROM TO[,TO] FILE   submit FILE with swaks; $pf_rc, $pf_out
 #   pf_wait_delivered N [SECS]  wait until the sink holds N messages and the
 #                               queue is empty; 0 when so, 1 on timeout
+#                               (then $pf_why says what was seen; pf_log
+#                               prints it)
 #   pf_count                    how many messages the sink holds
 #   pf_queue_count              how many messages Postfix's queue holds
 #   pf_delivered_file I|TEXT    path of the I-th delivered file (1 = oldest)
@@ -28,6 +30,8 @@
 #   pf_log [LINES]              the maillog tail (and smtp-sink's errors),
 #                               as TAP diagnostics
 #   pf_free_port                a free loopback TCP port
+#   pf_is, pf_contains, pf_same_file
+#                               checks that print the maillog when they fail
 #
 # Diagnostics: a failed start prints the maillog; call pf_log after a
 # failed check.  Set PF_KEEP=1 to keep $T (and print its path) for a look.
@@ -42,6 +46,7 @@ PM_PID=
 PM_SOCKET=
 pf_rc=0
 pf_out=
+pf_why=
 
 # A signal ends the test through exit, so lib.sh's cleanups still run.
 trap 'exit 129' HUP
@@ -344,8 +349,8 @@ pf_wait_delivered() {
 		sleep 0.1
 		_n=$((_n - 1))
 	done
-	diag "waited for $_want delivered messages; the sink holds $(pf_count)," \
-	    "the queue $(pf_queue_count)"
+	pf_why="waited ${2:-30} s for $_want delivered messages; the sink holds"
+	pf_why="$pf_why $(pf_count), the queue $(pf_queue_count)"
 	return 1
 }
 
@@ -415,6 +420,7 @@ pf_envelope() {
 
 # pf_log [LINES]: diagnostics after a failed check.
 pf_log() {
+	[ -z "$pf_why" ] || diag "$pf_why"
 	diag "--- maillog (last ${1:-20} lines) ---"
 	tail -n "${1:-20}" "$PF/log/maillog" 2>/dev/null | sed 's/^/#   /'
 	if [ -s "$T/sink.log" ]; then
@@ -425,6 +431,34 @@ pf_log() {
 		diag "--- pinmilter ---"
 		tail -n 10 "$T/pinmilter.log" | sed 's/^/#   /'
 	fi
+}
+
+# pf_is GOT WANT DESC, pf_contains HAYSTACK NEEDLE DESC, pf_same_file GOT
+# WANT DESC: lib.sh's checks, plus the maillog tail and swaks' last
+# replies when they fail.
+pf_is() {
+	_f=$_tap_failed
+	is "$@"
+	[ "$_tap_failed" -eq "$_f" ] || _pf_fail_diag
+}
+pf_contains() {
+	_f=$_tap_failed
+	contains "$@"
+	[ "$_tap_failed" -eq "$_f" ] || _pf_fail_diag
+}
+pf_same_file() {
+	if cmp -s "$1" "$2"; then
+		pass "$3"
+	else
+		fail "$3"
+		diag "diff WANT GOT:" "$(diff "$2" "$1" | head -n 20)"
+		_pf_fail_diag
+	fi
+}
+_pf_fail_diag() {
+	[ -z "$pf_out" ] || diag "swaks' last replies:" \
+	    "$(printf '%s\n' "$pf_out" | grep -E '^ *<' | tail -n 4)"
+	pf_log
 }
 
 # pm_start: the built pinmilter on $CONF's socket, in the background.
