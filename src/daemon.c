@@ -101,6 +101,21 @@ daemon_socket_clear(const char *path, char *err, size_t errlen)
 	return 0;
 }
 
+int
+daemon_socket_remove(const char *path, char *err, size_t errlen)
+{
+	struct stat sb;
+
+	if (path == NULL || lstat(path, &sb) == -1 || !S_ISSOCK(sb.st_mode))
+		return 0;
+	if (unlink(path) == -1) {
+		snprintf(err, errlen, "%s: cannot remove socket: %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 /* Resolve the ":group" part of UserID into out->gid. */
 static int
 daemon_group_lookup(const char *group, struct daemon_user *out, char *err,

@@ -29,6 +29,9 @@ const char *daemon_socket_path(const char *spec);
  */
 int daemon_socket_clear(const char *path, char *err, size_t errlen);
 
+/* Remove our own socket at exit: only if PATH is still a socket. */
+int daemon_socket_remove(const char *path, char *err, size_t errlen);
+
 /* Look up UserID "user[:group]" in the password and group databases. */
 int daemon_user_lookup(const char *userid, struct daemon_user *out,
     char *err, size_t errlen);

@@ -62,6 +62,7 @@ struct run {
 	bool log_stderr;		/* log lines already reach stderr */
 	int readyfd;			/* to the waiting parent, -1: none */
 	bool pid_written;
+	bool socket_bound;		/* we created the unix socket file */
 	struct secret_key *key;
 	struct daemon_user user;
 	bool have_user;
@@ -184,6 +185,7 @@ run_socket(struct run *r)
 		    errno ? ": " : "", errno ? strerror(errno) : "");
 		return -1;
 	}
+	r->socket_bound = path != NULL;
 	if (path != NULL && r->have_user && geteuid() == 0 &&
 	    chown(path, r->user.uid, r->user.gid) == -1) {
 		run_fail(r, "Socket %s: chown: %s", path, strerror(errno));
@@ -259,6 +261,10 @@ run_cleanup(struct run *r)
 	    getpid(), err, sizeof(err)) == -1)
 		pm_log_warn("%s", err);
 	r->pid_written = false;
+	if (r->socket_bound && daemon_socket_remove(
+	    daemon_socket_path(r->cfg->socket), err, sizeof(err)) == -1)
+		pm_log_warn("%s", err);
+	r->socket_bound = false;
 	secret_key_free(r->key);
 	r->key = NULL;
 }

@@ -1,0 +1,55 @@
+# tests/milter/daemon-lib.sh - start and stop a pinmilter under test.
+#
+# Source after tests/lib.sh and new_instance.  SOCK is the instance's
+# socket path, MPID the daemon's pid, $T/milter.log its stderr (-f logs
+# there).  A daemon left running is killed at exit.
+
+SOCK="$T/inst/milter.sock"
+MPID=""
+: "${MILTERTEST:=$(command -v miltertest || true)}"
+COMMON_LUA="$top_srcdir/tests/milter/common.lua"
+
+_milter_kill() { [ -z "$MPID" ] || kill -KILL "$MPID" 2>/dev/null; }
+at_exit _milter_kill
+
+# gone PID: the process no longer runs (exited, or a zombie).
+gone() {
+	[ ! -e "/proc/$1" ] || grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null
+}
+
+# wait_for COMMAND...: retry COMMAND for up to 10 s; 0 when it succeeded.
+wait_for() {
+	_i=0
+	until "$@"; do
+		_i=$((_i + 1))
+		[ "$_i" -le 100 ] || return 1
+		sleep 0.1
+	done
+}
+
+# start_milter [ARGS...]: pinmilter -f in the background; waits for the
+# socket.  Returns 1 if it did not come up (its log says why).
+start_milter() {
+	"$PINMILTER" -f -c "$CONF" "$@" >"$T/milter.log" 2>&1 &
+	MPID=$!
+	wait_for _milter_up
+}
+_milter_up() { [ -S "$SOCK" ] || { gone "$MPID" && return 0; return 1; }; }
+
+# stop_milter [SIGNAL]: signal the -f daemon and reap it; $mrc is its exit
+# status (137 if it had to be killed after 20 s).
+stop_milter() {
+	kill "-${1:-TERM}" "$MPID" 2>/dev/null
+	( sleep 20; kill -KILL "$MPID" 2>/dev/null ) &
+	_wd=$!
+	wait "$MPID"
+	mrc=$?
+	kill "$_wd" 2>/dev/null
+	wait "$_wd" 2>/dev/null
+	MPID=""
+}
+
+# miltertest_run SCRIPT: run one Lua script against $SOCK (sets out/err/rc).
+miltertest_run() {
+	run "$MILTERTEST" -D "socket=unix:$SOCK" -D "common=$COMMON_LUA" -s "$1"
+}
