@@ -19,15 +19,18 @@ static void __attribute__((format(printf, 4, 5), unused))
 tap_check(int cond, const char *file, int line, const char *fmt, ...)
 {
 	va_list ap;
+	char desc[512], *p;
 
 	tap_n++;
 	if (!cond)
 		tap_failed++;
-	printf("%sok %d - ", cond ? "" : "not ", tap_n);
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	vsnprintf(desc, sizeof(desc), fmt, ap);
 	va_end(ap);
-	printf("\n");
+	for (p = desc; *p; p++)		/* one TAP line whatever the text */
+		if ((unsigned char)*p < 0x20)
+			*p = ' ';
+	printf("%sok %d - %s\n", cond ? "" : "not ", tap_n, desc);
 	if (!cond)
 		printf("#   failed at %s:%d\n", file, line);
 	fflush(stdout);

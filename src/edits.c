@@ -1,0 +1,190 @@
+/*
+ * edits.c - header and body edits for a verdict.
+ *
+ * Security notes: every inbound copy of the fields we write is removed,
+ * whatever its case or folding (a client must not be able to pre-tag its
+ * own message), and so is every Authentication-Results field claiming our
+ * AuthservID.  Values we add contain only our own text and the sender
+ * address, which sender.c restricted to safe bytes; they stay well under
+ * the 2048-byte milter limit.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "ar.h"
+#include "edits.h"
+
+#define EDITS_PREFIX	"X-Support-"
+
+void
+edits_init(struct edits *e)
+{
+	memset(e, 0, sizeof(*e));
+}
+
+void
+edits_clear(struct edits *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->n; i++) {
+		free(e->v[i].name);
+		free(e->v[i].value);
+	}
+	free(e->v);
+	free(e->body);
+	edits_init(e);
+}
+
+static int
+edits_push(struct edits *e, enum edit_op op, const char *name, size_t index,
+    const char *value)
+{
+	struct edit *ed;
+
+	if (e->n == e->cap) {
+		size_t cap = e->cap ? e->cap * 2 : 16;
+		struct edit *v = realloc(e->v, cap * sizeof(*v));
+
+		if (v == NULL)
+			return -1;
+		e->v = v;
+		e->cap = cap;
+	}
+	ed = &e->v[e->n];
+	ed->op = op;
+	ed->index = index;
+	ed->name = strdup(name);
+	ed->value = value ? strdup(value) : NULL;
+	if (ed->name == NULL || (value != NULL && ed->value == NULL)) {
+		free(ed->name);
+		free(ed->value);
+		return -1;
+	}
+	e->n++;
+	return 0;
+}
+
+int
+edits_change(struct edits *e, const char *name, size_t index,
+    const char *value)
+{
+	return edits_push(e, EDIT_CHANGE, name, index, value);
+}
+
+int
+edits_insert(struct edits *e, const char *name, const char *value)
+{
+	return edits_push(e, EDIT_INSERT, name, 0, value);
+}
+
+void
+edits_set_body(struct edits *e, char *body, size_t len)
+{
+	free(e->body);
+	e->body = body;
+	e->body_len = len;
+}
+
+/* Was NAME already handled (an earlier field of the same name, any case)? */
+static int
+seen_before(const struct hdrlist *hl, size_t upto, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < upto; i++)
+		if (strcasecmp(hl->v[i].name, name) == 0)
+			return 1;
+	return 0;
+}
+
+/* Delete our own fields and forged Authentication-Results, highest first. */
+static int
+edits_remove_forged(struct edits *e, const struct pm_config *cfg,
+    const struct hdrlist *hl)
+{
+	size_t i, k, count;
+	char id[256];
+
+	for (i = 0; i < hl->n; i++) {
+		const char *name = hl->v[i].name;
+
+		if (strncasecmp(name, EDITS_PREFIX, strlen(EDITS_PREFIX)) != 0 ||
+		    seen_before(hl, i, name))
+			continue;
+		for (k = hdrlist_count(hl, name); k > 0; k--)
+			if (edits_change(e, name, k, NULL) != 0)
+				return -1;
+	}
+	count = hdrlist_count(hl, "Authentication-Results");
+	for (k = count; k > 0; k--) {
+		const char *v = hdrlist_get(hl, "Authentication-Results", k);
+
+		/* A cut or missing id cannot be ours; ours is never cut. */
+		if (ar_authserv_id(v, id, sizeof(id)) &&
+		    strcasecmp(id, cfg->authserv_id) == 0 &&
+		    edits_change(e, "Authentication-Results", k, NULL) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+char *
+edits_ar_value(const struct pm_config *cfg, const struct verdict *v)
+{
+	char buf[1024];
+	int n;
+
+	if (v->from[0] != '\0')
+		n = snprintf(buf, sizeof(buf), "%s;\n\tx-pin=%s (%s)\n\theader.from=%s",
+		    cfg->authserv_id, verdict_pin_name(v->pin), v->reason, v->from);
+	else
+		n = snprintf(buf, sizeof(buf), "%s;\n\tx-pin=%s (%s)",
+		    cfg->authserv_id, verdict_pin_name(v->pin), v->reason);
+	if (n < 0 || (size_t)n >= sizeof(buf))
+		return NULL;
+	return strdup(buf);
+}
+
+int
+edits_for_verdict(struct edits *e, const struct pm_config *cfg,
+    const struct hdrlist *hl, const struct verdict *v)
+{
+	char *ar;
+	int rc;
+
+	if (edits_remove_forged(e, cfg, hl) != 0)
+		return -1;
+	/* Each insert goes to the top: add them last to first. */
+	if (v->account[0] != '\0' &&
+	    edits_insert(e, "X-Support-Account", v->account) != 0)
+		return -1;
+	if (edits_insert(e, "X-Support-Auth", verdict_auth_name(v->auth)) != 0)
+		return -1;
+	if ((ar = edits_ar_value(cfg, v)) == NULL)
+		return -1;
+	rc = edits_insert(e, "Authentication-Results", ar);
+	free(ar);
+	return rc;
+}
+
+int
+edits_apply(const struct edits *e, struct hdrlist *hl)
+{
+	size_t i;
+
+	for (i = 0; i < e->n; i++) {
+		const struct edit *ed = &e->v[i];
+		int rc;
+
+		if (ed->op == EDIT_INSERT)
+			rc = hdrlist_insert(hl, 0, ed->name, ed->value);
+		else
+			rc = hdrlist_change(hl, ed->name, ed->index, ed->value);
+		if (rc != 0)
+			return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,70 @@
+/*
+ * hdrlist.h - a message's header fields in order, as the milter receives
+ * them (name, and value without the leading space; folded values keep
+ * their line breaks), and the edits pinmilter makes to them.
+ *
+ * The milter fills one from xxfi_header; "pinmilter -t" fills one by
+ * splitting a message file the same way, so both run the same pipeline.
+ * Limits: at most HDRLIST_MAX_FIELDS fields and HDRLIST_MAX_BYTES bytes;
+ * past them fields are dropped and hdrlist_truncated() says so.
+ */
+#ifndef PM_HDRLIST_H
+#define PM_HDRLIST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#define HDRLIST_MAX_FIELDS	5000
+#define HDRLIST_MAX_BYTES	(4u << 20)
+
+struct hdr {
+	char *name;
+	char *value;
+};
+
+struct hdrlist {
+	struct hdr *v;
+	size_t n, cap;
+	size_t bytes;
+	bool truncated;
+};
+
+void hdrlist_init(struct hdrlist *hl);
+void hdrlist_clear(struct hdrlist *hl);
+
+/* Append a copy; 0 ok (dropped past the limits counts as ok), -1 ENOMEM. */
+int hdrlist_add(struct hdrlist *hl, const char *name, const char *value);
+
+/* Insert a copy at position pos (0: first). */
+int hdrlist_insert(struct hdrlist *hl, size_t pos, const char *name,
+    const char *value);
+
+/* The value of the nth (1-based) field called NAME (any case), or NULL. */
+const char *hdrlist_get(const struct hdrlist *hl, const char *name,
+    size_t nth);
+size_t hdrlist_count(const struct hdrlist *hl, const char *name);
+
+/* Delete or replace the nth (1-based) field called NAME, as
+ * smfi_chgheader does (value NULL deletes).  0 ok, -1 no such field or
+ * ENOMEM. */
+int hdrlist_change(struct hdrlist *hl, const char *name, size_t nth,
+    const char *value);
+
+bool hdrlist_truncated(const struct hdrlist *hl);
+
+/*
+ * Split a whole message (BUF, LEN) into fields and the offset where the
+ * body starts (after the empty line; LEN when there is none).  Lines may
+ * end in LF or CRLF; continuation lines are kept in the value with "\n".
+ * A line that is neither a field nor a continuation ends the header
+ * (as in a message without an empty line before its body).  Returns -1
+ * on ENOMEM.
+ */
+int hdrlist_parse(struct hdrlist *hl, const char *buf, size_t len,
+    size_t *body_offset);
+
+/* Write "Name: value\n" for each field. */
+int hdrlist_write(const struct hdrlist *hl, FILE *fp);
+
+#endif

@@ -1,0 +1,184 @@
+/*
+ * pipeline.c - the steps of DESIGN.md section 2 for one message.
+ *
+ * 1. GMime reads the collected headers and body (memory or spill file);
+ * 2. message.c picks the author's own text and the subject;
+ * 3. pin.c finds the candidates in both (distinct values, merged);
+ * 4. sender.c insists on one From mailbox; verdict.c decides;
+ * 5. edits.c tags and strips forged fields; redact.c removes every
+ *    candidate from subject and body (RedactPIN);
+ * 6. one log line: queue id, sender, verdict, reason, never a PIN.
+ *
+ * Security notes: malformed input is never an internal error: it gets a
+ * verdict (policy or none) and passes.  Only failures of our own
+ * (memory, store) are errors.  Candidates are wiped before returning.
+ * A body that was not held whole (over MaxMessageSize) is never
+ * replaced, and its candidates are not tested.
+ */
+#include <string.h>
+#include <unistd.h>
+
+#include <gmime/gmime.h>
+
+#include "log.h"
+#include "message.h"
+#include "pin.h"
+#include "pipeline.h"
+#include "redact.h"
+#include "sender.h"
+
+/* A GMime stream over the collected header fields and body. */
+static GMimeStream *
+pipeline_stream(struct pipeline_msg *msg)
+{
+	GMimeStream *cat = g_mime_stream_cat_new(), *s;
+	GString *h = g_string_sized_new(4096);
+	size_t i;
+
+	for (i = 0; i < msg->headers.n; i++)
+		g_string_append_printf(h, "%s: %s\n", msg->headers.v[i].name,
+		    msg->headers.v[i].value);
+	g_string_append(h, "\n");
+	s = g_mime_stream_mem_new_with_buffer(h->str, h->len);
+	g_string_free(h, TRUE);
+	g_mime_stream_cat_add_source(GMIME_STREAM_CAT(cat), s);
+	g_object_unref(s);
+	if (msg->body == NULL || spool_size(msg->body) == 0)
+		return cat;
+	if (spool_on_disk(msg->body)) {
+		int fd = dup(spool_fd(msg->body));
+
+		if (fd < 0) {
+			g_object_unref(cat);
+			return NULL;
+		}
+		s = g_mime_stream_fs_new_with_bounds(fd, 0,
+		    (gint64)spool_size(msg->body));
+	} else {
+		s = g_mime_stream_mem_new_with_buffer(spool_mem(msg->body),
+		    spool_size(msg->body));
+	}
+	g_mime_stream_cat_add_source(GMIME_STREAM_CAT(cat), s);
+	g_object_unref(s);
+	return cat;
+}
+
+/* Add B's values to A, keeping A's order and distinctness. */
+static void
+pipeline_merge(struct pin_candidates *a, const struct pin_candidates *b)
+{
+	size_t i, j;
+
+	a->overflow = a->overflow || b->overflow;
+	for (i = 0; i < b->n; i++) {
+		for (j = 0; j < a->n; j++)
+			if (memcmp(a->v[j], b->v[i], PIN_BUF) == 0)
+				break;
+		if (j < a->n)
+			continue;
+		if (a->n == PIN_MAX_FOUND) {
+			a->overflow = true;
+			break;
+		}
+		memcpy(a->v[a->n++], b->v[i], PIN_BUF);
+	}
+}
+
+static void
+pipeline_log(const struct pipeline_msg *msg, const struct verdict *v,
+    unsigned redactions)
+{
+	char from[SENDER_ADDR_MAX];
+
+	log_printable(v->from[0] ? v->from : "-", from, sizeof(from));
+	pm_log_info("%s: from=<%s> auth=%s x-pin=%s reason=\"%s\"%s%s redacted=%u",
+	    msg->queue_id, from, verdict_auth_name(v->auth),
+	    verdict_pin_name(v->pin), v->reason,
+	    v->account[0] ? " account=" : "", v->account[0] ? v->account : "",
+	    redactions);
+}
+
+int
+pipeline_run(const struct pipeline_env *env, struct pipeline_msg *msg,
+    bool crlf, struct pipeline_result *r)
+{
+	struct message_limits lim = {
+		env->cfg->max_mime_depth, env->cfg->max_mime_parts, 0
+	};
+	struct message_text t;
+	struct pin_candidates cands, more;
+	struct sender sender;
+	struct verdict_input in;
+	struct verdict_env venv = { env->cfg, env->st, env->key, env->now,
+	    "pinmilter" };
+	GMimeStream *stream;
+	GMimeMessage *m = NULL;
+	bool whole;
+	int rc = 0, n;
+
+	memset(r, 0, sizeof(*r));
+	edits_init(&r->edits);
+	memset(&t, 0, sizeof(t));
+	memset(&cands, 0, sizeof(cands));
+	memset(&more, 0, sizeof(more));
+
+	whole = !hdrlist_truncated(&msg->headers) &&
+	    (msg->body == NULL || !spool_truncated(msg->body));
+	if ((stream = pipeline_stream(msg)) == NULL) {
+		pm_log_err("%s: cannot read the spooled body", msg->queue_id);
+		verdict_internal_error(&r->verdict, "");
+		goto edits;
+	}
+	m = message_parse_stream(stream, &t);
+	g_object_unref(stream);
+	if (m != NULL && message_read(m, &lim, &t) == 0) {
+		if (t.subject != NULL)
+			pin_extract(t.subject, strlen(t.subject), 0, &cands);
+		if (t.author != NULL)
+			pin_extract(t.author, strlen(t.author), 0, &more);
+		pipeline_merge(&cands, &more);
+	} else {
+		whole = false;		/* unreadable: nothing to test */
+	}
+
+	sender_from_headers(&msg->headers, &sender);
+	in.sender = &sender;
+	in.headers = &msg->headers;
+	in.cands = &cands;
+	in.incomplete = !whole;
+	in.queue_id = msg->queue_id;
+	verdict_decide(&venv, &in, &r->verdict);
+
+	if (!r->verdict.error && env->cfg->redact_pin && m != NULL && cands.n > 0) {
+		n = redact_message(m, &cands, &msg->headers, whole, crlf, &r->edits);
+		if (n < 0) {
+			pm_log_err("%s: redaction failed", msg->queue_id);
+			verdict_internal_error(&r->verdict, r->verdict.from);
+		} else {
+			r->redactions = (unsigned)n;
+		}
+	}
+edits:
+	if (r->verdict.error) {
+		/* only the tags of a temperror verdict; no half-done edits */
+		edits_clear(&r->edits);
+		rc = -1;
+	}
+	if (edits_for_verdict(&r->edits, env->cfg, &msg->headers, &r->verdict) != 0) {
+		pm_log_err("%s: out of memory", msg->queue_id);
+		rc = -1;
+	}
+	pipeline_log(msg, &r->verdict, r->redactions);
+	pin_candidates_wipe(&cands);
+	pin_candidates_wipe(&more);
+	message_text_clear(&t);
+	if (m != NULL)
+		g_object_unref(m);
+	return rc;
+}
+
+void
+pipeline_result_clear(struct pipeline_result *r)
+{
+	edits_clear(&r->edits);
+}

@@ -1,0 +1,57 @@
+/*
+ * pipeline.h - one support message, start to finish: parse, find the
+ * author's text and the PIN candidates, decide the verdict, compute the
+ * edits (tags, forged-header removal, redaction), log one line.
+ *
+ * Shared by the milter (milter.c collects a struct pipeline_msg from the
+ * callbacks and applies the edits with libmilter) and "pinmilter -t"
+ * (tryout.c builds one from a file and applies the edits to it), so the
+ * two cannot disagree.  No libmilter here.
+ */
+#ifndef PM_PIPELINE_H
+#define PM_PIPELINE_H
+
+#include <stdbool.h>
+#include <time.h>
+
+#include "config.h"
+#include "edits.h"
+#include "hdrlist.h"
+#include "secret.h"
+#include "spool.h"
+#include "store.h"
+#include "verdict.h"
+
+struct pipeline_env {
+	const struct pm_config *cfg;
+	const struct secret_key *key;
+	struct store *st;		/* this thread's connection */
+	time_t now;
+};
+
+/* What was collected of one message. */
+struct pipeline_msg {
+	char queue_id[64];
+	struct hdrlist headers;
+	struct spool *body;		/* NULL: empty body */
+};
+
+struct pipeline_result {
+	struct verdict verdict;
+	struct edits edits;
+	unsigned redactions;		/* candidates replaced */
+};
+
+/*
+ * Run the pipeline.  crlf: the new body (if any) uses CRLF line ends.
+ * Returns 0 with R filled, or -1 on an internal error: then R->verdict
+ * says temperror and R->edits holds the header edits for that verdict
+ * (used with OnInternalError accept); the caller decides.
+ * Release R with pipeline_result_clear().
+ */
+int pipeline_run(const struct pipeline_env *env, struct pipeline_msg *msg,
+    bool crlf, struct pipeline_result *r);
+
+void pipeline_result_clear(struct pipeline_result *r);
+
+#endif

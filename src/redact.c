@@ -1,0 +1,268 @@
+/*
+ * redact.c - take every PIN candidate out of what will be delivered.
+ *
+ * Subject: decoded (RFC 2047), redacted, re-encoded when not ASCII.
+ * Text parts: decoded to UTF-8, redacted, converted back to the part's
+ * charset (UTF-8 when that fails), and set as the part's content; GMime
+ * re-applies the part's transfer encoding when the body is written.
+ * HTML parts: redacted in the source; when a candidate still shows in
+ * the text the HTML renders to (digits split by tags or entities), the
+ * part is replaced by its redacted text in a <pre> block: losing markup
+ * is better than delivering a PIN.
+ *
+ * Security notes: buffers that held decoded text are wiped before they
+ * are freed.  The walk is iterative and capped like message.c's.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "html.h"
+#include "redact.h"
+
+/* Wipe and free a g_malloc'd string. */
+static void
+wipe_free(char *s)
+{
+	if (s != NULL) {
+		explicit_bzero(s, strlen(s));
+		g_free(s);
+	}
+}
+
+static char *
+html_escape_pre(const char *text)
+{
+	char *esc = g_markup_escape_text(text, -1);
+	char *out = g_strdup_printf("<html><body><pre>%s</pre></body></html>\n", esc);
+
+	wipe_free(esc);
+	return out;
+}
+
+/* Set TEXT (UTF-8) as the content of TP, in its charset if possible. */
+static void
+text_part_set(GMimeTextPart *tp, const char *text)
+{
+	GMimePart *part = GMIME_PART(tp);
+	const char *cs = g_mime_text_part_get_charset(tp);
+	GMimeContentEncoding enc = g_mime_part_get_content_encoding(part);
+	GMimeStream *stream;
+	GMimeDataWrapper *dw;
+	char *bytes = NULL;
+	gsize len = 0;
+
+	if (cs != NULL && g_ascii_strcasecmp(cs, "utf-8") != 0 &&
+	    g_ascii_strcasecmp(cs, "us-ascii") != 0)
+		bytes = g_convert(text, -1, cs, "UTF-8", NULL, &len, NULL);
+	if (bytes == NULL) {
+		const char *p;
+		bool ascii = true;
+
+		for (p = text; *p; p++)
+			if ((unsigned char)*p >= 0x80)
+				ascii = false;
+		if (!ascii || cs != NULL)
+			g_mime_text_part_set_charset(tp, ascii && cs != NULL &&
+			    g_ascii_strcasecmp(cs, "us-ascii") == 0 ? "us-ascii" : "utf-8");
+		bytes = g_strdup(text);
+		len = strlen(text);
+	}
+	stream = g_mime_stream_mem_new_with_buffer(bytes, len);
+	dw = g_mime_data_wrapper_new_with_stream(stream, GMIME_CONTENT_ENCODING_DEFAULT);
+	g_mime_part_set_content(part, dw);
+	if (enc == GMIME_CONTENT_ENCODING_7BIT || enc == GMIME_CONTENT_ENCODING_DEFAULT)
+		enc = g_mime_part_get_best_content_encoding(part,
+		    GMIME_ENCODING_CONSTRAINT_7BIT);
+	g_mime_part_set_content_encoding(part, enc);
+	g_object_unref(dw);
+	g_object_unref(stream);
+	explicit_bzero(bytes, len);
+	g_free(bytes);
+}
+
+/* Redact one text part; returns replacements made, -1 on ENOMEM. */
+static int
+redact_part(GMimeTextPart *tp, const struct pin_candidates *c)
+{
+	GMimeContentType *ct = g_mime_object_get_content_type(GMIME_OBJECT(tp));
+	bool html = g_mime_content_type_is_type(ct, "text", "html");
+	char *text = g_mime_text_part_get_text(tp), *out, *rendered, *again;
+	size_t outlen, n = 0, left = 0;
+
+	if (text == NULL)
+		return 0;
+	out = pin_redact(text, strlen(text), c, NULL, &outlen, &n);
+	wipe_free(text);
+	if (out == NULL)
+		return -1;
+	if (html) {
+		/* does the rendered text still show a candidate? */
+		rendered = html_to_text(out, outlen, "utf-8");
+		again = pin_redact(rendered, strlen(rendered), c, NULL, NULL, &left);
+		if (again != NULL && left > 0) {
+			wipe_free(out);
+			out = html_escape_pre(again);
+			n += left;
+		}
+		wipe_free(again);
+		wipe_free(rendered);
+	}
+	if (n > 0)
+		text_part_set(tp, out);
+	wipe_free(out);
+	return (int)n;
+}
+
+/*
+ * Walk every leaf, iteratively, and redact the text parts.  Unlike the
+ * reading walk this one is not capped by MaxMimeParts: a PIN in part 101
+ * must not be delivered.  GMime already built the whole tree, so the
+ * walk is linear in what the parser accepted.
+ */
+static int
+redact_tree(GMimeObject *root, const struct pin_candidates *c)
+{
+	GPtrArray *stack = g_ptr_array_new();
+	int total = 0;
+
+	g_ptr_array_add(stack, root);
+	while (stack->len > 0) {
+		GMimeObject *o = g_ptr_array_remove_index(stack, stack->len - 1);
+		int i;
+
+		if (GMIME_IS_MULTIPART(o)) {
+			GMimeMultipart *mp = GMIME_MULTIPART(o);
+
+			for (i = g_mime_multipart_get_count(mp) - 1; i >= 0; i--)
+				g_ptr_array_add(stack, g_mime_multipart_get_part(mp, i));
+		} else if (GMIME_IS_MESSAGE_PART(o)) {
+			GMimeMessage *inner = g_mime_message_part_get_message(
+			    GMIME_MESSAGE_PART(o));
+			GMimeObject *body = inner ? g_mime_message_get_mime_part(inner) : NULL;
+
+			if (body != NULL)
+				g_ptr_array_add(stack, body);
+		} else if (GMIME_IS_TEXT_PART(o)) {
+			int n = redact_part(GMIME_TEXT_PART(o), c);
+
+			if (n < 0) {
+				total = -1;
+				break;
+			}
+			total += n;
+		}
+	}
+	g_ptr_array_free(stack, TRUE);
+	return total;
+}
+
+static int
+redact_subject(GMimeMessage *m, const struct pin_candidates *c,
+    struct edits *e)
+{
+	const char *subject = g_mime_message_get_subject(m);
+	char *out, *enc;
+	size_t outlen, n = 0;
+	int rc;
+
+	if (subject == NULL)
+		return 0;
+	out = pin_redact(subject, strlen(subject), c, NULL, &outlen, &n);
+	if (out == NULL)
+		return -1;
+	if (n == 0) {
+		wipe_free(out);
+		return 0;
+	}
+	enc = g_mime_utils_header_encode_text(NULL, out, "utf-8");
+	g_mime_message_set_subject(m, out, "utf-8");
+	rc = edits_change(e, "Subject", 1, g_strstrip(enc));
+	wipe_free(enc);
+	wipe_free(out);
+	return rc == 0 ? (int)n : -1;
+}
+
+/*
+ * A top-level header GMime changed while redacting (charset or transfer
+ * encoding of a single-part message): WAS is its value before, as GMime
+ * reported it.
+ */
+static int
+redact_top_header(GMimeObject *top, const struct hdrlist *hl,
+    const char *name, const char *was, struct edits *e)
+{
+	const char *now = g_mime_object_get_header(top, name);
+	char *value;
+	int rc = 0;
+
+	if (now == NULL || (was != NULL && strcmp(was, now) == 0))
+		return 0;
+	value = g_strstrip(g_strdup(now));
+	if (hdrlist_count(hl, name) == 0)
+		rc = edits_insert(e, name, value);
+	else
+		rc = edits_change(e, name, 1, value);
+	g_free(value);
+	return rc;
+}
+
+/* The body as delivered: the top-level part's content, encoded. */
+static int
+redact_body(GMimeObject *top, bool crlf, struct edits *e)
+{
+	GMimeFormatOptions *fo = g_mime_format_options_new();
+	GMimeStream *mem = g_mime_stream_mem_new();
+	GByteArray *ba;
+	char *body;
+	int rc = -1;
+
+	g_mime_format_options_set_newline_format(fo, crlf ?
+	    GMIME_NEWLINE_FORMAT_DOS : GMIME_NEWLINE_FORMAT_UNIX);
+	if (g_mime_object_write_content_to_stream(top, fo, mem) >= 0) {
+		ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+		if ((body = malloc(ba->len + 1)) != NULL) {
+			memcpy(body, ba->data, ba->len);
+			body[ba->len] = '\0';
+			edits_set_body(e, body, ba->len);
+			rc = 0;
+		}
+		explicit_bzero(ba->data, ba->len);
+	}
+	g_object_unref(mem);
+	g_mime_format_options_free(fo);
+	return rc;
+}
+
+int
+redact_message(GMimeMessage *m, const struct pin_candidates *c,
+    const struct hdrlist *hl, bool body_too, bool crlf, struct edits *e)
+{
+	static const char *const top_names[] = {
+		"Content-Type", "Content-Transfer-Encoding"
+	};
+	GMimeObject *top = g_mime_message_get_mime_part(m);
+	char *was[2] = { NULL, NULL };
+	int subj, body = 0, rc = 0;
+	size_t i;
+
+	if (c->n == 0)
+		return 0;
+	if ((subj = redact_subject(m, c, e)) < 0)
+		return -1;
+	if (top != NULL && body_too) {
+		for (i = 0; i < 2; i++)
+			was[i] = g_strdup(g_mime_object_get_header(top, top_names[i]));
+		body = redact_tree(top, c);
+		if (body > 0) {
+			for (i = 0; i < 2 && rc == 0; i++)
+				rc = redact_top_header(top, hl, top_names[i], was[i], e);
+			if (rc == 0)
+				rc = redact_body(top, crlf, e);
+		}
+		for (i = 0; i < 2; i++)
+			g_free(was[i]);
+	}
+	if (body < 0 || rc != 0)
+		return -1;
+	return subj + body;
+}

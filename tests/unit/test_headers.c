@@ -1,0 +1,230 @@
+/*
+ * test_headers.c - header fields: splitting a message like the MTA does,
+ * milter-style changes, the one-From rule, and the verdict's edits:
+ * forged X-Support-* and Authentication-Results fields removed (any
+ * case, folded, many copies, highest index first), our tags added.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <gmime/gmime.h>
+
+#include "config.h"
+#include "edits.h"
+#include "hdrlist.h"
+#include "sender.h"
+#include "tap.h"
+
+static void
+test_parse(void)
+{
+	struct hdrlist hl;
+	size_t off;
+	const char *m1 = "From: a@b.example\r\nSubject: hi\r\n there\r\nTo: c@d\r\n\r\nbody\r\n";
+	const char *m2 = "From: a@b.example\nX-Empty:\nX-Tab:\tv\n\nbody";
+	const char *m3 = "From: a@b.example\nnot a header line\nmore\n";
+	const char *m4 = "Subject: no body";
+
+	hdrlist_init(&hl);
+	is_int(hdrlist_parse(&hl, m1, strlen(m1), &off), 0, "parse CRLF message");
+	is_int(hl.n, 3, "three fields");
+	is_str(hdrlist_get(&hl, "subject", 1), "hi\n there", "folded value kept with LF");
+	is_int(off, strlen(m1) - strlen("body\r\n"), "body offset after CRLF CRLF");
+	hdrlist_clear(&hl);
+
+	is_int(hdrlist_parse(&hl, m2, strlen(m2), &off), 0, "parse LF message");
+	is_str(hdrlist_get(&hl, "X-Empty", 1), "", "empty value");
+	is_str(hdrlist_get(&hl, "X-Tab", 1), "\tv", "only one leading space is stripped");
+	is_str(m2 + off, "body", "body offset after LF LF");
+	hdrlist_clear(&hl);
+
+	is_int(hdrlist_parse(&hl, m3, strlen(m3), &off), 0, "parse without blank line");
+	is_int(hl.n, 1, "a non-field line ends the header");
+	is_str(m3 + off, "not a header line\nmore\n", "... and starts the body");
+	hdrlist_clear(&hl);
+
+	is_int(hdrlist_parse(&hl, m4, strlen(m4), &off), 0, "header only");
+	is_int(off, strlen(m4), "no body: offset at the end");
+	is_str(hdrlist_get(&hl, "Subject", 1), "no body", "last field without newline");
+	hdrlist_clear(&hl);
+}
+
+static void
+test_change(void)
+{
+	struct hdrlist hl;
+	char name[32];
+	int i;
+
+	hdrlist_init(&hl);
+	hdrlist_add(&hl, "A", "1");
+	hdrlist_add(&hl, "b", "x");
+	hdrlist_add(&hl, "a", "2");
+	hdrlist_add(&hl, "A", "3");
+	is_int(hdrlist_count(&hl, "a"), 3, "count is case-insensitive");
+	is_int(hdrlist_change(&hl, "A", 2, NULL), 0, "delete the 2nd A");
+	is_str(hdrlist_get(&hl, "a", 2), "3", "the 3rd became the 2nd");
+	is_int(hdrlist_change(&hl, "A", 3, NULL), -1, "no 3rd A any more");
+	is_int(hdrlist_change(&hl, "B", 1, "y"), 0, "replace B");
+	is_str(hdrlist_get(&hl, "b", 1), "y", "B replaced");
+	is_int(hdrlist_insert(&hl, 0, "Top", "t"), 0, "insert at the top");
+	is_str(hl.v[0].name, "Top", "inserted first");
+	hdrlist_clear(&hl);
+
+	hdrlist_init(&hl);
+	for (i = 0; i < HDRLIST_MAX_FIELDS + 10; i++) {
+		snprintf(name, sizeof(name), "X-N%d", i);
+		hdrlist_add(&hl, name, "v");
+	}
+	is_int(hl.n, HDRLIST_MAX_FIELDS, "fields capped at %d", HDRLIST_MAX_FIELDS);
+	ok(hdrlist_truncated(&hl), "and truncation is reported");
+	hdrlist_clear(&hl);
+}
+
+static void
+test_sender(void)
+{
+	static const struct {
+		const char *from1, *from2;
+		enum sender_status st;
+		const char *addr;
+	} t[] = {
+		{ "bob@acme.example", NULL, SENDER_OK, "bob@acme.example" },
+		{ "Bob <Bob@Acme.Example>", NULL, SENDER_OK, "Bob@Acme.Example" },
+		{ "\"Smith, Bob\" <bob@acme.example>", NULL, SENDER_OK, "bob@acme.example" },
+		{ "=?UTF-8?B?w4lsb2RpZQ==?= <elodie@acme.example>", NULL, SENDER_OK, "elodie@acme.example" },
+		{ "bob@acme.example (Bob)", NULL, SENDER_OK, "bob@acme.example" },
+		{ "Bob\n <bob@acme.example>", NULL, SENDER_OK, "bob@acme.example" },
+		{ NULL, NULL, SENDER_NONE, "" },
+		{ "a@acme.example", "b@acme.example", SENDER_MULTIPLE_FIELDS, "" },
+		{ "a@acme.example", "a@acme.example", SENDER_MULTIPLE_FIELDS, "" },
+		{ "a@acme.example, b@evil.example", NULL, SENDER_MULTIPLE, "" },
+		{ "a@acme.example, a@acme.example", NULL, SENDER_MULTIPLE, "" },
+		{ "Team: a@acme.example;", NULL, SENDER_MULTIPLE, "" },
+		{ "Undisclosed:;", NULL, SENDER_MULTIPLE, "" },
+		{ "", NULL, SENDER_INVALID, "" },
+		{ "bob", NULL, SENDER_INVALID, "" },
+		{ "<@acme.example>", NULL, SENDER_INVALID, "" },
+		{ "\"bob smith\"@acme.example", NULL, SENDER_INVALID, "" },
+		{ "<bob@>", NULL, SENDER_INVALID, "" },
+	};
+	struct hdrlist hl;
+	struct sender s;
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		hdrlist_init(&hl);
+		hdrlist_add(&hl, "To", "support@example.com");
+		if (t[i].from1)
+			hdrlist_add(&hl, "From", t[i].from1);
+		if (t[i].from2)
+			hdrlist_add(&hl, "fROM", t[i].from2);
+		sender_from_headers(&hl, &s);
+		is_int(s.status, t[i].st, "sender status, case %zu (%s)", i,
+		    t[i].from1 ? t[i].from1 : "no From");
+		is_str(s.addr, t[i].addr, "sender address, case %zu", i);
+		if (s.status == SENDER_OK)
+			is_str(s.domain, strchr(t[i].addr, '@') + 1, "domain, case %zu", i);
+		hdrlist_clear(&hl);
+	}
+}
+
+/* Apply the edits of a verdict to a forged header block and check all. */
+static void
+test_edits(void)
+{
+	struct pm_config *cfg = config_defaults();
+	struct hdrlist hl;
+	struct edits e;
+	struct verdict v;
+	size_t i, k;
+	char *ar;
+
+	free(cfg->authserv_id);
+	cfg->authserv_id = strdup("mx.example.com");
+	hdrlist_init(&hl);
+	hdrlist_add(&hl, "X-Support-Auth", "authenticated");
+	hdrlist_add(&hl, "From", "Bob <bob@acme.example>");
+	hdrlist_add(&hl, "x-support-auth", "authenticated");
+	hdrlist_add(&hl, "Authentication-Results", "mx.example.com; x-pin=pass header.from=bob@acme.example");
+	hdrlist_add(&hl, "Authentication-Results", "other.example; dmarc=pass header.from=acme.example");
+	hdrlist_add(&hl, "X-SUPPORT-AUTH", "authenticated");
+	hdrlist_add(&hl, "X-Support-Account", "Acme");
+	hdrlist_add(&hl, "X-Support-Case", "100001");
+	hdrlist_add(&hl, "authentication-results", "MX.EXAMPLE.COM;\n\tx-pin=pass");
+	hdrlist_add(&hl, "X-Support-Auth", "\n authenticated");
+	hdrlist_add(&hl, "Subject", "help");
+	hdrlist_add(&hl, "Authentication-Results", "mx.example.com.evil.example; x-pin=pass");
+
+	memset(&v, 0, sizeof(v));
+	v.auth = VERDICT_UNVERIFIED;
+	v.pin = XPIN_FAIL;
+	v.reason = "wrong PIN";
+	strcpy(v.from, "bob@acme.example");
+	strcpy(v.account, "Acme Dental");
+
+	edits_init(&e);
+	is_int(edits_for_verdict(&e, cfg, &hl, &v), 0, "edits computed");
+	/* deletions of one name come highest index first */
+	for (i = 0; i < e.n; i++)
+		for (k = i + 1; k < e.n; k++)
+			if (e.v[i].op == EDIT_CHANGE && e.v[k].op == EDIT_CHANGE &&
+			    e.v[i].value == NULL && e.v[k].value == NULL &&
+			    strcasecmp(e.v[i].name, e.v[k].name) == 0)
+				ok(e.v[i].index > e.v[k].index,
+				    "delete %s %zu before %zu", e.v[i].name,
+				    e.v[i].index, e.v[k].index);
+	is_int(edits_apply(&e, &hl), 0, "edits apply like the MTA");
+	is_int(hdrlist_count(&hl, "X-Support-Auth"), 1, "one X-Support-Auth left");
+	is_str(hdrlist_get(&hl, "X-Support-Auth", 1), "unverified", "... ours");
+	is_int(hdrlist_count(&hl, "X-Support-Case"), 0, "forged X-Support-Case removed");
+	is_int(hdrlist_count(&hl, "X-Support-Account"), 1, "one X-Support-Account");
+	is_str(hdrlist_get(&hl, "X-Support-Account", 1), "Acme Dental", "... ours");
+	is_int(hdrlist_count(&hl, "Authentication-Results"), 3,
+	    "our A-R plus the two foreign ones");
+	ar = edits_ar_value(cfg, &v);
+	is_str(hdrlist_get(&hl, "Authentication-Results", 1), ar, "ours first");
+	is_str(ar, "mx.example.com;\n\tx-pin=fail (wrong PIN)\n\theader.from=bob@acme.example",
+	    "A-R value");
+	free(ar);
+	is_str(hdrlist_get(&hl, "Authentication-Results", 2),
+	    "other.example; dmarc=pass header.from=acme.example", "foreign A-R kept");
+	is_str(hdrlist_get(&hl, "Authentication-Results", 3),
+	    "mx.example.com.evil.example; x-pin=pass", "look-alike id kept (not ours)");
+	is_str(hl.v[0].name, "Authentication-Results", "order: A-R");
+	is_str(hl.v[1].name, "X-Support-Auth", "order: X-Support-Auth");
+	is_str(hl.v[2].name, "X-Support-Account", "order: X-Support-Account");
+	is_str(hdrlist_get(&hl, "Subject", 1), "help", "other fields untouched");
+	is_str(hdrlist_get(&hl, "From", 1), "Bob <bob@acme.example>", "From untouched");
+	edits_clear(&e);
+	hdrlist_clear(&hl);
+
+	/* unknown sender: no account header; no From: no header.from */
+	hdrlist_init(&hl);
+	memset(&v, 0, sizeof(v));
+	v.pin = XPIN_POLICY;
+	v.reason = "more than one From address";
+	edits_init(&e);
+	edits_for_verdict(&e, cfg, &hl, &v);
+	edits_apply(&e, &hl);
+	is_int(hl.n, 2, "two fields for an unknown sender");
+	is_str(hdrlist_get(&hl, "Authentication-Results", 1),
+	    "mx.example.com;\n\tx-pin=policy (more than one From address)",
+	    "no header.from without a sender");
+	edits_clear(&e);
+	hdrlist_clear(&hl);
+	config_free(cfg);
+}
+
+int
+main(void)
+{
+	g_mime_init();
+	test_parse();
+	test_change();
+	test_sender();
+	test_edits();
+	g_mime_shutdown();
+	return tap_done();
+}
