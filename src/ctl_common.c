@@ -80,7 +80,7 @@ ctl_open_store(struct ctl *c, int flags)
 	rc = store_open(c->cfg->database, c->cfg->database_timeout * 1000U,
 	    flags, &c->st, err, sizeof(err));
 	if (rc != STORE_OK) {
-		ctl_err(c, "database %s: %s", c->cfg->database, err);
+		ctl_err(c, "%s", err);	/* names the database */
 		return CTL_EXIT_USAGE;
 	}
 	return CTL_EXIT_OK;

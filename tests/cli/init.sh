@@ -90,7 +90,7 @@ mv "$T/key.away" "$D/pm.key"
 # --- a different key file is detected ---
 head -c 32 /dev/urandom >"$T/other.key"
 chmod 600 "$T/other.key"
-sed "s|^KeyFile.*|KeyFile $T/other.key|" "$CONF" >"$T/other.conf"
+sed "s|^KeyFile[[:space:]].*|KeyFile $T/other.key|" "$CONF" >"$T/other.conf"
 run "$PINCTL" -c "$T/other.conf" init
 expect_rc 2 "init with another key file"
 contains "$err" "does not match the database" "init: key mismatch named"
@@ -116,13 +116,13 @@ printf 'Database %s\nBogusKey 1\n' "$D/pm.db" >"$T/bad.conf"
 run "$PINCTL" -c "$T/bad.conf" init
 expect_rc 2 "unknown configuration key"
 contains "$err" "bad.conf:2" "config error names file and line"
-sed "s|^Database.*|Database $T/none/pm.db|" "$CONF" >"$T/nodb.conf"
+sed "s|^Database[[:space:]].*|Database $T/none/pm.db|" "$CONF" >"$T/nodb.conf"
 run "$PINCTL" -c "$T/nodb.conf" user list
 expect_rc 2 "database not initialised"
 one_error "no database"
 cp "$D/pm.db" "$T/new.db"
 sqlite3 "$T/new.db" 'PRAGMA user_version = 99'
-sed "s|^Database.*|Database $T/new.db|" "$CONF" >"$T/new.conf"
+sed "s|^Database[[:space:]].*|Database $T/new.db|" "$CONF" >"$T/new.conf"
 run "$PINCTL" -c "$T/new.conf" user list
 expect_rc 2 "schema newer than pinctl"
 one_error "schema too new"

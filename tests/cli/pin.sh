@@ -90,7 +90,7 @@ run P pin verify bob@example.com 482913
 expect_rc 2 "pin verify: PIN argument refused"
 run P pin verify
 expect_rc 2 "pin verify: no address"
-sed "s|^KeyFile.*|KeyFile $T/missing.key|" "$CONF" >"$T/nokey.conf"
+sed "s|^KeyFile[[:space:]].*|KeyFile $T/missing.key|" "$CONF" >"$T/nokey.conf"
 run_in "482913
 " "$PINCTL" -c "$T/nokey.conf" pin verify bob@example.com
 expect_rc 2 "pin verify: missing key file"
