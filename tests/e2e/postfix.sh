@@ -10,7 +10,9 @@
 #                               background; sets $PM_SOCKET, $PM_PID
 #   pf_start [SOCKET]           Postfix on 127.0.0.1:$PF_PORT relaying all
 #                               mail to smtp-sink on 127.0.0.1:$PF_SINK_PORT;
-#                               SOCKET (a path) becomes smtpd_milters
+#                               SOCKET (a path) becomes smtpd_milters;
+#                               $PF_MAIN_EXTRA and $PF_MASTER_EXTRA (lines)
+#                               are appended to main.cf and master.cf
 #   pf_stop                     stop Postfix (smtp-sink keeps running)
 #   pf_send FROM TO[,TO] FILE   submit FILE with swaks; $pf_rc, $pf_out
 #   pf_wait_delivered N [SECS]  wait until the sink holds N messages and the
@@ -210,6 +212,8 @@ anvil     unix  -  -  n  -     1  anvil
 scache    unix  -  -  n  -     1  scache
 postlog   unix-dgram n - n -   1  postlogd
 EOF
+	[ -z "${PF_MASTER_EXTRA:-}" ] ||
+	    printf '%s\n' "$PF_MASTER_EXTRA" >>"$PF/etc/master.cf"
 }
 
 _pf_sink_start() {
