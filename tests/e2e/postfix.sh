@@ -5,9 +5,9 @@
 #
 #   pf_require                  skip the whole test unless root, Postfix,
 #                               smtp-sink and swaks are here
-#   pm_start / pm_stop          run the built pinmilter ($CONF, from
-#                               new_instance) in the foreground, in the
-#                               background; sets $PM_SOCKET, $PM_PID
+#   pm_start / pm_stop          run the built pinmilter with -f on $CONF
+#                               (from new_instance) as a background job;
+#                               sets $PM_SOCKET, $PM_PID
 #   pf_start [SOCKET]           Postfix on 127.0.0.1:$PF_PORT relaying all
 #                               mail to smtp-sink on 127.0.0.1:$PF_SINK_PORT;
 #                               SOCKET (a path) becomes smtpd_milters;
@@ -43,7 +43,6 @@ PF_SINK=$T/sink
 PF_PORT=
 PF_SINK_PORT=
 PF_SINK_PID=
-PF_RUNNING=0
 PM_PID=
 PM_SOCKET=
 pf_rc=0
@@ -55,18 +54,21 @@ trap 'exit 129' HUP
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# A watchdog outlives a test killed hard (SIGKILL) and then ends what it
-# started; the pids are kept beside $T because $T is removed at exit.
+# A watchdog outlives a test killed hard (SIGKILL), then ends what it
+# started and removes $T; the pids are kept beside $T, since lib.sh
+# removes $T itself on a normal exit.
 _PF_PIDS=$T.pids
 _pf_watchdog() {
 	: >"$_PF_PIDS"
 	_self=$$
+	_pf_t=$T
 	(
 		while kill -0 "$_self" 2>/dev/null; do sleep 1; done
 		for _p in $(cat "$_PF_PIDS" 2>/dev/null); do
 			kill -9 "$_p" 2>/dev/null
 		done
 		rm -f "$_PF_PIDS"
+		rm -rf "$_pf_t"
 	) >/dev/null 2>&1 </dev/null &
 }
 _pf_watching=
@@ -250,7 +252,8 @@ _pf_cleanup() {
 	fi
 }
 
-# pf_start [SOCKET]: a fresh Postfix (and smtp-sink on the first call).
+# pf_start [SOCKET]: Postfix (and smtp-sink on the first call); a second
+# call restarts it with the new configuration, keeping queue and sink.
 pf_start() {
 	_sock=${1:-}
 	if [ -z "$PF_SINK_PID" ]; then
@@ -259,6 +262,7 @@ pf_start() {
 		_pf_sink_start || { diag "smtp-sink did not start:" \
 		    "$(cat "$T/sink.log")"; return 1; }
 	fi
+	pf_stop
 	mkdir -p "$PF/etc" "$PF/queue" "$PF/data" "$PF/log" || return 1
 	chown postfix "$PF/data" || return 1
 	for _try in 1 2 3; do
@@ -266,7 +270,6 @@ pf_start() {
 		_pf_main_cf "$_sock" && _pf_master_cf || return 1
 		if postfix -c "$PF/etc" start >"$T/pf-start.log" 2>&1 &&
 		    _pf_wait_port "$PF_PORT" 10; then
-			PF_RUNNING=1
 			_pf_watch "$(_pf_master_pid)"
 			return 0
 		fi
@@ -301,10 +304,9 @@ _pf_wait_master_gone() {
 # pf_stop: stop Postfix now (postfix stop waits for nothing: wait here).
 pf_stop() {
 	[ -d "$PF/etc" ] || return 0
-	_pf_master_pid >/dev/null || { PF_RUNNING=0; return 0; }
+	_pf_master_pid >/dev/null || return 0
 	postfix -c "$PF/etc" stop >/dev/null 2>&1
 	_pf_wait_master_gone
-	PF_RUNNING=0
 }
 
 # pf_send FROM TO[,TO...] FILE [SWAKS-OPTIONS...]: $pf_rc, $pf_out.
