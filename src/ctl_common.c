@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -382,29 +383,70 @@ ctl_read_line(int fd, char *buf, size_t len)
 	return 0;
 }
 
+/*
+ * Echo off while a PIN is typed at a terminal.  A signal that ends
+ * pinctl meanwhile (^C, ^\\, hangup, kill) first puts the terminal back.
+ */
+static struct termios ctl_tty_saved;
+static volatile sig_atomic_t ctl_tty_quiet;
+static const int ctl_tty_signals[] = { SIGINT, SIGQUIT, SIGTERM, SIGHUP,
+    SIGTSTP };
+
+static void
+ctl_tty_signal(int sig)
+{
+	if (ctl_tty_quiet)
+		(void)tcsetattr(STDIN_FILENO, TCSAFLUSH, &ctl_tty_saved);
+	(void)signal(sig, SIG_DFL);
+	(void)raise(sig);
+}
+
+static bool
+ctl_tty_echo_off(void)
+{
+	struct termios quiet;
+	size_t i;
+
+	if (!isatty(STDIN_FILENO) ||
+	    tcgetattr(STDIN_FILENO, &ctl_tty_saved) != 0)
+		return false;
+	for (i = 0; i < G_N_ELEMENTS(ctl_tty_signals); i++)
+		(void)signal(ctl_tty_signals[i], ctl_tty_signal);
+	quiet = ctl_tty_saved;
+	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+	fprintf(stderr, "PIN: ");
+	fflush(stderr);
+	ctl_tty_quiet = 1;
+	(void)tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+	return true;
+}
+
+static void
+ctl_tty_echo_on(void)
+{
+	size_t i;
+
+	(void)tcsetattr(STDIN_FILENO, TCSAFLUSH, &ctl_tty_saved);
+	ctl_tty_quiet = 0;
+	for (i = 0; i < G_N_ELEMENTS(ctl_tty_signals); i++)
+		(void)signal(ctl_tty_signals[i], SIG_DFL);
+	fprintf(stderr, "\n");
+}
+
 int
 ctl_read_pin(struct ctl *c, char pin[PIN_BUF])
 {
 	char line[CTL_PIN_LINE];
-	struct termios old, quiet;
-	bool tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &old) == 0;
-	int r;
+	bool tty = ctl_tty_echo_off();
+	int r, saved;
 
-	if (tty) {
-		quiet = old;
-		quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
-		fprintf(stderr, "PIN: ");
-		fflush(stderr);
-		(void)tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
-	}
 	r = ctl_read_line(STDIN_FILENO, line, sizeof(line));
-	if (tty) {
-		(void)tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
-		fprintf(stderr, "\n");
-	}
+	saved = errno;
+	if (tty)
+		ctl_tty_echo_on();
 	if (r == -1) {
 		secret_wipe(line, sizeof(line));
-		ctl_err(c, "reading the PIN: %s", strerror(errno));
+		ctl_err(c, "reading the PIN: %s", strerror(saved));
 		return CTL_EXIT_USAGE;
 	}
 	if (r != 0 || !secret_pin_valid(line)) {

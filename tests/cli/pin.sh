@@ -185,3 +185,51 @@ for pin in 482913 739164 222222 111111 "$issued" "$other"; do
 	lacks "$all" "$pin" "audit never shows PIN $pin"
 done
 contains "$(P audit --user bob@example.com)" "phone/chat" "pin verify audited with channel phone/chat"
+
+# --- the prompt on a terminal: no echo, echo restored on ^C ---
+cat >"$T/tty_prompt.py" <<'EOF'
+import os, pty, sys, time, termios, signal
+# usage: tty_prompt.py MODE PINCTL ARGS...   MODE: type:PIN or interrupt
+mode, argv = sys.argv[1], sys.argv[2:]
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(argv[0], argv)
+def read_some(t=0.5):
+    out = b""
+    end = time.time() + t
+    while time.time() < end:
+        try:
+            import select
+            r, _, _ = select.select([fd], [], [], 0.05)
+            if r:
+                d = os.read(fd, 1000)
+                if not d: break
+                out += d
+        except OSError:
+            break
+    return out
+out = read_some(0.5)
+if mode.startswith("type:"):
+    os.write(fd, mode[5:].encode() + b"\n")
+    out += read_some(0.8)
+    st = os.waitpid(pid, 0)[1]
+    print("exit=%d" % (os.waitstatus_to_exitcode(st)))
+else:
+    echo_during = bool(termios.tcgetattr(fd)[3] & termios.ECHO)
+    os.kill(pid, signal.SIGINT)
+    st = os.waitpid(pid, 0)[1]
+    echo_after = bool(termios.tcgetattr(fd)[3] & termios.ECHO)
+    print("echo-during=%s echo-after=%s signal=%d" % (echo_during, echo_after, -os.waitstatus_to_exitcode(st)))
+print("output=%r" % out.decode(errors="replace"))
+EOF
+if python3 -c 'import pty, termios' 2>/dev/null; then
+	run python3 "$T/tty_prompt.py" type:739164 "$PINCTL" -c "$CONF" pin verify bob@example.com
+	contains "$out" "exit=0" "terminal: PIN typed at the prompt verifies"
+	contains "$out" "output='PIN: " "terminal: prompt shown"
+	lacks "$out" "739164" "terminal: the PIN is not echoed"
+	run python3 "$T/tty_prompt.py" interrupt "$PINCTL" -c "$CONF" pin verify bob@example.com
+	is "$(printf '%s\n' "$out" | head -1)" "echo-during=False echo-after=True signal=2" \
+	    "terminal: echo off at the prompt, back on after ^C"
+else
+	skip "terminal prompt: python3 pty module missing"
+fi
