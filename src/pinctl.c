@@ -300,10 +300,8 @@ ctl_run(struct ctl *c, int argc, char **argv)
 		return CTL_EXIT_OK;	/* --help */
 	if (r != CTL_EXIT_OK)
 		return r;
-	if (c->cmd->need != CTL_NEED_NOTHING || c->cmd->run == ctl_init) {
-		if ((r = ctl_prepare(c)) != CTL_EXIT_OK)
-			return r;
-	}
+	if ((r = ctl_prepare(c)) != CTL_EXIT_OK)
+		return r;
 	return c->cmd->run(c);
 }
 
