@@ -12,8 +12,10 @@
  * not 6 digits: not counted as a failure), 3 locked, 4 unknown user,
  * 2 usage or internal error.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "auth.h"
 #include "ctl.h"
@@ -52,6 +54,33 @@ ctl_pin_set(struct ctl *c)
 	return r;
 }
 
+/* The PIN and a newline with write(2): no stdio buffer keeps a copy. */
+static int
+ctl_pin_print(struct ctl *c, const char *pin)
+{
+	char line[PIN_BUF + 1];
+	size_t off = 0;
+	ssize_t n;
+
+	memcpy(line, pin, PIN_DIGITS);
+	line[PIN_DIGITS] = '\n';
+	(void)fflush(stdout);
+	while (off < PIN_DIGITS + 1) {
+		n = write(STDOUT_FILENO, line + off, PIN_DIGITS + 1 - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			secret_wipe(line, sizeof(line));
+			ctl_err(c, "the new PIN is stored but could not be "
+			    "written (%s): issue another", strerror(errno));
+			return CTL_EXIT_USAGE;
+		}
+		off += (size_t)n;
+	}
+	secret_wipe(line, sizeof(line));
+	return CTL_EXIT_OK;
+}
+
 int
 ctl_pin_issue(struct ctl *c)
 {
@@ -70,7 +99,7 @@ ctl_pin_issue(struct ctl *c)
 	secret_pin_random(pin);
 	r = ctl_pin_store(c, c->args[0], pin, "pin.issue");
 	if (r == CTL_EXIT_OK)
-		printf("%s\n", pin);
+		r = ctl_pin_print(c, pin);
 	secret_wipe(pin, sizeof(pin));
 	return r;
 }
