@@ -135,14 +135,22 @@ _pf_wait_port() {
 	return 1
 }
 
-# _pf_searchable DIR: every parent must be searchable by user postfix.
+# _pf_searchable DIR: user postfix must be able to reach DIR.  Folders
+# inside $T are opened up; a parent outside it is only reported (change
+# TMPDIR), never changed.
 _pf_searchable() {
 	_d=$1
 	while [ "$_d" != / ] && [ -n "$_d" ]; do
-		_m=$(stat -c %A "$_d")
-		case "$_m" in
+		case "$(stat -c %A "$_d" 2>/dev/null)" in
 		?????????[xt]) ;;
-		*) chmod o+x "$_d" || return 1 ;;
+		*)
+			case "$_d" in
+			"$T"|"$T"/*) chmod o+x "$_d" || return 1 ;;
+			*)
+				diag "$_d: not searchable by user postfix;" \
+				    "set TMPDIR to a folder under a searchable path"
+				return 1 ;;
+			esac ;;
 		esac
 		_d=$(dirname "$_d")
 	done
@@ -258,7 +266,7 @@ pf_start() {
 	_sock=${1:-}
 	if [ -z "$PF_SINK_PID" ]; then
 		at_exit _pf_cleanup
-		_pf_searchable "$T" || { diag "cannot make $T searchable"; return 1; }
+		_pf_searchable "$T" || return 1
 		_pf_sink_start || { diag "smtp-sink did not start:" \
 		    "$(cat "$T/sink.log")"; return 1; }
 	fi
@@ -473,6 +481,9 @@ pm_start() {
 	[ -n "$PM_SOCKET" ] || { diag "no unix Socket in $CONF"; return 1; }
 	[ -z "$PM_PID" ] || pm_stop
 	[ -n "$_pm_registered" ] || { at_exit pm_stop; _pm_registered=1; }
+	# A socket left by a killed run would look ready at once: the wait
+	# below must see pinmilter's new one.
+	[ ! -S "$PM_SOCKET" ] || rm -f "$PM_SOCKET"
 	"$PINMILTER" -f -c "$CONF" >>"$T/pinmilter.log" 2>&1 </dev/null &
 	PM_PID=$!
 	_pf_watch "$PM_PID"
@@ -486,7 +497,8 @@ pm_start() {
 			# deployment does with UserID pinmilter:postfix.
 			chgrp postfix "$PM_SOCKET" 2>/dev/null ||
 			    chmod o+rw "$PM_SOCKET" 2>/dev/null
-			_pf_searchable "$(dirname "$PM_SOCKET")"
+			_pf_searchable "$(dirname "$PM_SOCKET")" ||
+			    { pm_stop; return 1; }
 			return 0
 		fi
 		kill -0 "$PM_PID" 2>/dev/null || break
