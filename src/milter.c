@@ -5,14 +5,16 @@
  * Flow of one message (protocol v6, steps negotiated in milter_negotiate):
  *   MAIL   allocate a struct milter_msg, keep the queue id    (no reply)
  *   RCPT   append the recipient to the list                   (no reply)
- *   header (pipeline: collect)                                 (no reply)
+ *   header append to the header list (bounded, hdrlist.c)       (no reply)
  *   EOH    scope: any recipient a SupportAddress?  No: ACCEPT, which ends
  *          the message for the MTA.  Never decided at RCPT: Postfix takes
  *          an ACCEPT there as "no more events for this message", which
  *          would let a support address given as the second recipient
  *          through unfiltered.
- *   body   (pipeline: collect)
- *   EOM    milter_process(): the pipeline.  Today it only logs one line.
+ *   body   append to the spool: memory up to BodyMemoryLimit, then an
+ *          unlinked temp file; past MaxMessageSize bytes are dropped
+ *   EOM    milter_process(): pipeline_run() (the same code as -t), then
+ *          its edits through smfi_chgheader/insheader/replacebody
  * The message context is freed at EOM, ABORT and CLOSE, and before any
  * reply that ends the message (ACCEPT/TEMPFAIL/REJECT), after which
  * libmilter calls neither EOM nor ABORT.
@@ -26,15 +28,19 @@
  * stages send no reply), so it is remembered and answered at EOH with the
  * OnInternalError action.  Each line logged names the queue id.
  */
+#include <errno.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <libmilter/mfapi.h>
 
 #include "config.h"
 #include "log.h"
 #include "milter.h"
+#include "pipeline.h"
 
 /* Actions the pipeline needs; Postfix grants them only at negotiation. */
 #define MILTER_ACTIONS	(SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_CHGBODY)
@@ -60,8 +66,8 @@ struct milter_msg {
 	char **rcpts;				/* envelope recipients as given */
 	size_t nrcpts, rcpts_cap;
 	enum milter_scope scope;
-	bool failed;				/* internal error before EOH */
-	/* pipeline: header and body buffers go here */
+	bool failed;				/* internal error: answer at EOH/EOM */
+	struct pipeline_msg pm;			/* headers and body for the pipeline */
 };
 
 static const struct pm_config *milter_cfg;
@@ -77,6 +83,8 @@ milter_msg_free(struct milter_msg *msg)
 	for (i = 0; i < msg->nrcpts; i++)
 		free(msg->rcpts[i]);
 	free(msg->rcpts);
+	hdrlist_clear(&msg->pm.headers);
+	spool_free(msg->pm.body);
 	free(msg);
 }
 
@@ -146,20 +154,116 @@ milter_error_status(void)
 	}
 }
 
+/* One store connection per libmilter thread, opened on first use. */
+static pthread_key_t milter_store_key;
+static pthread_once_t milter_store_once = PTHREAD_ONCE_INIT;
+
+static void
+milter_store_close(void *st)
+{
+	store_close(st);
+}
+
+static void
+milter_store_key_init(void)
+{
+	if (pthread_key_create(&milter_store_key, milter_store_close) != 0)
+		pm_log_err("pthread_key_create failed");
+}
+
+static struct store *
+milter_store(const char *queue_id)
+{
+	struct store *st;
+	char err[512];
+
+	pthread_once(&milter_store_once, milter_store_key_init);
+	if ((st = pthread_getspecific(milter_store_key)) != NULL)
+		return st;
+	if (store_open(milter_cfg->database, milter_cfg->database_timeout * 1000,
+	    0, &st, err, sizeof(err)) != STORE_OK) {
+		pm_log_err("%s: %s", queue_id, err);
+		return NULL;
+	}
+	if (pthread_setspecific(milter_store_key, st) != 0) {
+		store_close(st);
+		return NULL;
+	}
+	return st;
+}
+
+/* The reply for an internal failure, with a clear SMTP text. */
+static sfsistat
+milter_fail(SMFICTX *ctx)
+{
+	sfsistat rc = milter_error_status();
+
+	if (rc == SMFIS_TEMPFAIL)
+		(void)smfi_setreply(ctx, "451", "4.3.0",
+		    "pinmilter: temporary failure, please try again later");
+	else if (rc == SMFIS_REJECT)
+		(void)smfi_setreply(ctx, "550", "5.3.0",
+		    "pinmilter: message could not be processed");
+	return rc;
+}
+
+/* Hand the edits to the MTA: header operations in order, then the body. */
+static int
+milter_apply(SMFICTX *ctx, const struct edits *e)
+{
+	size_t i, off;
+
+	for (i = 0; i < e->n; i++) {
+		const struct edit *ed = &e->v[i];
+		int rc;
+
+		if (ed->op == EDIT_INSERT)
+			rc = smfi_insheader(ctx, 0, ed->name, ed->value);
+		else
+			rc = smfi_chgheader(ctx, ed->name, (int)ed->index,
+			    ed->value);
+		if (rc != MI_SUCCESS)
+			return -1;
+	}
+	for (off = 0; e->body != NULL && off < e->body_len; off += 65536) {
+		size_t n = e->body_len - off < 65536 ? e->body_len - off : 65536;
+
+		if (smfi_replacebody(ctx, (unsigned char *)e->body + off,
+		    (int)n) != MI_SUCCESS)
+			return -1;
+	}
+	return 0;
+}
+
 /*
- * The pipeline hook: an in-scope message, complete, at end of message.
- * The pipeline (DESIGN.md section 2, steps 2-9) plugs in here: parse the
- * collected message, look up the sender and case, test PIN candidates,
- * apply the edits with smfi_addheader/smfi_chgheader/smfi_replacebody,
- * and map its result (or milter_error_status() on failure) to a reply.
+ * An in-scope message, complete, at end of message: run the pipeline
+ * (pipeline.c, the same code as "pinmilter -t") and apply its edits.
+ * On an internal error the OnInternalError action decides: tempfail or
+ * reject the message, or deliver it tagged x-pin=temperror.
  */
 static sfsistat
 milter_process(SMFICTX *ctx, struct milter_msg *msg)
 {
-	(void)ctx;
-	(void)milter_key;
-	pm_log_info("%s: in scope, pipeline not built", msg->queue_id);
-	return SMFIS_CONTINUE;
+	struct pipeline_env env = { milter_cfg, milter_key, NULL, time(NULL) };
+	struct pipeline_result r;
+	sfsistat rc = SMFIS_CONTINUE;
+
+	snprintf(msg->pm.queue_id, sizeof(msg->pm.queue_id), "%s",
+	    msg->queue_id);
+	if (msg->failed || (env.st = milter_store(msg->queue_id)) == NULL) {
+		pm_log_err("%s: internal error, message not processed",
+		    msg->queue_id);
+		return milter_fail(ctx);
+	}
+	if (pipeline_run(&env, &msg->pm, true, &r) != 0 &&
+	    milter_cfg->on_internal_error != PM_ON_ERROR_ACCEPT)
+		rc = milter_fail(ctx);
+	else if (milter_apply(ctx, &r.edits) != 0) {
+		pm_log_err("%s: the MTA refused an edit", msg->queue_id);
+		rc = milter_fail(ctx);
+	}
+	pipeline_result_clear(&r);
+	return rc;
 }
 
 static sfsistat
@@ -221,10 +325,14 @@ milter_envrcpt(SMFICTX *ctx, char **argv)
 static sfsistat
 milter_header(SMFICTX *ctx, char *name, char *value)
 {
-	(void)ctx;
-	(void)name;
-	(void)value;
-	/* pipeline: collect the header when the message is in scope */
+	struct milter_msg *msg = smfi_getpriv(ctx);
+
+	if (msg == NULL || msg->failed)
+		return SMFIS_NOREPLY;
+	if (hdrlist_add(&msg->pm.headers, name, value) != 0) {
+		pm_log_err("%s: out of memory collecting headers", msg->queue_id);
+		msg->failed = true;
+	}
 	return SMFIS_NOREPLY;
 }
 
@@ -247,16 +355,28 @@ milter_eoh(SMFICTX *ctx)
 		milter_msg_drop(ctx);
 		return SMFIS_ACCEPT;
 	}
+	msg->pm.body = spool_new(milter_cfg->body_memory_limit,
+	    milter_cfg->max_message_size, milter_cfg->temp_dir);
+	if (msg->pm.body == NULL) {
+		pm_log_err("%s: out of memory", msg->queue_id);
+		milter_msg_drop(ctx);
+		return milter_fail(ctx);
+	}
 	return SMFIS_CONTINUE;
 }
 
 static sfsistat
 milter_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 {
-	(void)ctx;
-	(void)chunk;
-	(void)len;
-	/* pipeline: append the chunk (bounded by MaxMessageSize) */
+	struct milter_msg *msg = smfi_getpriv(ctx);
+
+	if (msg == NULL || msg->failed || msg->pm.body == NULL)
+		return SMFIS_CONTINUE;
+	if (spool_append(msg->pm.body, chunk, len) != 0) {
+		pm_log_err("%s: cannot spool the body: %s", msg->queue_id,
+		    strerror(errno));
+		msg->failed = true;
+	}
 	return SMFIS_CONTINUE;
 }
 

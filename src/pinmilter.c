@@ -4,7 +4,7 @@
  *
  *   pinmilter [-c FILE] [-f] [-v]	run as a milter
  *   pinmilter [-c FILE] [-v] -n	check the set-up and exit
- *   pinmilter [-c FILE] -t FILE	process one message (pipeline issue)
+ *   pinmilter [-c FILE] -t FILE	process one message, print it as delivered
  *
  * Start-up order, each step for a reason: detach first (unless -f) so the
  * PidFile holds the final pid and the key's locked pages belong to the
@@ -40,6 +40,8 @@
 #include "milter.h"
 #include "secret.h"
 #include "store.h"
+#include "tryout.h"
+#include "message.h"
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "unknown"
@@ -118,17 +120,14 @@ options_parse(int argc, char **argv, struct options *o)
 }
 
 /*
- * -t FILE: run one message through the pipeline and print the result.
- * The pipeline issue implements this with the same code milter_process()
- * uses; until then it says so.
+ * -t FILE: run one message through the pipeline (tryout.c, the same code
+ * milter_process() uses) and print the result on stdout.
  */
 static int
 test_message(const struct pm_config *cfg, const char *file)
 {
-	(void)cfg;
-	(void)file;
-	fprintf(stderr, "pinmilter: -t: message processing is not built yet\n");
-	return EXIT_USAGE;
+	log_open("pinmilter", NULL);
+	return tryout_run(cfg, file, stdout);
 }
 
 static int
@@ -314,6 +313,7 @@ run_daemon(const struct pm_config *cfg, bool foreground)
 		daemon_ready(r.readyfd, 1);
 		return 1;
 	}
+	message_init();		/* GMime and libxml2, before any thread */
 	pm_log_info("starting: socket %s, %zu support address(es)",
 	    cfg->socket, cfg->support_addresses.n);
 	daemon_ready(r.readyfd, 0);
