@@ -423,6 +423,10 @@ lex_get(const struct lex *lx, size_t pos, size_t *next)
 {
 	gunichar c;
 
+	if (pos < lx->len && (unsigned char)lx->s[pos] < 0x80) {
+		*next = pos + 1;		/* ASCII: never ignorable */
+		return (gunichar)(unsigned char)lx->s[pos];
+	}
 	while (pos < lx->len) {
 		c = g_utf8_get_char(lx->s + pos);
 		pos = (size_t)(g_utf8_next_char(lx->s + pos) - lx->s);
@@ -438,7 +442,12 @@ lex_get(const struct lex *lx, size_t pos, size_t *next)
 static bool
 lex_blob_delim(unsigned char b)
 {
-	return b <= ' ' || strchr("<>\"()[],;", b) != NULL;
+	switch (b) {
+	case '<': case '>': case '"': case '(': case ')': case '[': case ']':
+	case ',': case ';':
+		return true;
+	}
+	return b <= ' ';
 }
 
 /* Is the non-space run starting at POS a URL or a mail address? */
@@ -559,7 +568,11 @@ lex_word(struct lex *lx, struct tok *t)
 		c = lex_get(lx, lx->pos, &next);
 		if (c == 0 || !pin_is_letter(c))
 			break;
-		k = g_unichar_to_utf8(g_unichar_tolower(c), u);
+		if (c < 0x80) {
+			u[0] = g_ascii_tolower((char)c);
+			k = 1;
+		} else
+			k = g_unichar_to_utf8(g_unichar_tolower(c), u);
 		if (wl + (size_t)k < sizeof w) {
 			memcpy(w + wl, u, (size_t)k);
 			wl += (size_t)k;
@@ -896,6 +909,21 @@ pin_scan(const char *s, size_t len, unsigned flags,
 	pin_wipe(&st, sizeof st);
 }
 
+/* ASCII without NUL or other controls but white space: already NFKC. */
+static bool
+pin_plain_ascii(const char *s, size_t len)
+{
+	size_t i;
+	unsigned char b;
+
+	for (i = 0; i < len; i++) {
+		b = (unsigned char)s[i];
+		if (b >= 0x7f || (b < ' ' && b != '\n' && b != '\r' && b != '\t'))
+			return false;
+	}
+	return true;
+}
+
 int
 pin_extract(const char *text, size_t len, unsigned flags,
     struct pin_candidates *out)
@@ -907,6 +935,10 @@ pin_extract(const char *text, size_t len, unsigned flags,
 	memset(out, 0, sizeof *out);
 	if (len == 0)
 		return 0;
+	if (pin_plain_ascii(text, len)) {	/* NFKC would change nothing */
+		pin_scan(text, len, flags, out);
+		return (int)out->n;
+	}
 	valid = g_utf8_make_valid(text, (gssize)len);
 	norm = g_utf8_normalize(valid, -1, G_NORMALIZE_NFKC);
 	pin_wipe(valid, strlen(valid));

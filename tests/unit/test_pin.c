@@ -341,6 +341,8 @@ static const struct xcase xcases[] = {
 	X("PIN: 482913\0 trailing", "482913"),
 	X("PIN\0482913", ""),
 	X("\xc0\xafPIN 482913\xed\xa0\x80", "482913"),
+	X("PIN\x0b" "482913", "482913"),		/* vertical tab: a line break */
+	X("PIN: 482913\x01", "482913"),
 	/* subjects */
 	X("Re: [Case #100042] PIN 482913", "482913"),
 	X("[Case #100042] Add a user", ""),
