@@ -6,12 +6,14 @@
  * own message), and so is every Authentication-Results field claiming our
  * AuthservID.  Values we add contain only our own text and the sender
  * address, which sender.c restricted to safe bytes; they stay well under
- * the 2048-byte milter limit.
+ * the 2048-byte milter limit; a UTF-8 account name is RFC 2047 encoded.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include <gmime/gmime.h>
 
 #include "ar.h"
 #include "edits.h"
@@ -158,9 +160,16 @@ edits_for_verdict(struct edits *e, const struct pm_config *cfg,
 	if (edits_remove_forged(e, cfg, hl) != 0)
 		return -1;
 	/* Each insert goes to the top: add them last to first. */
-	if (v->account[0] != '\0' &&
-	    edits_insert(e, "X-Support-Account", v->account) != 0)
-		return -1;
+	if (v->account[0] != '\0') {
+		/* account names may be UTF-8: RFC 2047 keeps the field 7-bit */
+		char *acct = g_mime_utils_header_encode_text(NULL, v->account,
+		    "utf-8");
+
+		rc = edits_insert(e, "X-Support-Account", g_strstrip(acct));
+		g_free(acct);
+		if (rc != 0)
+			return -1;
+	}
 	if (edits_insert(e, "X-Support-Auth", verdict_auth_name(v->auth)) != 0)
 		return -1;
 	if ((ar = edits_ar_value(cfg, v)) == NULL)

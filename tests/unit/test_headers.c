@@ -214,6 +214,21 @@ test_edits(void)
 	    "no header.from without a sender");
 	edits_clear(&e);
 	hdrlist_clear(&hl);
+
+	/* a UTF-8 account name is encoded, the field stays 7-bit */
+	hdrlist_init(&hl);
+	memset(&v, 0, sizeof(v));
+	v.pin = XPIN_NONE;
+	v.reason = "no PIN found";
+	strcpy(v.from, "jean@boulangerie.example");
+	strcpy(v.account, "Boulangerie Mart\xc3\xadn");
+	edits_init(&e);
+	edits_for_verdict(&e, cfg, &hl, &v);
+	edits_apply(&e, &hl);
+	is_str(hdrlist_get(&hl, "X-Support-Account", 1),
+	    "Boulangerie =?UTF-8?b?TWFydMOtbg==?=", "UTF-8 account name encoded");
+	edits_clear(&e);
+	hdrlist_clear(&hl);
 	config_free(cfg);
 }
 
