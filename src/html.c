@@ -112,7 +112,7 @@ token_in(const char *value, const char *const *list, size_t n)
 	const char *p = value, *end;
 	size_t len, i;
 
-	while (p != NULL && *p != '\0') {
+	while (*p != '\0') {
 		while (g_ascii_isspace(*p))
 			p++;
 		for (end = p; *end != '\0' && !g_ascii_isspace(*end); end++)
