@@ -70,8 +70,11 @@ GMimeMessage *message_parse_stream(GMimeStream *s, struct message_text *t);
  * multipart/related its root; of a multipart/signed its content.
  * Attached messages (message/rfc822), delivery reports and encrypted
  * parts are not author text.  Any transfer encoding is decoded and any
- * charset converted to UTF-8 (unknown charsets and invalid bytes become
- * U+FFFD, NUL bytes too); each part's text goes through quote_cut().
+ * charset converted to UTF-8 (iso-8859-1 read as windows-1252; a part in
+ * an unknown charset is read as UTF-8; invalid UTF-8 and NUL bytes become
+ * U+FFFD; bytes invalid in a known charset are dropped by GMime's charset
+ * filter); each part's text goes through quote_cut().  Parts are read
+ * up to 4 x max_text bytes (HTML: 16 x); any limit hit sets truncated.
  * Returns 0, or -1 on a bad argument (M or OUT NULL).
  */
 int message_read(GMimeMessage *m, const struct message_limits *lim,
