@@ -223,7 +223,7 @@ struct tok {
 	size_t		nchars;		/* code points, for gap lengths */
 	gunichar	cp;		/* T_PUNCT */
 	bool		url;		/* inside a URL or mail address */
-	unsigned	wflags;		/* T_WORD: W_* (0 when touching digits) */
+	unsigned	wflags;		/* T_WORD: W_*, 0 touching digits */
 	struct chain	ch;		/* T_CHAIN */
 };
 
@@ -535,7 +535,8 @@ lex_chain(struct lex *lx, struct tok *t)
 			if (ch->ngroups <= PIN_DIGITS)
 				ch->glen[ch->ngroups - 1] = run;
 			j = pin_joiner(c);
-			if (j == J_NONE || pin_digit(lex_get(lx, next, &n2)) < 0)
+			if (j == J_NONE ||
+			    pin_digit(lex_get(lx, next, &n2)) < 0)
 				break;
 			if (ch->ngroups == 1)
 				ch->joiner = j;
@@ -729,7 +730,8 @@ scan_gap_before(struct scan *st, const struct tok *t)
 			return false;
 		break;
 	case T_WORD:
-		if (!(t->wflags & W_BEFORE) || ++st->pend_words > PIN_FILLER_MAX)
+		if (!(t->wflags & W_BEFORE) ||
+		    ++st->pend_words > PIN_FILLER_MAX)
 			return false;
 		break;
 	default:
@@ -918,7 +920,8 @@ pin_plain_ascii(const char *s, size_t len)
 
 	for (i = 0; i < len; i++) {
 		b = (unsigned char)s[i];
-		if (b >= 0x7f || (b < ' ' && b != '\n' && b != '\r' && b != '\t'))
+		if (b >= 0x7f ||
+		    (b < ' ' && b != '\n' && b != '\r' && b != '\t'))
 			return false;
 	}
 	return true;
@@ -1052,7 +1055,8 @@ redact_run_end(struct redact *r)
 		return;
 	}
 	if (r->nwin == PIN_DIGITS) {
-		memmove(r->win, r->win + 1, (PIN_DIGITS - 1) * sizeof r->win[0]);
+		memmove(r->win, r->win + 1,
+		    (PIN_DIGITS - 1) * sizeof r->win[0]);
 		r->nwin--;
 	}
 	r->win[r->nwin++] = r->cur;

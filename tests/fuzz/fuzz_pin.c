@@ -92,7 +92,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&mine, 0, sizeof mine);
 	if (len >= PIN_DIGITS) {
 		for (i = 0; i < PIN_DIGITS; i++)
-			mine.v[0][i] = (char)('0' + (unsigned char)text[i] % 10);
+			mine.v[0][i] =
+			    (char)('0' + (unsigned char)text[i] % 10);
 		mine.n = 1;
 	}
 	out = pin_redact(text, len, &mine, "#", &outlen, &n);

@@ -22,6 +22,19 @@
 #define X(in, want)	{ in, sizeof(in) - 1, 0, want }
 #define XB(in, want)	{ in, sizeof(in) - 1, B, want }
 
+/* Unicode forms of 482913 (UTF-8). */
+#define FW482	"\xef\xbc\x94\xef\xbc\x98\xef\xbc\x92"	/* full-width */
+#define FW913	"\xef\xbc\x99\xef\xbc\x91\xef\xbc\x93"
+#define FW0	"\xef\xbc\x90"
+#define CIRC	"\xe2\x91\xa3\xe2\x91\xa7\xe2\x91\xa1" \
+		"\xe2\x91\xa8\xe2\x91\xa0\xe2\x91\xa2"		/* circled */
+#define SUPER	"\xe2\x81\xb4\xe2\x81\xb8\xc2\xb2" \
+		"\xe2\x81\xb9\xc2\xb9\xc2\xb3"		/* superscript */
+#define ARABIC	"\xd9\xa4\xd9\xa8\xd9\xa2\xd9\xa9\xd9\xa1\xd9\xa3"
+#define MATH	/* mathematical bold */ \
+		"\xf0\x9d\x9f\x92\xf0\x9d\x9f\x96\xf0\x9d\x9f\x90" \
+		"\xf0\x9d\x9f\x97\xf0\x9d\x9f\x8f\xf0\x9d\x9f\x91"
+
 struct xcase {
 	const char	*in;
 	size_t		 len;
@@ -130,7 +143,7 @@ static const struct xcase xcases[] = {
 	X("PIN: 482913 (case 100042)", "482913"),
 	X("PIN:\t482913", "482913"),
 	X("PIN:      482913", "482913"),
-	X("PIN                              482913", ""),	/* gap too long */
+	X("PIN                              482913", ""),	/* gap > 24 */
 	X("PIN is is is is is 482913", ""),		/* too many fillers */
 	/* line breaks */
 	X("PIN:\n482913", "482913"),
@@ -157,26 +170,22 @@ static const struct xcase xcases[] = {
 	X("PIN 482 913-1", ""),
 	X("PIN 482913 555 0199", ""),
 	/* NFKC and other Unicode */
-	X("PIN \xef\xbc\x94\xef\xbc\x98\xef\xbc\x92\xef\xbc\x99\xef\xbc\x91\xef\xbc\x93",
-	    "482913"),					/* full-width */
-	X("\xef\xbc\xb0\xef\xbc\xa9\xef\xbc\xae 482913", "482913"),	/* ＰＩＮ */
-	X("PIN\xef\xbc\x9a\xef\xbc\x94\xef\xbc\x98\xef\xbc\x92 \xef\xbc\x99\xef\xbc\x91\xef\xbc\x93",
-	    "482913"),					/* ：４８２ ９１３ */
+	X("PIN " FW482 FW913, "482913"),
+	X("\xef\xbc\xb0\xef\xbc\xa9\xef\xbc\xae 482913", "482913"), /* wide */
+	X("PIN\xef\xbc\x9a" FW482 " " FW913, "482913"),	/* full-width : */
 	X("PIN 482\xc2\xa0" "913", "482913"),		/* NBSP */
 	X("PIN\xc2\xa0" "482913", "482913"),
 	X("PIN 482\xe2\x80\x89" "913", "482913"),	/* thin space */
 	X("PIN 482\xe2\x80\xaf" "913", "482913"),	/* narrow NBSP */
-	X("PIN 482\xe2\x80\x91" "913", "482913"),	/* non-breaking hyphen */
+	X("PIN 482\xe2\x80\x91" "913", "482913"),	/* no-break hyphen */
 	X("PIN 482\xc2\xad" "913", "482913"),		/* soft hyphen */
 	X("PIN 482\xe2\x80\x8b" "913", "482913"),	/* zero-width space */
-	X("PIN \xf0\x9d\x9f\x92\xf0\x9d\x9f\x96\xf0\x9d\x9f\x90"
-	    "\xf0\x9d\x9f\x97\xf0\x9d\x9f\x8f\xf0\x9d\x9f\x91", "482913"), /* math bold */
-	X("PIN \xd9\xa4\xd9\xa8\xd9\xa2\xd9\xa9\xd9\xa1\xd9\xa3", "482913"), /* Arabic-Indic */
-	X("PIN \xe2\x91\xa3\xe2\x91\xa7\xe2\x91\xa1\xe2\x91\xa8\xe2\x91\xa0\xe2\x91\xa2",
-	    "482913"),					/* circled */
-	X("PIN \xe2\x81\xb4\xe2\x81\xb8\xc2\xb2\xe2\x81\xb9\xc2\xb9\xc2\xb3", "482913"), /* superscript */
-	X("PIN \xef\xbc\x94\xef\xbc\x98\xef\xbc\x92\xef\xbc\x99\xef\xbc\x91\xef\xbc\x93\xef\xbc\x90",
-	    ""),					/* 7 full-width */
+	X("PIN " MATH, "482913"),
+	X("PIN " ARABIC, "482913"),
+	X("PIN " CIRC, "482913"),
+	X("PIN " SUPER, "482913"),
+	X("PIN " FW482 FW913 FW0, ""),			/* 7 digits */
+	X("PIN " FW482 "-" FW913, "482913"),
 	/* decoys alone */
 	X("482913", ""),
 	X("Call me at 482913", ""),
@@ -341,7 +350,7 @@ static const struct xcase xcases[] = {
 	X("PIN: 482913\0 trailing", "482913"),
 	X("PIN\0482913", ""),
 	X("\xc0\xafPIN 482913\xed\xa0\x80", "482913"),
-	X("PIN\x0b" "482913", "482913"),		/* vertical tab: a line break */
+	X("PIN\x0b" "482913", "482913"),		/* VT: a line break */
 	X("PIN: 482913\x01", "482913"),
 	/* subjects */
 	X("Re: [Case #100042] PIN 482913", "482913"),
@@ -366,7 +375,8 @@ esc(const char *s, size_t len)
 		else if (c == '\t')
 			o += (size_t)snprintf(buf + o, sizeof buf - o, "\\t");
 		else if (c < 0x20 || c >= 0x7f || c == '#' || c == '\\')
-			o += (size_t)snprintf(buf + o, sizeof buf - o, "\\x%02x", c);
+			o += (size_t)snprintf(buf + o, sizeof buf - o,
+			    "\\x%02x", c);
 		else
 			buf[o++] = (char)c;
 	}
@@ -458,11 +468,12 @@ static const struct rcase rcases[] = {
 	R("PIN 482\xe2\x80\x89" "913", "482913", "PIN " M, 1),
 	R("PIN 482\xe2\x80\x93" "913", "482913", "PIN " M, 1),
 	R("PIN 482\xc2\xad" "913", "482913", "PIN " M, 1),
-	R("PIN \xef\xbc\x94\xef\xbc\x98\xef\xbc\x92\xef\xbc\x99\xef\xbc\x91\xef\xbc\x93!",
-	    "482913", "PIN " M "!", 1),
-	R("PIN \xe2\x91\xa3\xe2\x91\xa7\xe2\x91\xa1\xe2\x91\xa8\xe2\x91\xa0\xe2\x91\xa2",
-	    "482913", "PIN " M, 1),
-	R("PIN \xd9\xa4\xd9\xa8\xd9\xa2\xd9\xa9\xd9\xa1\xd9\xa3", "482913", "PIN " M, 1),
+	R("PIN " FW482 FW913 "!", "482913", "PIN " M "!", 1),
+	R("PIN " FW482 " " FW913, "482913", "PIN " M, 1),
+	R("PIN " MATH ".", "482913", "PIN " M ".", 1),
+	R("PIN " SUPER, "482913", "PIN " M, 1),
+	R("PIN " CIRC, "482913", "PIN " M, 1),
+	R("PIN " ARABIC, "482913", "PIN " M, 1),
 	R("Re: [Case #100042] PIN 482913", "482913",
 	    "Re: [Case #100042] PIN " M, 1),
 	R("482913 and 482 913 and 482-913.", "482913",
@@ -525,7 +536,8 @@ test_redact_table(void)
 		outlen = nrep = 999;
 		out = pin_redact(r->in, r->len, &c, r->mask, &outlen, &nrep);
 		ok(out != NULL && outlen == r->wantlen &&
-		    memcmp(out, r->want, r->wantlen) == 0 && out[outlen] == '\0',
+		    memcmp(out, r->want, r->wantlen) == 0 &&
+		    out[outlen] == '\0',
 		    "redact [%s] \"%s\"", r->cands, esc(r->in, r->len));
 		if (out != NULL && (outlen != r->wantlen ||
 		    memcmp(out, r->want, r->wantlen) != 0))
@@ -547,7 +559,8 @@ test_api(void)
 
 	is_int(pin_extract(NULL, 0, 0, &c), 0, "extract NULL, 0 bytes: none");
 	is_int(pin_extract(NULL, 3, 0, &c), -1, "extract NULL, 3 bytes: error");
-	is_int(pin_extract("PIN 482913", 10, 0, NULL), -1, "extract into NULL: error");
+	is_int(pin_extract("PIN 482913", 10, 0, NULL), -1,
+	    "extract into NULL: error");
 	is_int(pin_extract("PIN 482913 tail", 10, 0, &c), 1,
 	    "extract reads only LEN bytes");
 	is_int(pin_extract("PIN 482913", 9, 0, &c), 0,
@@ -583,8 +596,8 @@ test_overflow(void)
 	for (i = 0; i < PIN_MAX_FOUND; i++)
 		g_string_append_printf(s, "PIN %06u\n", 100000 + i);
 	pin_extract(s->str, s->len, 0, &c);
-	ok(c.n == PIN_MAX_FOUND && !c.overflow, "%d PINs: all kept, no overflow",
-	    PIN_MAX_FOUND);
+	ok(c.n == PIN_MAX_FOUND && !c.overflow,
+	    "%d PINs: all kept, no overflow", PIN_MAX_FOUND);
 	is_str(c.v[PIN_MAX_FOUND - 1], "100031", "%d PINs: last kept in order",
 	    PIN_MAX_FOUND);
 	g_string_append(s, "PIN 100000 PIN 100031\n");
@@ -611,24 +624,28 @@ test_large(void)
 	buf = g_malloc(big + 16);
 	memcpy(buf, "PIN ", 4);
 	memset(buf + 4, '4', big);
-	is_int(pin_extract(buf, big + 4, B, &c), 0, "PIN + 5 MB of digits: none");
+	is_int(pin_extract(buf, big + 4, B, &c), 0,
+	    "PIN + 5 MB of digits: none");
 	for (i = 0; i + 4 <= big; i += 4)
 		memcpy(buf + i, "PIN ", 4);
 	memcpy(buf + i, "482913", 6);
-	is_int(pin_extract(buf, i + 6, 0, &c), 1, "5 MB of \"PIN \", then digits: one");
+	is_int(pin_extract(buf, i + 6, 0, &c), 1,
+	    "5 MB of \"PIN \", then digits: one");
 	for (i = 0; i + 1 < big; i += 2)
 		memcpy(buf + i, "1 ", 2);
 	is_int(pin_extract(buf, big, B, &c), 0, "5 MB of \"1 \": none");
 	memset(buf, 'a', big);
 	memcpy(buf + 100000, " PIN 482913 ", 12);
-	is_int(pin_extract(buf, big, 0, &c), 1, "PIN inside a 5 MB word line: found");
+	is_int(pin_extract(buf, big, 0, &c), 1,
+	    "PIN inside a 5 MB word line: found");
 	memset(buf, '<', big);
 	is_int(pin_extract(buf, big, 0, &c), 0, "5 MB of '<': none");
 	memset(buf, '@', big);
 	is_int(pin_extract(buf, big, 0, &c), 0, "5 MB of '@': none");
 	for (i = 0; i + 3 <= big; i += 3)
 		memcpy(buf + i, "\xe2\x80\x8b", 3);	/* zero-width spaces */
-	is_int(pin_extract(buf, big, 0, &c), 0, "5 MB of zero-width spaces: none");
+	is_int(pin_extract(buf, big, 0, &c), 0,
+	    "5 MB of zero-width spaces: none");
 	g_free(buf);
 
 	s = g_string_new(NULL);
