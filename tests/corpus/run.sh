@@ -68,8 +68,8 @@ RCONF="$RUN/pinmilter.conf"
 sed "s|^Database.*|Database	$RUN/pinmilter.db|" "$CONF" >"$RCONF"
 fresh_db() {
 	rm -f "$RUN"/pinmilter.db*
-	for f in "$T"/inst/pinmilter.db*; do
-		cp -p "$f" "$RUN/" || return 1
+	for _db in "$T"/inst/pinmilter.db*; do
+		cp -p "$_db" "$RUN/" || return 1
 	done
 }
 

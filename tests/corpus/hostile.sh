@@ -1,0 +1,396 @@
+#!/bin/sh
+# tests/corpus/hostile.sh - bad input through `pinmilter -t`.
+#
+# 1. Every message of the MimeKit fixtures in ../shared/corpus/mimekit
+#    (read in place, never copied into this repository; SKIP when the
+#    directory is absent).
+# 2. Hostile messages generated here at run time (never stored): broken
+#    MIME, invalid base64, an unknown charset, NUL bytes, a 100 000-byte
+#    line, 1 000 forged header fields, 6 000 header fields, 50 MB bodies,
+#    multiparts nested 200 deep, a From with 500 addresses.  Each is sent
+#    by bob, and most also hold his right PIN somewhere in the weird
+#    structure: the table says what must happen to it.
+#
+# Every run is under `ulimit -v` (VMEM_KB, 1 GB; not applied to a
+# sanitizer build, which reserves terabytes of address space) and
+# `timeout 20`, and must: exit 0; print a non-empty message; never say
+# x-pin=pass or X-Support-Auth: authenticated unless the table allows it
+# (the PIN is in bob's own readable text); carry exactly one
+# X-Support-Auth.  Where /usr/bin/time exists, the peak RSS of each run
+# is measured and bounded (RSS_KB, RSS_BIG_KB for the 50 MB inputs).
+. "$top_srcdir/tests/lib.sh"
+
+MIMEKIT="$top_srcdir/../shared/corpus/mimekit"
+VMEM_KB=${VMEM_KB:-1048576}		# ulimit -v: 1 GB
+RSS_KB=${RSS_KB:-65536}			# ordinary inputs: 64 MB
+RSS_BIG_KB=${RSS_BIG_KB:-307200}	# the 50 MB inputs: 300 MB
+TIMEOUT=${TIMEOUT:-20}
+PIN=482913
+
+new_instance
+cat >>"$CONF" <<EOF
+MaxFailures	3
+TempDir		$T
+EOF
+P() { "$PINCTL" -c "$CONF" "$@"; }
+if P account add "Acme Dental" >/dev/null &&
+    P user add bob@acme-dental.example --account "Acme Dental" >/dev/null &&
+    printf '%s\n' "$PIN" | P pin set bob@acme-dental.example >/dev/null; then
+	pass "bob set up"
+else
+	fail "bob set up"
+	exit 1
+fi
+
+RUN="$T/run"
+mkdir -p "$RUN"
+RCONF="$RUN/pinmilter.conf"
+sed "s|^Database.*|Database	$RUN/pinmilter.db|" "$CONF" >"$RCONF"
+fresh_db() {
+	rm -f "$RUN"/pinmilter.db*
+	for _db in "$T"/inst/pinmilter.db*; do
+		cp -p "$_db" "$RUN/" || return 1
+	done
+}
+
+SANITIZED=no
+if command -v ldd >/dev/null 2>&1 &&
+    ldd "$PINMILTER" 2>/dev/null | grep -qE 'lib(a|ub|t)san'; then
+	SANITIZED=yes
+	diag "sanitizer build: no ulimit -v, no RSS bounds"
+fi
+TIME=""
+if [ -x /usr/bin/time ] && /usr/bin/time -f %M true 2>/dev/null; then
+	TIME=/usr/bin/time
+else
+	diag "no GNU /usr/bin/time (package time): memory is bounded by ulimit -v only"
+fi
+
+# tryout FILE: run -t on FILE under the limits; sets rc, and $T/o.eml,
+# $T/o.err, rss (KB, or empty).
+tryout() {
+	fresh_db || return 1
+	rm -f "$T/o.rss"
+	(
+		[ "$SANITIZED" = yes ] || ulimit -v "$VMEM_KB"
+		if [ -n "$TIME" ]; then
+			exec "$TIME" -o "$T/o.rss" -f %M timeout "$TIMEOUT" \
+			    "$PINMILTER" -c "$RCONF" -t "$1"
+		else
+			exec timeout "$TIMEOUT" "$PINMILTER" -c "$RCONF" -t "$1"
+		fi
+	) >"$T/o.eml" 2>"$T/o.err"
+	rc=$?
+	rss=""
+	[ -s "$T/o.rss" ] && rss=$(tail -n 1 "$T/o.rss")
+	return 0
+}
+
+# headers_of FILE: the header section, unfolded, CR removed.
+headers_of() {
+	awk '{ sub(/\r$/, "") }
+	/^$/ { exit }
+	/^[ \t]/ { sub(/^[ \t]+/, " "); cur = cur $0; next }
+	{ if (have) print cur; cur = $0; have = 1 }
+	END { if (have) print cur }' "$1"
+}
+
+# check NAME RSSBOUND [XPIN-REASON]: the common assertions after tryout;
+# with XPIN-REASON ("result (reason)") the exact verdict too.
+check() {
+	name=$1 bound=$2 want=${3:-}
+	if [ "$rc" -ne 0 ]; then
+		fail "$name: exit 0 (got $rc)"
+		diag "$(tail -n 3 "$T/o.err")"
+		return
+	fi
+	pass "$name: exit 0"
+	if [ -s "$T/o.eml" ]; then pass "$name: output"; else fail "$name: output"; fi
+	headers_of "$T/o.eml" >"$T/o.hdr"
+	ar=$(grep -iE '^authentication-results:[[:space:]]*mx\.example\.com;' "$T/o.hdr" | head -n 1)
+	xpin=$(printf '%s\n' "$ar" | sed -n -e 's/ header\.from=[^ ]*$//' \
+	    -e 's/^[^;]*;[[:space:]]*x-pin=\([a-z]*\) (\(.*\))$/\1 (\2)/p')
+	auth=$(grep -i '^x-support-auth:' "$T/o.hdr" | tr '\n' '|')
+	if [ -n "$want" ]; then
+		is "$xpin" "$want" "$name: x-pin=$want"
+	else
+		case "$xpin" in
+		pass*|"") fail "$name: never x-pin=pass"; diag "A-R: $ar" ;;
+		*) pass "$name: never x-pin=pass ($xpin)" ;;
+		esac
+	fi
+	case "$want" in
+	pass*) is "$auth" "X-Support-Auth: authenticated|" \
+	    "$name: one X-Support-Auth: authenticated" ;;
+	*) is "$auth" "X-Support-Auth: unverified|" \
+	    "$name: one X-Support-Auth: unverified" ;;
+	esac
+	if [ -n "$rss" ] && [ "$SANITIZED" = no ]; then
+		if [ "$rss" -lt "$bound" ]; then
+			pass "$name: peak RSS ${rss} KB < $bound KB"
+		else
+			fail "$name: peak RSS ${rss} KB < $bound KB"
+		fi
+	fi
+}
+
+# redacted NAME: bob's PIN is nowhere in the output (raw, any 3+3 form).
+redacted() {
+	if grep -qaE '482[ .-]?913' "$T/o.eml"; then
+		fail "$1: bob's PIN is not delivered"
+	else
+		pass "$1: bob's PIN is not delivered"
+	fi
+}
+# delivered NAME: bob's PIN is in the output as is (it was no candidate).
+delivered() {
+	if grep -qaF "$PIN" "$T/o.eml"; then
+		pass "$1: bob's PIN was no candidate and is delivered"
+	else
+		fail "$1: bob's PIN was no candidate and is delivered"
+	fi
+}
+
+# ---- 1. the MimeKit fixtures ----
+if [ -d "$MIMEKIT" ]; then
+	n=0
+	for f in "$MIMEKIT"/*; do
+		case "${f##*/}" in LICENSE|README*) continue ;; esac
+		[ -f "$f" ] || continue
+		n=$((n + 1))
+		tryout "$f"
+		check "mimekit ${f##*/}" "$RSS_KB"
+		# The same message from bob, who is on file with a PIN: still
+		# never authenticated (none of them holds his PIN).
+		{
+			printf 'From: Bob Keller <bob@acme-dental.example>\n'
+			awk 'BEGIN { h = 1 }
+			h && /^\r?$/ { h = 0 }
+			h && tolower($0) ~ /^from[ \t]*:/ { skip = 1; next }
+			h && skip && /^[ \t]/ { next }
+			{ skip = 0; print }' "$f"
+		} >"$T/asbob.eml"
+		tryout "$T/asbob.eml"
+		check "mimekit ${f##*/} from bob" "$RSS_KB"
+	done
+	if [ "$n" -gt 0 ]; then pass "mimekit: $n files read"; else fail "mimekit: no files"; fi
+else
+	skip "MimeKit fixtures: $MIMEKIT is absent"
+fi
+
+# ---- 2. generated hostile messages ----
+G="$T/gen.eml"
+hdr() {
+	printf 'From: Bob Keller <bob@acme-dental.example>\nTo: support@example.com\n'
+	printf 'Subject: %s\nDate: Mon, 17 Mar 2025 09:00:00 +0100\n' "$1"
+	printf 'Message-ID: <hostile.%s@acme-dental.example>\nMIME-Version: 1.0\n' "$2"
+}
+
+# A multipart whose boundary is never closed; the PIN is in the first,
+# readable, text part: bob's own text, so pass is right.
+{
+	hdr "Unterminated multipart" unterminated
+	printf 'Content-Type: multipart/mixed; boundary="never-closed"\n\n'
+	printf -- '--never-closed\nContent-Type: text/plain\n\nMy PIN is %s.\n\n' "$PIN"
+	printf -- '--never-closed\nContent-Type: application/octet-stream\n'
+	printf 'Content-Transfer-Encoding: base64\n\nAAAA\nAAAA\n'
+} >"$G"
+tryout "$G"
+check "unterminated multipart" "$RSS_KB" "pass (PIN verified)"
+redacted "unterminated multipart"
+
+# A boundary that never appears at all: the whole body is the preamble,
+# which is nobody's text.
+{
+	hdr "Boundary missing" noboundary
+	printf 'Content-Type: multipart/alternative; boundary="not-there"\n\n'
+	printf 'My PIN is %s.\n' "$PIN"
+} >"$G"
+tryout "$G"
+check "boundary never used" "$RSS_KB" "none (no PIN found)"
+delivered "boundary never used"
+
+# Invalid base64: characters outside the alphabet inside the encoded PIN
+# sentence.  GMime's decoder skips them, so the text reads as written.
+{
+	hdr "Invalid base64" badb64
+	printf 'Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\n'
+	printf 'My PIN is %s.\n' "$PIN" | base64 | sed 's/\(....\)/\1*!/g'
+	printf '%%%%%%%% not base64 at all %%%%%%%%\n'
+} >"$G"
+tryout "$G"
+check "invalid base64" "$RSS_KB" "pass (PIN verified)"
+redacted "invalid base64"
+
+# Base64 that is only garbage: nothing to read.
+{
+	hdr "Garbage base64" garbageb64
+	printf 'Content-Type: text/plain\nContent-Transfer-Encoding: base64\n\n'
+	printf '@@@@ ### $$$$ ^^^^\n====\n=\n'
+} >"$G"
+tryout "$G"
+check "garbage base64" "$RSS_KB" "none (no PIN found)"
+
+# An unknown charset: read as UTF-8.
+{
+	hdr "Unknown charset" charset
+	printf 'Content-Type: text/plain; charset="x-klingon-pIqaD"\n'
+	printf 'Content-Transfer-Encoding: 8bit\n\nMy PIN is %s. \377\376 ok\n' "$PIN"
+} >"$G"
+tryout "$G"
+check "unknown charset" "$RSS_KB" "pass (PIN verified)"
+redacted "unknown charset"
+
+# NUL bytes in a header value and in the body; the PIN sentence itself
+# is clean.
+{
+	printf 'From: Bob Keller <bob@acme-dental.example>\nTo: support@example.com\n'
+	printf 'Subject: nul\000in the subject\nX-Junk: a\000b\000c\n'
+	printf 'MIME-Version: 1.0\nContent-Type: text/plain\n\n'
+	printf 'before\000after\nMy PIN is %s.\n\000\000\000\n' "$PIN"
+} >"$G"
+tryout "$G"
+check "NUL bytes" "$RSS_KB" "pass (PIN verified)"
+redacted "NUL bytes"
+
+# A NUL inside the PIN sentence: the digits are no longer anchored.
+{
+	hdr "NUL in the PIN" nulpin
+	printf 'Content-Type: text/plain\n\nMy PIN\000%s is here.\n' "$PIN"
+} >"$G"
+tryout "$G"
+check "NUL between keyword and digits" "$RSS_KB"
+
+# A 100 000-character line, then the PIN on its own line.
+{
+	hdr "Long line" longline
+	printf 'Content-Type: text/plain\n\n'
+	head -c 100000 /dev/zero | tr '\0' 'x'
+	printf '\nMy PIN is %s.\n' "$PIN"
+} >"$G"
+tryout "$G"
+check "100 000-character line" "$RSS_KB" "pass (PIN verified)"
+redacted "100 000-character line"
+
+# A 100 000-character header value.
+{
+	printf 'X-Long: '
+	head -c 100000 /dev/zero | tr '\0' 'y'
+	printf '\n'
+	hdr "Long header" longheader
+	printf 'Content-Type: text/plain\n\nNo PIN here.\n'
+} >"$G"
+tryout "$G"
+check "100 000-character header" "$RSS_KB" "none (no PIN found)"
+
+# 1 000 forged X-Support-Auth fields in every case and folding: all go,
+# one of ours stays; no PIN.
+{
+	i=0
+	while [ $i -lt 250 ]; do
+		printf 'X-Support-Auth: authenticated\nx-support-auth: authenticated\n'
+		printf 'X-SUPPORT-AUTH:\n\tauthenticated\nX-Support-Account: Forged %d\n' $i
+		i=$((i + 1))
+	done
+	hdr "Forged 1000" forged1000
+	printf 'Content-Type: text/plain\n\nPlease trust the headers.\n'
+} >"$G"
+tryout "$G"
+check "1 000 forged fields" "$RSS_KB" "none (no PIN found)"
+is "$(grep -ci '^x-support-account:' "$T/o.hdr")" 1 "1 000 forged fields: one X-Support-Account"
+is "$(grep -i '^x-support-account:' "$T/o.hdr")" "X-Support-Account: Acme Dental" \
+    "1 000 forged fields: the real account"
+
+# 6 000 header fields, a forged X-Support-Auth last: more than the header
+# list keeps (5 000), so the message is not read whole: policy, nothing
+# tested, even with the PIN.  The delivered message must still carry our
+# tags, and the forged field (past the list's end) must not survive.
+{
+	hdr "Too many fields" fields6000
+	awk 'BEGIN { for (i = 0; i < 5995; i++) printf "X-Filler-%d: v\n", i }'
+	printf 'X-Support-Auth: authenticated\n'
+	printf 'Content-Type: text/plain\n\nMy PIN is %s.\n' "$PIN"
+} >"$G"
+tryout "$G"
+check "6 000 header fields" "$RSS_KB" "policy (message too large or too complex to read)"
+is "$(grep -c '^X-Filler-' "$T/o.hdr")" 5995 "6 000 header fields: every field delivered"
+
+# A 50 MB body (over MaxMessageSize 50M): policy, nothing tested.
+{
+	hdr "Fifty megabytes" big
+	printf 'Content-Type: text/plain\n\nMy PIN is %s.\n' "$PIN"
+	yes 'All work and no play makes a very long support message indeed.' |
+	    head -c 52428800
+} >"$G"
+tryout "$G"
+check "50 MB message (over MaxMessageSize)" "$RSS_BIG_KB" \
+    "policy (message too large or too complex to read)"
+
+# Just under MaxMessageSize, the PIN at the top: read, tested, redacted.
+{
+	hdr "Forty-nine megabytes" big49
+	printf 'Content-Type: text/plain\n\nMy PIN is %s.\n' "$PIN"
+	yes 'All work and no play makes a very long support message indeed.' |
+	    head -c 51380224
+} >"$G"
+tryout "$G"
+check "49 MB message" "$RSS_BIG_KB" "pass (PIN verified)"
+if head -c 4096 "$T/o.eml" | grep -qaF "$PIN"; then
+	fail "49 MB message: bob's PIN is not delivered"
+else
+	pass "49 MB message: bob's PIN is not delivered"
+fi
+rm -f "$G" "$T/o.eml"
+
+# Multiparts nested 200 deep (MaxMimeDepth 10), the PIN in the deepest
+# leaf: beyond the depth read, so not author text and not a candidate.
+nest() {
+	hdr "Nested $1" "nested$1"
+	printf 'Content-Type: multipart/mixed; boundary="b0"\n\n'
+	awk -v d=200 'BEGIN {
+		for (i = 0; i < d; i++)
+			printf "--b%d\nContent-Type: multipart/mixed; boundary=\"b%d\"\n\n", i, i + 1
+	}'
+	printf -- '--b200\nContent-Type: text/plain\n\nMy PIN is %s.\n--b200--\n' "$PIN"
+	awk -v d=200 'BEGIN { for (i = d - 1; i >= 0; i--) printf "--b%d--\n", i }'
+}
+nest deep >"$G"
+tryout "$G"
+check "multiparts nested 200 deep" "$RSS_KB" "none (no PIN found)"
+delivered "multiparts nested 200 deep"
+
+# The same, with the PIN also in a text part at the top: read and redacted
+# everywhere, the deep copy included.
+{
+	hdr "Nested with PIN on top" nestedtop
+	printf 'Content-Type: multipart/mixed; boundary="top"\n\n'
+	printf -- '--top\nContent-Type: text/plain\n\nMy PIN is %s.\n' "$PIN"
+	printf -- '--top\n'
+	nest x | sed '1,6d'
+	printf -- '--top--\n'
+} >"$G"
+tryout "$G"
+check "nested 200 deep, PIN on top" "$RSS_KB" "pass (PIN verified)"
+redacted "nested 200 deep, PIN on top"
+
+# A From with 500 addresses, bob's first.
+{
+	printf 'From: Bob Keller <bob@acme-dental.example>'
+	awk 'BEGIN { for (i = 1; i < 500; i++) printf ",\n u%d@acme-dental.example", i }'
+	printf '\nTo: support@example.com\nSubject: Many senders\nMIME-Version: 1.0\n'
+	printf 'Content-Type: text/plain\n\nMy PIN is %s.\n' "$PIN"
+} >"$G"
+tryout "$G"
+check "From with 500 addresses" "$RSS_KB" "policy (more than one From address)"
+redacted "From with 500 addresses"
+
+# A message that is only garbage bytes.
+head -c 65536 /dev/urandom >"$G" 2>/dev/null ||
+    awk 'BEGIN { srand(7); for (i = 0; i < 65536; i++) printf "%c", int(rand() * 255) + 1 }' >"$G"
+tryout "$G"
+check "random bytes" "$RSS_KB"
+
+# An empty file.
+: >"$G"
+tryout "$G"
+check "empty file" "$RSS_KB" "policy (no From address)"
