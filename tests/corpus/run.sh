@@ -15,13 +15,26 @@
 #     by HTML tags or entities, in any transfer encoding or charset),
 #     except the values a row's notes list as keep=N: those were never
 #     candidates (quoted, attached, not anchored) and must be delivered
-#     unchanged.
+#     unchanged, and the values listed as bug:N, a known pipeline bug,
+#     checked as a TAP TODO (XFAIL now, XPASS once fixed).
 # The decoding uses python3's email package when there is a python3;
 # without it the checks read the raw output only (said in a diag).
 # The users are described in tests/corpus/README.
 . "$top_srcdir/tests/lib.sh"
 
 DIR="$top_srcdir/tests/corpus"
+
+# todo STATUS DESCRIPTION REASON: a TAP TODO check (STATUS 0 = holds).  A
+# known bug stays visible (XFAIL) without failing the suite, and its fix
+# shows as XPASS, which the harness reports, so the marker gets removed.
+todo() {
+	_tap_n=$((_tap_n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $_tap_n - $2 # TODO $3"
+	else
+		echo "not ok $_tap_n - $2 # TODO $3"
+	fi
+}
 # Every PIN-like value the corpus uses: the users' PINs, then wrong ones.
 PINS="482913 135790 246802 975310 482931 428913 248913 864209 975301 135709"
 
@@ -226,7 +239,8 @@ check_row() {
 		fail "$t: the marker sentence survives"
 	fi
 
-	# PINs: redacted unless keep=; kept ones survive whole.
+	# PINs: redacted unless keep=; kept ones survive whole; bug:N marks a
+	# known pipeline bug (TODO) for N.
 	for pin in $PINS; do
 		re=$(pin_re "$pin")
 		case " $notes " in
@@ -236,6 +250,9 @@ check_row() {
 			else
 				fail "$t: $pin was no candidate and is delivered as is"
 			fi ;;
+		*"bug:$pin"*)
+			! grep -qE "$re" "$T/o.txt"
+			todo $? "$t: $pin is not delivered" "known bug, see the notes in expected.tsv" ;;
 		*)
 			if grep -qE "$re" "$T/o.txt"; then
 				fail "$t: $pin is not delivered"
