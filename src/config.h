@@ -62,6 +62,20 @@ struct pm_config {
 	char *notice_from;		/* NoticeFrom */
 	char *mailer;			/* Mailer: argv, split on white space */
 	char *template_dir;		/* TemplateDir */
+
+	/* cases and notices (issue 4) */
+	char *case_tag;			/* CaseTag: subject tag, "%n" = number */
+	unsigned case_start;		/* CaseStart: the first case number */
+	char *case_ref_pattern;		/* CaseRefPattern: GRegex with one group
+					 * over the subject; NULL: we number */
+	struct pm_strlist change_keywords;	/* ChangeKeywords (en+fr default) */
+	bool reply_to_tokens;		/* ReplyToTokens: signed plus-address */
+	char *smtp_relay;		/* SMTPRelay: host:port, NULL: Mailer */
+	unsigned max_notices_per_day;	/* MaxNoticesPerDay, per recipient */
+	unsigned pin_issue_interval;	/* PinIssueInterval, seconds, per user */
+	unsigned outbox_max_attempts;	/* OutboxMaxAttempts */
+	unsigned outbox_retry;		/* OutboxRetry: first backoff, seconds */
+	char *notice_language;		/* NoticeLanguage: TemplateDir/LANG/ */
 };
 
 /*

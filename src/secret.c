@@ -15,6 +15,9 @@
  *   different purpose string, so a token can never be mistaken for a PIN
  *   hash or the other way round.
  * - Random PINs come from randombytes_uniform(), uniform over 000000-999999.
+ * - Queued notices (which may carry a new PIN) are sealed with
+ *   crypto_secretbox under a subkey of the server key, so the outbox table
+ *   in a dump is as useless as the PIN hashes without the key file.
  * Diagnostics: functions that can fail write one line into err.
  */
 #include <errno.h>
@@ -27,6 +30,10 @@
 #include <sodium.h>
 
 #include "secret.h"
+
+_Static_assert(SECRET_SEAL_OVERHEAD == crypto_secretbox_NONCEBYTES +
+    crypto_secretbox_MACBYTES, "seal overhead");
+_Static_assert(crypto_secretbox_KEYBYTES == SECRET_HASH_BYTES, "subkey size");
 
 #define PERSONAL_PIN	"pinmilter-pin-v1"	/* 16 bytes exactly */
 #define PERSONAL_CHECK	"pinmilter-chk-v1"
@@ -245,6 +252,45 @@ secret_mac_verify(const struct secret_key *key, const char *purpose,
 	ok = sodium_memcmp(want, mac, SECRET_HASH_BYTES) == 0;
 	sodium_memzero(want, sizeof(want));
 	return ok;
+}
+
+/* A subkey for PURPOSE: keyed BLAKE2b of the purpose under the key. */
+static void
+secret_subkey(const struct secret_key *key, const char *purpose,
+    unsigned char sub[crypto_secretbox_KEYBYTES])
+{
+	secret_mac(key, purpose, "seal-subkey", 11, sub);
+}
+
+int
+secret_seal(const struct secret_key *key, const char *purpose,
+    const void *in, size_t len, unsigned char *out)
+{
+	unsigned char sub[crypto_secretbox_KEYBYTES];
+	int rc;
+
+	randombytes_buf(out, crypto_secretbox_NONCEBYTES);
+	secret_subkey(key, purpose, sub);
+	rc = crypto_secretbox_easy(out + crypto_secretbox_NONCEBYTES, in, len,
+	    out, sub);
+	sodium_memzero(sub, sizeof(sub));
+	return rc == 0 ? 0 : -1;
+}
+
+int
+secret_open(const struct secret_key *key, const char *purpose,
+    const unsigned char *in, size_t len, void *out)
+{
+	unsigned char sub[crypto_secretbox_KEYBYTES];
+	int rc;
+
+	if (len < SECRET_SEAL_OVERHEAD)
+		return -1;
+	secret_subkey(key, purpose, sub);
+	rc = crypto_secretbox_open_easy(out, in + crypto_secretbox_NONCEBYTES,
+	    len - crypto_secretbox_NONCEBYTES, in, sub);
+	sodium_memzero(sub, sizeof(sub));
+	return rc == 0 ? 0 : -1;
 }
 
 void

@@ -75,6 +75,19 @@ void secret_mac(const struct secret_key *key, const char *purpose,
 bool secret_mac_verify(const struct secret_key *key, const char *purpose,
     const void *msg, size_t len, const unsigned char mac[SECRET_HASH_BYTES]);
 
+/*
+ * Seal / open bytes kept in the database that may hold a PIN (queued
+ * notices): XChaCha20-Poly1305 (crypto_secretbox) under a subkey derived
+ * from the server key for PURPOSE; out = nonce || ciphertext+tag, so
+ * out_len = len + SECRET_SEAL_OVERHEAD.  secret_open fails (-1) on any
+ * alteration, a wrong key or a wrong purpose.  0 on success.
+ */
+#define SECRET_SEAL_OVERHEAD	(24 + 16)
+int secret_seal(const struct secret_key *key, const char *purpose,
+    const void *in, size_t len, unsigned char *out);
+int secret_open(const struct secret_key *key, const char *purpose,
+    const unsigned char *in, size_t len, void *out);
+
 /* sodium_memzero, for PIN buffers and anything else secret. */
 void secret_wipe(void *p, size_t len);
 

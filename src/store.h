@@ -28,7 +28,7 @@
 #include "lockout.h"
 #include "secret.h"
 
-#define STORE_SCHEMA_VERSION	1
+#define STORE_SCHEMA_VERSION	1	/* issue 4 raises it to 2 */
 
 #define STORE_EMAIL_MAX		256	/* RFC 5321 path limit incl. NUL */
 #define STORE_NAME_MAX		256
@@ -181,10 +181,81 @@ struct store_case {
 	time_t opened;
 	time_t authenticated_at;	/* 0: not authenticated */
 	char authenticated_by[STORE_ACTOR_MAX];
+	/* schema 2 (issue 4) */
+	char external_ref[STORE_ACCOUNT_MAX];	/* CaseRefPattern mode, "" */
+	time_t verification_requested_at;	/* 0: none sent */
 };
 typedef int (*store_case_cb)(const struct store_case *c, void *arg);
 
 int store_case_find(struct store *st, int64_t number, struct store_case *out);
 int store_case_list(struct store *st, store_case_cb cb, void *arg);
+
+/*
+ * Open a case: account_id, user_id (0: unknown), email, subject and
+ * external_ref are read from C; the number is the next after the
+ * highest so far, or START for the first (numbers are never reused).
+ * Call inside store_begin() so two threads cannot take the same number.
+ */
+int store_case_open(struct store *st, const struct store_case *c,
+    int64_t start, time_t now, int64_t *number);
+/* The newest case carrying external reference REF (CaseRefPattern). */
+int store_case_find_external(struct store *st, const char *ref,
+    struct store_case *out);
+/* Mark authenticated (state, when, by whom); an authenticated case stays
+ * so: a second call changes nothing and returns STORE_OK. */
+int store_case_authenticate(struct store *st, int64_t number,
+    const char *by, time_t now);
+/* Record that a verification request was queued (state, time). */
+int store_case_verification_requested(struct store *st, int64_t number,
+    time_t now);
+
+/* Message-IDs seen (direction "in") or sent ("out") on a case. */
+int store_case_message_add(struct store *st, int64_t number,
+    const char *message_id, const char *direction, time_t now);
+/* The case of a Message-ID we recorded, STORE_NOTFOUND if none. */
+int store_case_by_message_id(struct store *st, const char *message_id,
+    int64_t *number);
+
+/* ---- outbox: notices queued in the decision's transaction ---- */
+#define STORE_KIND_MAX		32
+#define STORE_ERROR_MAX		256
+#define STORE_NOTICE_MAX	(1u << 20)	/* a sealed notice, bytes */
+
+struct store_notice {
+	int64_t id;
+	int64_t case_number;			/* 0: none */
+	char recipient[STORE_EMAIL_MAX];
+	char kind[STORE_KIND_MAX];		/* "case-created", "pin-delivery", ... */
+	unsigned char *message;			/* sealed bytes (secret_seal); malloc'd
+						 * by reads, NULL after sending */
+	size_t message_len;
+	time_t created;
+	unsigned attempts;
+	time_t next_try;
+	time_t sent_at;				/* 0: not sent */
+	bool dead;				/* gave up: OutboxMaxAttempts */
+	char last_error[STORE_ERROR_MAX];
+};
+typedef int (*store_notice_cb)(const struct store_notice *n, void *arg);
+
+/* Queue a notice (id, attempts, sent_at ignored; next_try as given). */
+int store_outbox_add(struct store *st, const struct store_notice *n,
+    int64_t *id);
+/* Due notices (not sent, not dead, next_try <= now), oldest first, at
+ * most LIMIT; the message bytes are passed to cb and freed after it. */
+int store_outbox_due(struct store *st, time_t now, unsigned limit,
+    store_notice_cb cb, void *arg);
+/* Sent: set sent_at and drop the message bytes (they may hold a PIN). */
+int store_outbox_mark_sent(struct store *st, int64_t id, time_t now);
+/* Failed once more: attempts+1, next_try, last_error; dead stops retries
+ * and drops the message bytes too. */
+int store_outbox_mark_failed(struct store *st, int64_t id, time_t next_try,
+    const char *error, bool dead);
+/* Every notice, newest first, without message bytes (pinctl outbox list). */
+int store_outbox_list(struct store *st, store_notice_cb cb, void *arg);
+/* Notices to RECIPIENT (any case) created since SINCE, for daily caps;
+ * KIND NULL: of any kind. */
+int store_outbox_count(struct store *st, const char *recipient,
+    const char *kind, time_t since, unsigned *count);
 
 #endif

@@ -173,6 +173,30 @@ test_hash(void)
 	c1[31] ^= 1;
 	ok(!secret_mac_verify(k1, "case", "100042", 6, c1), "flipped bit");
 
+	{
+		static const char msg[] = "Your new PIN is 482913";
+		unsigned char sealed[sizeof(msg) + SECRET_SEAL_OVERHEAD];
+		unsigned char sealed2[sizeof(msg) + SECRET_SEAL_OVERHEAD];
+		char back[sizeof(msg)];
+
+		ok(secret_seal(k1, "outbox", msg, sizeof(msg), sealed) == 0, "seal");
+		ok(memmem(sealed, sizeof(sealed), "482913", 6) == NULL,
+		    "sealed bytes hold no PIN");
+		ok(secret_open(k1, "outbox", sealed, sizeof(sealed), back) == 0 &&
+		    memcmp(back, msg, sizeof(msg)) == 0, "open gives the message back");
+		ok(secret_seal(k1, "outbox", msg, sizeof(msg), sealed2) == 0 &&
+		    memcmp(sealed, sealed2, sizeof(sealed)) != 0,
+		    "a fresh nonce each time");
+		ok(secret_open(k2, "outbox", sealed, sizeof(sealed), back) == -1,
+		    "another key cannot open it");
+		ok(secret_open(k1, "other", sealed, sizeof(sealed), back) == -1,
+		    "another purpose cannot open it");
+		sealed[30] ^= 1;
+		ok(secret_open(k1, "outbox", sealed, sizeof(sealed), back) == -1,
+		    "an altered byte is refused");
+		ok(secret_open(k1, "outbox", sealed, 10, back) == -1,
+		    "a short input is refused");
+	}
 	secret_key_free(k1);
 	secret_key_free(k2);
 }
