@@ -200,7 +200,9 @@ daemon_pidfile_write(const char *path, pid_t pid, char *err, size_t errlen)
 	int fd, n;
 
 	if (lstat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
-		snprintf(err, errlen, "PidFile %s: not a regular file", path);
+		snprintf(err, errlen, "PidFile %s: %s", path,
+		    S_ISLNK(sb.st_mode) ? "is a symbolic link" :
+		    "not a regular file");
 		return -1;
 	}
 	fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC |

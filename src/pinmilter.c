@@ -23,6 +23,7 @@
  * detached, to stderr too; exit status 1.  Usage errors exit 2.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -272,10 +273,21 @@ static int
 run_start(struct run *r)
 {
 	char err[512];
+	sigset_t stop;
 
 	if (!r->foreground && daemon_detach(&r->readyfd, err,
 	    sizeof(err)) == -1) {
 		run_fail(r, "%s", err);
+		return -1;
+	}
+	/* Until smfi_main()'s signal thread waits for them, hold the stop
+	 * signals: a SIGTERM during start-up then stops pinmilter cleanly. */
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &stop, NULL) == -1) {
+		run_fail(r, "sigprocmask: %s", strerror(errno));
 		return -1;
 	}
 	if (run_privileged(r) == -1)

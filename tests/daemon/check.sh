@@ -159,7 +159,3 @@ esac
 run "$PINMILTER" -c "$T/no-such.conf" -n
 expect_rc 1 "-n with a missing configuration file"
 contains "$err" "$T/no-such.conf" "the error names the configuration file"
-# (the pipeline issue replaces these two cases with real -t tests)
-run "$PINMILTER" -c "$CONF" -t /dev/null
-expect_rc 2 "-t before the pipeline exists"
-is "$err" "pinmilter: -t: message processing is not built yet" "-t says it is not built"

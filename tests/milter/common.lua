@@ -68,8 +68,11 @@ function expect_accept_at_eoh(conn, id, rcpts)
 	reply_is(conn, SMFIR_ACCEPT, id .. " at EOH")
 end
 
--- A whole message that must go on to end of message, unchanged.
-function expect_continue_to_eom(conn, id, rcpts)
+-- A whole in-scope message: it goes on to end of message and reaches the
+-- pipeline, whose mark is the X-Support-Auth header it inserts (the
+-- sender is not on file: "unverified").  The body has no PIN: unchanged.
+-- (Recipient edits are impossible: t-negotiate.lua checks the actions.)
+function expect_pipeline(conn, id, rcpts)
 	envelope(conn, id, "<customer@example.org>", rcpts)
 	headers(conn, "customer@example.org", id)
 	step(mt.eoh(conn), "EOH")
@@ -78,11 +81,7 @@ function expect_continue_to_eom(conn, id, rcpts)
 	reply_is(conn, SMFIR_CONTINUE, id .. " after body")
 	step(mt.eom(conn), "EOM")
 	reply_is(conn, SMFIR_CONTINUE, id .. " at EOM")
-	check(not mt.eom_check(conn, MT_HDRADD), id .. ": a header was added")
-	check(not mt.eom_check(conn, MT_HDRINSERT), id .. ": a header was inserted")
-	check(not mt.eom_check(conn, MT_HDRCHANGE), id .. ": a header was changed")
-	check(not mt.eom_check(conn, MT_HDRDELETE), id .. ": a header was deleted")
+	check(mt.eom_check(conn, MT_HDRINSERT, "X-Support-Auth", "unverified"),
+	    id .. ": no X-Support-Auth: unverified (not processed?)")
 	check(not mt.eom_check(conn, MT_BODYCHANGE), id .. ": the body was changed")
-	check(not mt.eom_check(conn, MT_RCPTADD, "<x@example.org>"),
-	    id .. ": a recipient was added")
 end

@@ -27,14 +27,15 @@ wait_for() {
 	done
 }
 
-# start_milter [ARGS...]: pinmilter -f in the background; waits for the
-# socket.  Returns 1 if it did not come up (its log says why).
+# start_milter [ARGS...]: pinmilter -f in the background; waits until it
+# logged "starting:" (socket bound, PidFile written, user switched,
+# database checked), or died.  Returns 1 if it did not come up.
 start_milter() {
 	"$PINMILTER" -f -c "$CONF" "$@" >"$T/milter.log" 2>&1 &
 	MPID=$!
-	wait_for _milter_up
+	wait_for _milter_up && ! gone "$MPID"
 }
-_milter_up() { [ -S "$SOCK" ] || { gone "$MPID" && return 0; return 1; }; }
+_milter_up() { grep -q '^pinmilter: starting: ' "$T/milter.log" || gone "$MPID"; }
 
 # stop_milter [SIGNAL]: signal the -f daemon and reap it; $mrc is its exit
 # status (137 if it had to be killed after 20 s).

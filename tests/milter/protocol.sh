@@ -16,7 +16,8 @@ if [ -S "$SOCK" ]; then pass "pinmilter listens on $SOCK"; else
 	fail "pinmilter listens on $SOCK"; diag "$(cat "$T/milter.log")"; exit 1
 fi
 
-for lua in "$top_srcdir"/tests/milter/t-*.lua; do
+for lua in t-negotiate t-scope-out t-scope-in t-abort t-many; do
+	lua="$top_srcdir/tests/milter/$lua.lua"
 	miltertest_run "$lua"
 	if [ "$rc" -eq 0 ]; then pass "$(basename "$lua")"; else
 		fail "$(basename "$lua"): miltertest exit $rc"; diag "$out" "$err"
@@ -26,8 +27,8 @@ done
 stop_milter TERM
 is "$mrc" 0 "SIGTERM stops pinmilter with status 0"
 
-# One info line per in-scope message that reached EOM, none for the rest.
-got=$(sed -n 's/^pinmilter: \(.*\): in scope, pipeline not built$/\1/p' \
+# One verdict line per in-scope message that reached EOM, none for the rest.
+got=$(sed -n 's/^pinmilter: \([^ :]*\): from=<customer@example.org> auth=unverified .*/\1/p' \
     "$T/milter.log" | sort | tr '\n' ' ')
 is "$got" "Q-AB-5 Q-IN-1 Q-IN-2 Q-IN-3 Q-IN-4 Q-MANY-2 Q-MANY-4 Q-MANY-5 " \
     "exactly the in-scope messages were handed to the pipeline"
