@@ -228,6 +228,19 @@ tryout "$G"
 check "unterminated multipart" "$RSS_KB" "pass (PIN verified)"
 redacted "unterminated multipart"
 
+# The PIN in the preamble and the epilogue of a multipart, and in its text
+# part: the text part makes it a candidate, so it must go everywhere.
+{
+	hdr "Preamble" preamble
+	printf 'Content-Type: multipart/mixed; boundary="pp"\n\n'
+	printf 'My PIN is %s (preamble).\n--pp\nContent-Type: text/plain\n\n' "$PIN"
+	printf 'My PIN is %s.\n--pp--\nEpilogue: PIN %s\n' "$PIN" "$PIN"
+} >"$G"
+tryout "$G"
+check "PIN in preamble and epilogue" "$RSS_KB" "pass (PIN verified)"
+redacted "PIN in preamble and epilogue" \
+    "redact.c rewrites parts, never a multipart's preamble or epilogue"
+
 # A boundary that never appears at all: the whole body is the preamble,
 # which is nobody's text.
 {

@@ -16,7 +16,8 @@
 #     except the values a row's notes list as keep=N: those were never
 #     candidates (quoted, attached, not anchored) and must be delivered
 #     unchanged, and the values listed as bug:N, a known pipeline bug,
-#     checked as a TAP TODO (XFAIL now, XPASS once fixed).
+#     checked as a TAP TODO (XFAIL now, XPASS once fixed); bug:verdict
+#     makes the x-pin and X-Support-Auth checks such TODOs.
 # The decoding uses python3's email package when there is a python3;
 # without it the checks read the raw output only (said in a diag).
 # The users are described in tests/corpus/README.
@@ -140,10 +141,11 @@ unfold() {
 	END { if (have) print cur }' "$1"
 }
 
-# pin_re PIN: an ERE for the six digits with at most one separator
-# (blank, dot or hyphen) between any two.
+# pin_re PIN: an ERE for the six digits with at most two separators
+# (blanks, dots, hyphens) between any two; it is matched against the text
+# with line ends made blanks, so a PIN wrapped across lines is found.
 pin_re() {
-	printf '%s\n' "$1" | sed 's/\(.\)/\1[[:space:].-]?/g; s/\[\[:space:\]\.-\]?$//'
+	printf '%s\n' "$1" | sed 's/\(.\)/\1[[:space:].-]{0,2}/g; s/\[\[:space:\]\.-\]{0,2}$//'
 }
 
 # count_ci FILE REGEX: lines matching (case-insensitive).
@@ -190,7 +192,14 @@ check_row() {
 	got=$(printf '%s\n' "$ar" | sed -n \
 	    -e 's/ header\.from=[^ ]*$//' \
 	    -e 's/^[^;]*;[[:space:]]*x-pin=\([a-z]*\) (\(.*\))$/\1 (\2)/p')
-	is "$got" "$want_pin ($want_reason)" "$t: x-pin=$want_pin ($want_reason)"
+	vbug=""
+	case " $notes " in *" bug:verdict "*) vbug="known bug, see the notes in expected.tsv" ;; esac
+	if [ -n "$vbug" ]; then
+		[ "$got" = "$want_pin ($want_reason)" ]
+		todo $? "$t: x-pin=$want_pin ($want_reason)" "$vbug"
+	else
+		is "$got" "$want_pin ($want_reason)" "$t: x-pin=$want_pin ($want_reason)"
+	fi
 	case "$want_reason" in
 	"no From address"|"more than one From"*|"invalid From address")
 		lacks "$ar" "header.from=" "$t: no header.from for a refused From" ;;
@@ -202,8 +211,13 @@ check_row() {
 	esac
 
 	# X-Support-Auth: exactly one, expected value.
-	is "$(field_values "$T/o.hdr" X-Support-Auth | tr '\n' '|')" "$want_auth|" \
-	    "$t: exactly one X-Support-Auth: $want_auth"
+	got=$(field_values "$T/o.hdr" X-Support-Auth | tr '\n' '|')
+	if [ -n "$vbug" ]; then
+		[ "$got" = "$want_auth|" ]
+		todo $? "$t: exactly one X-Support-Auth: $want_auth" "$vbug"
+	else
+		is "$got" "$want_auth|" "$t: exactly one X-Support-Auth: $want_auth"
+	fi
 	# X-Support-Account: the account, or none at all.
 	if [ "$want_acct" = "-" ]; then
 		is "$(field_values "$T/o.hdr" X-Support-Account | tr '\n' '|')" "" \
@@ -223,6 +237,7 @@ check_row() {
 		subject=$(field_values "$T/o.hdr" Subject)
 	fi
 	cat "$T/o.eml" >>"$T/o.txt"
+	tr '\r\n' '  ' <"$T/o.txt" >"$T/o.flat"
 	if [ "$want_subj" = yes ]; then
 		contains "$subject" "[PIN redacted]" "$t: subject redacted"
 	else
@@ -245,18 +260,18 @@ check_row() {
 		re=$(pin_re "$pin")
 		case " $notes " in
 		*"keep=$pin"*)
-			if grep -qE "$re" "$T/o.txt"; then
+			if grep -qE "$re" "$T/o.flat"; then
 				pass "$t: $pin was no candidate and is delivered as is"
 			else
 				fail "$t: $pin was no candidate and is delivered as is"
 			fi ;;
 		*"bug:$pin"*)
-			! grep -qE "$re" "$T/o.txt"
+			! grep -qE "$re" "$T/o.flat"
 			todo $? "$t: $pin is not delivered" "known bug, see the notes in expected.tsv" ;;
 		*)
-			if grep -qE "$re" "$T/o.txt"; then
+			if grep -qE "$re" "$T/o.flat"; then
 				fail "$t: $pin is not delivered"
-				diag "$(grep -nE "$re" "$T/o.txt" | head -n 3)"
+				diag "$(grep -oE ".{0,30}$re" "$T/o.flat" | head -n 3)"
 			else
 				pass "$t: $pin is not delivered"
 			fi ;;
