@@ -50,6 +50,14 @@ if [ -e "$PIDFILE" ]; then fail "SIGTERM: PidFile removed"; else pass "SIGTERM: 
 if [ -e "$SOCK" ]; then fail "SIGTERM: socket removed"; else pass "SIGTERM: socket removed"; fi
 contains "$(cat "$T/milter.log")" "pinmilter: stopping" "the stop is logged"
 
+for sig in HUP INT; do
+	start_milter
+	stop_milter "$sig"
+	is "$mrc" 0 "SIG$sig: exit status 0"
+	if [ -e "$PIDFILE" ] || [ -e "$SOCK" ]; then fail "SIG$sig: PidFile and socket removed"; else
+		pass "SIG$sig: PidFile and socket removed"; fi
+done
+
 # ---- a stale socket (crash) is replaced; other files are not ----
 start_milter
 old=$MPID
