@@ -236,6 +236,34 @@ milter_apply(SMFICTX *ctx, const struct edits *e)
 }
 
 /*
+ * OnInternalError accept, and the pipeline could not run at all (no
+ * store, body not spooled): deliver the message tagged x-pin=temperror,
+ * with forged tags removed all the same; a client's own
+ * "X-Support-Auth: authenticated" must never reach the helpdesk.  If
+ * even that fails, tempfail.
+ */
+static sfsistat
+milter_accept_unprocessed(SMFICTX *ctx, struct milter_msg *msg)
+{
+	struct verdict v;
+	struct edits e;
+	sfsistat rc = SMFIS_CONTINUE;
+
+	memset(&v, 0, sizeof(v));
+	verdict_internal_error(&v, "");
+	edits_init(&e);
+	if (edits_for_verdict(&e, milter_cfg, &msg->pm.headers, &v) != 0 ||
+	    milter_apply(ctx, &e) != 0) {
+		pm_log_err("%s: cannot tag the message", msg->queue_id);
+		(void)smfi_setreply(ctx, "451", "4.3.0",
+		    "pinmilter: temporary failure, please try again later");
+		rc = SMFIS_TEMPFAIL;
+	}
+	edits_clear(&e);
+	return rc;
+}
+
+/*
  * An in-scope message, complete, at end of message: run the pipeline
  * (pipeline.c, the same code as "pinmilter -t") and apply its edits.
  * On an internal error the OnInternalError action decides: tempfail or
@@ -253,6 +281,8 @@ milter_process(SMFICTX *ctx, struct milter_msg *msg)
 	if (msg->failed || (env.st = milter_store(msg->queue_id)) == NULL) {
 		pm_log_err("%s: internal error, message not processed",
 		    msg->queue_id);
+		if (milter_cfg->on_internal_error == PM_ON_ERROR_ACCEPT)
+			return milter_accept_unprocessed(ctx, msg);
 		return milter_fail(ctx);
 	}
 	if (pipeline_run(&env, &msg->pm, true, &r) != 0 &&
