@@ -18,6 +18,13 @@
  * linger in free pages.  Strings are checked before any SQL runs: too
  * long, control characters or (for addresses) no '@' is STORE_INVALID.
  * The audit table has no foreign keys, so removing a user keeps its rows.
+ * Outbox rows hold sealed notices (which may carry a PIN once opened):
+ * the bytes are set to NULL as soon as a notice is sent or given up, and
+ * secure_delete wipes them from the file; no list ever returns them.
+ *
+ * Case numbers come from one INSERT that takes the next number after the
+ * highest ever given (cases and the case_sequence row), so two writers
+ * cannot take the same one and a deleted case's number is not reused.
  *
  * Diagnostics: one line each, e.g. "database is locked (busy past 5000
  * ms)" or "database /x is read-only: attempt to write a readonly
@@ -38,6 +45,7 @@
 #define STORE_ERR_MAX		512
 #define STORE_META_NAME_MAX	64
 #define STORE_META_VALUE_MAX	65536
+#define STORE_OUTBOX_LIMIT_MAX	1000	/* due notices read at once */
 
 /* ---- schema: migrations[v] takes user_version v to v + 1 ---- */
 
@@ -112,8 +120,55 @@ static const char schema_v1[] =
 "  last_error TEXT);"
 "CREATE INDEX outbox_due ON outbox(next_try) WHERE sent_at IS NULL;";
 
+/*
+ * v2 (issue 4): cases remember when a verification request was queued and
+ * are found by external reference; a case_sequence row keeps the highest
+ * number ever given (kept by a trigger), so a deleted case's number is
+ * never given again.  The outbox loses its NOT NULL on message (bytes are
+ * dropped once sent or dead), gains "dead", a case-insensitive recipient
+ * and an index for the daily caps: SQLite cannot drop a NOT NULL, so the
+ * table is rebuilt and its rows copied.  Nothing references the outbox,
+ * so dropping the old table is safe with foreign keys on.
+ */
+static const char schema_v2[] =
+"ALTER TABLE cases ADD COLUMN"
+"  verification_requested_at INTEGER NOT NULL DEFAULT 0;"
+"CREATE INDEX cases_external_ref ON cases(external_ref)"
+"  WHERE external_ref IS NOT NULL;"
+"CREATE TABLE case_sequence ("
+"  id INTEGER PRIMARY KEY CHECK (id = 1),"
+"  last INTEGER NOT NULL);"
+"INSERT INTO case_sequence (id, last)"
+"  SELECT 1, coalesce(max(number), 0) FROM cases;"
+"CREATE TRIGGER cases_sequence AFTER INSERT ON cases BEGIN"
+"  UPDATE case_sequence SET last = max(last, NEW.number) WHERE id = 1;"
+"  END;"
+"CREATE TABLE outbox_v2 ("
+"  id INTEGER PRIMARY KEY,"
+"  case_number INTEGER REFERENCES cases(number) ON DELETE SET NULL,"
+"  recipient TEXT NOT NULL COLLATE NOCASE,"
+"  kind TEXT NOT NULL,"
+"  message BLOB,"
+"  created INTEGER NOT NULL,"
+"  attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),"
+"  next_try INTEGER NOT NULL,"
+"  sent_at INTEGER,"
+"  last_error TEXT,"
+"  dead INTEGER NOT NULL DEFAULT 0 CHECK (dead IN (0, 1)),"
+"  CHECK (message IS NOT NULL OR sent_at IS NOT NULL OR dead = 1));"
+"INSERT INTO outbox_v2 (id, case_number, recipient, kind, message, created,"
+"  attempts, next_try, sent_at, last_error)"
+"  SELECT id, case_number, recipient, kind, message, created, attempts,"
+"  next_try, sent_at, last_error FROM outbox;"
+"DROP TABLE outbox;"
+"ALTER TABLE outbox_v2 RENAME TO outbox;"
+"CREATE INDEX outbox_due ON outbox(next_try)"
+"  WHERE sent_at IS NULL AND dead = 0;"
+"CREATE INDEX outbox_recipient ON outbox(recipient, created);";
+
 static const char *const store_migrations[] = {
 	schema_v1,			/* 0 -> 1 */
+	schema_v2,			/* 1 -> 2 */
 };
 
 _Static_assert(sizeof(store_migrations) / sizeof(store_migrations[0]) ==
@@ -134,8 +189,12 @@ _Static_assert(sizeof(store_migrations) / sizeof(store_migrations[0]) ==
 #define CASE_COLS \
 	"c.number, coalesce(c.account_id, 0), coalesce(c.user_id, 0), " \
 	"coalesce(a.name, ''), c.email, c.subject, c.state, c.opened, " \
-	"c.authenticated_at, c.authenticated_by FROM cases c LEFT JOIN " \
-	"accounts a ON a.id = c.account_id "
+	"c.authenticated_at, c.authenticated_by, " \
+	"coalesce(c.external_ref, ''), c.verification_requested_at " \
+	"FROM cases c LEFT JOIN accounts a ON a.id = c.account_id "
+#define NOTICE_COLS \
+	"id, coalesce(case_number, 0), recipient, kind, created, attempts, " \
+	"next_try, coalesce(sent_at, 0), dead, coalesce(last_error, '') "
 
 enum store_q {
 	Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_VERSION,
@@ -144,9 +203,12 @@ enum store_q {
 	Q_USER_ADD, Q_USER_FIND, Q_USER_FIND_ID, Q_USER_SET_EMAIL,
 	Q_USER_REMOVE, Q_USER_SET_PIN, Q_USER_SET_LOCKOUT,
 	Q_AUDIT_ADD, Q_CASE_FIND,
+	Q_CASE_OPEN, Q_CASE_FIND_EXTERNAL, Q_CASE_AUTHENTICATE,
+	Q_CASE_VERIFICATION, Q_CASE_MESSAGE_ADD, Q_CASE_BY_MESSAGE_ID,
+	Q_OUTBOX_ADD, Q_OUTBOX_SENT, Q_OUTBOX_FAILED, Q_OUTBOX_COUNT,
 	Q__CACHED,
 	Q_ACCOUNT_LIST = Q__CACHED, Q_USER_LIST, Q_USER_LIST_ADMINS,
-	Q_AUDIT_LIST, Q_CASE_LIST,
+	Q_AUDIT_LIST, Q_CASE_LIST, Q_OUTBOX_DUE, Q_OUTBOX_LIST,
 	Q__COUNT
 };
 
@@ -174,6 +236,42 @@ static const char *const store_sql[Q__COUNT] = {
 	[Q_AUDIT_ADD] = "INSERT INTO audit (at, actor, action, email, "
 	    "case_number, result, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[Q_CASE_FIND] = "SELECT " CASE_COLS "WHERE c.number = ?1",
+	/* The next number after every one ever given, or ?7 for the first;
+	 * one statement, so it is atomic even outside a transaction. */
+	[Q_CASE_OPEN] = "INSERT INTO cases (number, account_id, user_id, "
+	    "email, subject, external_ref, opened) SELECT CASE WHEN m = 0 "
+	    "THEN ?7 ELSE m + 1 END, nullif(?1, 0), nullif(?2, 0), ?3, ?4, "
+	    "nullif(?5, ''), ?6 FROM (SELECT max(coalesce((SELECT max(number) "
+	    "FROM cases), 0), coalesce((SELECT last FROM case_sequence "
+	    "WHERE id = 1), 0)) AS m)",
+	[Q_CASE_FIND_EXTERNAL] = "SELECT " CASE_COLS
+	    "WHERE c.external_ref = ?1 ORDER BY c.number DESC LIMIT 1",
+	/* Authenticated stays so: a second call keeps who and when. */
+	[Q_CASE_AUTHENTICATE] = "UPDATE cases SET "
+	    "authenticated_at = CASE WHEN state = 'authenticated' "
+	    "THEN authenticated_at ELSE ?3 END, "
+	    "authenticated_by = CASE WHEN state = 'authenticated' "
+	    "THEN authenticated_by ELSE ?2 END, "
+	    "state = 'authenticated' WHERE number = ?1",
+	[Q_CASE_VERIFICATION] = "UPDATE cases SET "
+	    "verification_requested_at = ?2, state = CASE WHEN state = 'open' "
+	    "THEN 'verification-requested' ELSE state END WHERE number = ?1",
+	[Q_CASE_MESSAGE_ADD] = "INSERT INTO case_messages (case_number, "
+	    "message_id, direction, at) SELECT ?1, ?2, ?3, ?4 WHERE NOT EXISTS "
+	    "(SELECT 1 FROM case_messages WHERE case_number = ?1 AND "
+	    "message_id = ?2 AND direction = ?3)",
+	[Q_CASE_BY_MESSAGE_ID] = "SELECT case_number FROM case_messages "
+	    "WHERE message_id = ?1 ORDER BY id DESC LIMIT 1",
+	[Q_OUTBOX_ADD] = "INSERT INTO outbox (case_number, recipient, kind, "
+	    "message, created, next_try) VALUES (nullif(?1, 0), ?2, ?3, ?4, "
+	    "?5, ?6)",
+	[Q_OUTBOX_SENT] = "UPDATE outbox SET sent_at = coalesce(sent_at, ?2), "
+	    "message = NULL WHERE id = ?1",
+	[Q_OUTBOX_FAILED] = "UPDATE outbox SET attempts = attempts + 1, "
+	    "next_try = ?2, last_error = ?3, dead = ?4, message = CASE WHEN "
+	    "?4 THEN NULL ELSE message END WHERE id = ?1 AND sent_at IS NULL",
+	[Q_OUTBOX_COUNT] = "SELECT count(*) FROM outbox WHERE recipient = ?1 "
+	    "AND created >= ?2 AND (?3 IS NULL OR kind = ?3)",
 	[Q_ACCOUNT_LIST] = "SELECT " ACCOUNT_COLS "ORDER BY a.name",
 	[Q_USER_LIST] = "SELECT " USER_COLS
 	    "WHERE ?1 IS NULL OR a.name = ?1 ORDER BY a.name, u.email",
@@ -183,6 +281,11 @@ static const char *const store_sql[Q__COUNT] = {
 	    " AND (?2 = 0 OR case_number = ?2) AND (?3 = 0 OR at >= ?3)"
 	    " ORDER BY at, id",
 	[Q_CASE_LIST] = "SELECT " CASE_COLS "ORDER BY c.number",
+	[Q_OUTBOX_DUE] = "SELECT " NOTICE_COLS ", message FROM outbox WHERE "
+	    "sent_at IS NULL AND dead = 0 AND next_try <= ?1 "
+	    "ORDER BY created, id LIMIT ?2",
+	[Q_OUTBOX_LIST] = "SELECT " NOTICE_COLS "FROM outbox "
+	    "ORDER BY created DESC, id DESC",
 };
 
 struct store {
@@ -1196,7 +1299,10 @@ case_from_row(struct store *st, sqlite3_stmt *s, struct store_case *c)
 	c->user_id = sqlite3_column_int64(s, 2);
 	c->opened = (time_t)sqlite3_column_int64(s, 7);
 	c->authenticated_at = (time_t)sqlite3_column_int64(s, 8);
+	c->verification_requested_at = (time_t)sqlite3_column_int64(s, 11);
 	if ((rc = col_text(st, s, 3, c->account, sizeof(c->account))) != 0 ||
+	    (rc = col_text(st, s, 10, c->external_ref,
+	    sizeof(c->external_ref))) != 0 ||
 	    (rc = col_text(st, s, 4, c->email, sizeof(c->email))) != 0 ||
 	    (rc = col_text(st, s, 5, c->subject, sizeof(c->subject))) != 0 ||
 	    (rc = col_text(st, s, 6, state, sizeof(state))) != 0 ||
@@ -1245,4 +1351,392 @@ store_case_list(struct store *st, store_case_cb cb, void *arg)
 		;
 	stmt_done(st, Q_CASE_LIST, s);
 	return stop != 0 ? stop : rc == STORE_NOTFOUND ? STORE_OK : rc;
+}
+
+/* Range and text checks shared by case open and find-external. */
+static int
+case_input_ok(const struct store_case *c, int64_t start)
+{
+	return c->account_id >= 0 && c->user_id >= 0 && start > 0 &&
+	    str_ok(c->email, STORE_EMAIL_MAX, 1) &&
+	    str_ok(c->subject, STORE_DETAIL_MAX, 1) &&
+	    str_ok(c->external_ref, STORE_ACCOUNT_MAX, 1);
+}
+
+int
+store_case_open(struct store *st, const struct store_case *c, int64_t start,
+    time_t now, int64_t *number)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (number != NULL)
+		*number = 0;
+	if (!case_input_ok(c, start))
+		return store_invalid(st, "case");
+	if ((rc = stmt_prepare(st, Q_CASE_OPEN, &s)) != STORE_OK)
+		return rc;
+	if ((rc = stmt_bind(st, s, "iitttii", c->account_id, c->user_id,
+	    c->email, c->subject, c->external_ref, (int64_t)now, start)) !=
+	    STORE_OK) {
+		stmt_done(st, Q_CASE_OPEN, s);
+		return rc;
+	}
+	rc = stmt_write(st, Q_CASE_OPEN, s, "case open", 0);
+	if (rc == STORE_CONSTRAINT)
+		(void)store_seterr(st, rc, "case open: no account %lld or no "
+		    "user %lld", (long long)c->account_id, (long long)c->user_id);
+	if (rc == STORE_OK && number != NULL)
+		*number = sqlite3_last_insert_rowid(st->db);
+	return rc;
+}
+
+int
+store_case_find_external(struct store *st, const char *ref,
+    struct store_case *out)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	/* out is cleared only after the step: ref may point into it. */
+	if (!str_ok(ref, STORE_ACCOUNT_MAX, 0)) {
+		memset(out, 0, sizeof(*out));
+		return store_invalid(st, "external reference");
+	}
+	if ((rc = stmt_prepare(st, Q_CASE_FIND_EXTERNAL, &s)) != STORE_OK) {
+		memset(out, 0, sizeof(*out));
+		return rc;
+	}
+	if ((rc = stmt_bind(st, s, "t", ref)) == STORE_OK &&
+	    (rc = stmt_row(st, s, "case find")) == STORE_OK)
+		rc = case_from_row(st, s, out);
+	else {
+		memset(out, 0, sizeof(*out));
+		if (rc == STORE_NOTFOUND)
+			(void)store_seterr(st, rc, "no case with that "
+			    "external reference");
+	}
+	stmt_done(st, Q_CASE_FIND_EXTERNAL, s);
+	return rc;
+}
+
+/* Run a cached single-row update of case NUMBER; NOTFOUND names it. */
+static int
+case_update(struct store *st, enum store_q id, sqlite3_stmt *s,
+    int64_t number, const char *what)
+{
+	int rc = stmt_write(st, id, s, what, 1);
+
+	if (rc == STORE_NOTFOUND)
+		(void)store_seterr(st, rc, "no case %lld", (long long)number);
+	return rc;
+}
+
+int
+store_case_authenticate(struct store *st, int64_t number, const char *by,
+    time_t now)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (!str_ok(by, STORE_ACTOR_MAX, 0))
+		return store_invalid(st, "authenticated-by");
+	if ((rc = stmt_prepare(st, Q_CASE_AUTHENTICATE, &s)) != STORE_OK)
+		return rc;
+	if ((rc = stmt_bind(st, s, "iti", number, by, (int64_t)now)) !=
+	    STORE_OK) {
+		stmt_done(st, Q_CASE_AUTHENTICATE, s);
+		return rc;
+	}
+	return case_update(st, Q_CASE_AUTHENTICATE, s, number,
+	    "case authenticate");
+}
+
+int
+store_case_verification_requested(struct store *st, int64_t number,
+    time_t now)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((rc = stmt_prepare(st, Q_CASE_VERIFICATION, &s)) != STORE_OK)
+		return rc;
+	if ((rc = stmt_bind(st, s, "ii", number, (int64_t)now)) != STORE_OK) {
+		stmt_done(st, Q_CASE_VERIFICATION, s);
+		return rc;
+	}
+	return case_update(st, Q_CASE_VERIFICATION, s, number,
+	    "case verification-requested");
+}
+
+int
+store_case_message_add(struct store *st, int64_t number,
+    const char *message_id, const char *direction, time_t now)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (!str_ok(message_id, STORE_DETAIL_MAX, 0))
+		return store_invalid(st, "message-id");
+	if (direction == NULL || (strcmp(direction, "in") != 0 &&
+	    strcmp(direction, "out") != 0))
+		return store_invalid(st, "message direction");
+	if ((rc = stmt_prepare(st, Q_CASE_MESSAGE_ADD, &s)) != STORE_OK)
+		return rc;
+	if ((rc = stmt_bind(st, s, "itti", number, message_id, direction,
+	    (int64_t)now)) != STORE_OK) {
+		stmt_done(st, Q_CASE_MESSAGE_ADD, s);
+		return rc;
+	}
+	rc = stmt_write(st, Q_CASE_MESSAGE_ADD, s, "case message add", 0);
+	if (rc == STORE_CONSTRAINT)
+		(void)store_seterr(st, rc, "no case %lld", (long long)number);
+	return rc;
+}
+
+int
+store_case_by_message_id(struct store *st, const char *message_id,
+    int64_t *number)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	*number = 0;
+	if (!str_ok(message_id, STORE_DETAIL_MAX, 0))
+		return store_invalid(st, "message-id");
+	if ((rc = stmt_prepare(st, Q_CASE_BY_MESSAGE_ID, &s)) != STORE_OK)
+		return rc;
+	if ((rc = stmt_bind(st, s, "t", message_id)) == STORE_OK &&
+	    (rc = stmt_row(st, s, "case by message-id")) == STORE_OK)
+		*number = sqlite3_column_int64(s, 0);
+	else if (rc == STORE_NOTFOUND)
+		(void)store_seterr(st, rc, "no case for that message-id");
+	stmt_done(st, Q_CASE_BY_MESSAGE_ID, s);
+	return rc;
+}
+
+/* ---- outbox ---- */
+
+int
+store_outbox_add(struct store *st, const struct store_notice *n,
+    int64_t *id)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (id != NULL)
+		*id = 0;
+	if (!email_ok(n->recipient))
+		return store_invalid(st, "notice recipient");
+	if (!str_ok(n->kind, STORE_KIND_MAX, 0))
+		return store_invalid(st, "notice kind");
+	if (n->message == NULL || n->message_len == 0 ||
+	    n->message_len > STORE_NOTICE_MAX)
+		return store_invalid(st, "notice message");
+	if (n->case_number < 0)
+		return store_invalid(st, "notice case");
+	if ((rc = stmt_prepare(st, Q_OUTBOX_ADD, &s)) != STORE_OK)
+		return rc;
+	if ((rc = stmt_bind(st, s, "ittbii", n->case_number, n->recipient,
+	    n->kind, (const void *)n->message, n->message_len,
+	    (int64_t)n->created, (int64_t)n->next_try)) != STORE_OK) {
+		stmt_done(st, Q_OUTBOX_ADD, s);
+		return rc;
+	}
+	rc = stmt_write(st, Q_OUTBOX_ADD, s, "outbox add", 0);
+	if (rc == STORE_CONSTRAINT)
+		(void)store_seterr(st, rc, "outbox add: no case %lld",
+		    (long long)n->case_number);
+	if (rc == STORE_OK && id != NULL)
+		*id = sqlite3_last_insert_rowid(st->db);
+	return rc;
+}
+
+/* The NOTICE_COLS of a row, without the message bytes. */
+static int
+notice_from_row(struct store *st, sqlite3_stmt *s, struct store_notice *n)
+{
+	int rc;
+
+	memset(n, 0, sizeof(*n));
+	n->id = sqlite3_column_int64(s, 0);
+	n->case_number = sqlite3_column_int64(s, 1);
+	n->created = (time_t)sqlite3_column_int64(s, 4);
+	n->attempts = (unsigned)sqlite3_column_int64(s, 5);
+	n->next_try = (time_t)sqlite3_column_int64(s, 6);
+	n->sent_at = (time_t)sqlite3_column_int64(s, 7);
+	n->dead = sqlite3_column_int64(s, 8) != 0;
+	if ((rc = col_text(st, s, 2, n->recipient, sizeof(n->recipient))) != 0 ||
+	    (rc = col_text(st, s, 3, n->kind, sizeof(n->kind))) != 0)
+		return rc;
+	return col_text(st, s, 9, n->last_error, sizeof(n->last_error));
+}
+
+/* A due row with a malloc'd copy of its message bytes (column 10). */
+static int
+notice_due_from_row(struct store *st, sqlite3_stmt *s, struct store_notice *n)
+{
+	const void *p;
+	size_t len;
+	int rc;
+
+	if ((rc = notice_from_row(st, s, n)) != STORE_OK)
+		return rc;
+	len = (size_t)sqlite3_column_bytes(s, 10);
+	p = sqlite3_column_blob(s, 10);
+	if (len == 0 || len > STORE_NOTICE_MAX || p == NULL)
+		return store_seterr(st, STORE_ERROR, "outbox %lld: queued "
+		    "without a message", (long long)n->id);
+	if ((n->message = malloc(len)) == NULL)
+		return store_seterr(st, STORE_ERROR, "outbox: out of memory");
+	memcpy(n->message, p, len);
+	n->message_len = len;
+	return STORE_OK;
+}
+
+static void
+notices_free(struct store_notice *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i].message);
+	free(v);
+}
+
+/*
+ * The due rows are read first and the statement finished before any
+ * callback runs: a delivery may take a minute, and an open read would
+ * hold back WAL checkpoints meanwhile.
+ */
+static int
+outbox_due_read(struct store *st, time_t now, unsigned limit,
+    struct store_notice **out, size_t *count)
+{
+	struct store_notice *v;
+	sqlite3_stmt *s;
+	size_t n = 0;
+	int rc;
+
+	*out = NULL;
+	*count = 0;
+	if ((v = calloc(limit, sizeof(*v))) == NULL)
+		return store_seterr(st, STORE_ERROR, "outbox: out of memory");
+	if ((rc = stmt_prepare(st, Q_OUTBOX_DUE, &s)) != STORE_OK) {
+		free(v);
+		return rc;
+	}
+	if ((rc = stmt_bind(st, s, "ii", (int64_t)now, (int64_t)limit)) ==
+	    STORE_OK)
+		while (n < limit && (rc = stmt_row(st, s, "outbox due")) ==
+		    STORE_OK && (rc = notice_due_from_row(st, s, &v[n])) ==
+		    STORE_OK)
+			n++;
+	stmt_done(st, Q_OUTBOX_DUE, s);
+	if (rc != STORE_OK && rc != STORE_NOTFOUND) {
+		notices_free(v, n);	/* v[n] holds no bytes on failure */
+		return rc;
+	}
+	*out = v;
+	*count = n;
+	return STORE_OK;
+}
+
+int
+store_outbox_due(struct store *st, time_t now, unsigned limit,
+    store_notice_cb cb, void *arg)
+{
+	struct store_notice *v;
+	size_t i, n;
+	int rc, stop = 0;
+
+	if (limit == 0)
+		return STORE_OK;
+	if (limit > STORE_OUTBOX_LIMIT_MAX)
+		return store_invalid(st, "outbox limit");
+	if ((rc = outbox_due_read(st, now, limit, &v, &n)) != STORE_OK)
+		return rc;
+	for (i = 0; i < n && stop == 0; i++) {
+		stop = cb(&v[i], arg);
+		free(v[i].message);
+		v[i].message = NULL;
+	}
+	notices_free(v, n);
+	return stop;
+}
+
+int
+store_outbox_mark_sent(struct store *st, int64_t id, time_t now)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((rc = stmt_prepare(st, Q_OUTBOX_SENT, &s)) != STORE_OK)
+		return rc;
+	if ((rc = stmt_bind(st, s, "ii", id, (int64_t)now)) != STORE_OK) {
+		stmt_done(st, Q_OUTBOX_SENT, s);
+		return rc;
+	}
+	return stmt_write(st, Q_OUTBOX_SENT, s, "outbox mark-sent", 1);
+}
+
+int
+store_outbox_mark_failed(struct store *st, int64_t id, time_t next_try,
+    const char *error, bool dead)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (error == NULL)
+		error = "";
+	if (!str_ok(error, STORE_ERROR_MAX, 1))
+		return store_invalid(st, "notice error text");
+	if ((rc = stmt_prepare(st, Q_OUTBOX_FAILED, &s)) != STORE_OK)
+		return rc;
+	if ((rc = stmt_bind(st, s, "iiti", id, (int64_t)next_try, error,
+	    (int64_t)(dead ? 1 : 0))) != STORE_OK) {
+		stmt_done(st, Q_OUTBOX_FAILED, s);
+		return rc;
+	}
+	return stmt_write(st, Q_OUTBOX_FAILED, s, "outbox mark-failed", 1);
+}
+
+int
+store_outbox_list(struct store *st, store_notice_cb cb, void *arg)
+{
+	struct store_notice n;
+	sqlite3_stmt *s;
+	int rc, stop = 0;
+
+	if ((rc = stmt_prepare(st, Q_OUTBOX_LIST, &s)) != STORE_OK)
+		return rc;
+	while ((rc = stmt_row(st, s, "outbox list")) == STORE_OK &&
+	    (rc = notice_from_row(st, s, &n)) == STORE_OK &&
+	    (stop = cb(&n, arg)) == 0)
+		;
+	stmt_done(st, Q_OUTBOX_LIST, s);
+	return stop != 0 ? stop : rc == STORE_NOTFOUND ? STORE_OK : rc;
+}
+
+int
+store_outbox_count(struct store *st, const char *recipient,
+    const char *kind, time_t since, unsigned *count)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	*count = 0;
+	if (!str_ok(recipient, STORE_EMAIL_MAX, 0))
+		return store_invalid(st, "notice recipient");
+	if (kind != NULL && !str_ok(kind, STORE_KIND_MAX, 0))
+		return store_invalid(st, "notice kind");
+	if ((rc = stmt_prepare(st, Q_OUTBOX_COUNT, &s)) != STORE_OK)
+		return rc;
+	if ((rc = stmt_bind(st, s, "tit", recipient, (int64_t)since, kind)) ==
+	    STORE_OK && (rc = stmt_row(st, s, "outbox count")) == STORE_OK)
+		*count = (unsigned)sqlite3_column_int64(s, 0);
+	else if (rc == STORE_NOTFOUND)
+		rc = store_seterr(st, STORE_ERROR, "outbox count: no row");
+	stmt_done(st, Q_OUTBOX_COUNT, s);
+	return rc;
 }

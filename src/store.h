@@ -28,7 +28,7 @@
 #include "lockout.h"
 #include "secret.h"
 
-#define STORE_SCHEMA_VERSION	1	/* issue 4 raises it to 2 */
+#define STORE_SCHEMA_VERSION	2	/* 2: cases and outbox (issue 4) */
 
 #define STORE_EMAIL_MAX		256	/* RFC 5321 path limit incl. NUL */
 #define STORE_NAME_MAX		256

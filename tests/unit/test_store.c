@@ -158,8 +158,8 @@ test_open(void)
 	    "journal mode is WAL");
 	is_str(raw_query(tpath("a.db"), "SELECT group_concat(name, ',') FROM "
 	    "(SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name)"),
-	    "accounts,audit,case_messages,cases,meta,outbox,users",
-	    "schema v1 tables");
+	    "accounts,audit,case_messages,case_sequence,cases,meta,outbox,"
+	    "users", "schema v2 tables");
 
 	st = open_ok(tpath("a.db"), 100, 0, "reopen without CREATE");
 	v = -1;
@@ -202,17 +202,17 @@ test_migrate(void)
 	is_int(v, STORE_SCHEMA_VERSION, "zero-byte file: migrated to current");
 	store_close(st);
 
-	/* A version-0 database made by SQLite, tables gone: v0 -> v1. */
+	/* A version-0 database made by SQLite, tables gone: v0 -> v2. */
 	ok(raw_exec(tpath("v0.db"), "PRAGMA user_version = 0;"
 	    "CREATE TABLE t (x); DROP TABLE t;") == 0, "v0 database made");
 	is_str(raw_query(tpath("v0.db"), "PRAGMA user_version"), "0",
 	    "v0 before open");
 	st = open_ok(tpath("v0.db"), 100, 0, "v0 migrates");
 	store_close(st);
-	is_str(raw_query(tpath("v0.db"), "PRAGMA user_version"), "1",
-	    "v0 -> v1: user_version");
+	is_str(raw_query(tpath("v0.db"), "PRAGMA user_version"), "2",
+	    "v0 -> v2: user_version");
 	is_str(raw_query(tpath("v0.db"), "SELECT count(*) FROM sqlite_schema "
-	    "WHERE type = 'table'"), "7", "v0 -> v1: seven tables");
+	    "WHERE type = 'table'"), "8", "v0 -> v2: eight tables");
 
 	/* A version-0 file with someone else's tables: refused, untouched. */
 	ok(raw_exec(tpath("foreign.db"), "CREATE TABLE accounts (x);") == 0,
@@ -229,12 +229,12 @@ test_migrate(void)
 	    "foreign database: version untouched");
 
 	/* Newer than this code: refused with a clear message. */
-	ok(raw_exec(tpath("new.db"), "PRAGMA user_version = 2;") == 0,
-	    "v2 database made");
+	ok(raw_exec(tpath("new.db"), "PRAGMA user_version = 3;") == 0,
+	    "v3 database made");
 	rc = store_open(tpath("new.db"), 100, 0, &st, err, sizeof(err));
 	is_int(rc, STORE_TOONEW, "newer schema refused");
-	is_str(err, "database schema version 2 is newer than this pinmilter "
-	    "(1); upgrade pinmilter", "newer schema: message");
+	is_str(err, "database schema version 3 is newer than this pinmilter "
+	    "(2); upgrade pinmilter", "newer schema: message");
 	ok(st == NULL, "newer schema: no handle");
 	rc = store_open(tpath("new.db"), 100, STORE_OPEN_READONLY, &st, err,
 	    sizeof(err));
@@ -247,9 +247,177 @@ test_migrate(void)
 	    sizeof(err));
 	is_int(rc, STORE_READONLY, "read-only open of an old schema refused");
 	is_str(err, "database schema version 0 is older than this pinmilter "
-	    "(1) and the database is read-only", "read-only old schema: message");
+	    "(2) and the database is read-only", "read-only old schema: message");
 	is_str(raw_query(tpath("v0ro.db"), "PRAGMA user_version"), "0",
 	    "read-only: not migrated");
+}
+
+/* ---- schema 1 -> 2 ---- */
+
+/* The schema as version 1 made it (frozen here: never edit), and rows. */
+static const char v1_schema[] =
+"CREATE TABLE meta (name TEXT PRIMARY KEY NOT NULL, value BLOB NOT NULL);"
+"CREATE TABLE accounts (id INTEGER PRIMARY KEY,"
+"  name TEXT NOT NULL UNIQUE CHECK (length(name) > 0),"
+"  created INTEGER NOT NULL);"
+"CREATE TABLE users (id INTEGER PRIMARY KEY,"
+"  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE RESTRICT,"
+"  email TEXT NOT NULL COLLATE NOCASE UNIQUE CHECK (instr(email, '@') > 0),"
+"  name TEXT NOT NULL DEFAULT '',"
+"  role TEXT NOT NULL DEFAULT 'user' CHECK (role IN ('user', 'admin')),"
+"  pin_salt BLOB CHECK (pin_salt IS NULL OR"
+"    (typeof(pin_salt) = 'blob' AND length(pin_salt) = 16)),"
+"  pin_hash BLOB CHECK (pin_hash IS NULL OR"
+"    (typeof(pin_hash) = 'blob' AND length(pin_hash) = 32)),"
+"  pin_set_at INTEGER NOT NULL DEFAULT 0,"
+"  failures INTEGER NOT NULL DEFAULT 0 CHECK (failures >= 0),"
+"  window_start INTEGER NOT NULL DEFAULT 0,"
+"  locked_until INTEGER NOT NULL DEFAULT 0,"
+"  created INTEGER NOT NULL,"
+"  CHECK ((pin_salt IS NULL) = (pin_hash IS NULL)));"
+"CREATE INDEX users_account ON users(account_id);"
+"CREATE TABLE cases (number INTEGER PRIMARY KEY,"
+"  account_id INTEGER REFERENCES accounts(id) ON DELETE SET NULL,"
+"  user_id INTEGER REFERENCES users(id) ON DELETE SET NULL,"
+"  email TEXT NOT NULL DEFAULT '', subject TEXT NOT NULL DEFAULT '',"
+"  state TEXT NOT NULL DEFAULT 'open' CHECK (state IN"
+"    ('open', 'verification-requested', 'authenticated')),"
+"  opened INTEGER NOT NULL,"
+"  authenticated_at INTEGER NOT NULL DEFAULT 0,"
+"  authenticated_by TEXT NOT NULL DEFAULT '',"
+"  external_ref TEXT);"
+"CREATE INDEX cases_user ON cases(user_id);"
+"CREATE TABLE case_messages (id INTEGER PRIMARY KEY,"
+"  case_number INTEGER NOT NULL REFERENCES cases(number) ON DELETE CASCADE,"
+"  message_id TEXT NOT NULL,"
+"  direction TEXT NOT NULL CHECK (direction IN ('in', 'out')),"
+"  at INTEGER NOT NULL);"
+"CREATE INDEX case_messages_message_id ON case_messages(message_id);"
+"CREATE INDEX case_messages_case ON case_messages(case_number);"
+"CREATE TABLE audit (id INTEGER PRIMARY KEY, at INTEGER NOT NULL,"
+"  actor TEXT NOT NULL, action TEXT NOT NULL,"
+"  email TEXT NOT NULL DEFAULT '' COLLATE NOCASE,"
+"  case_number INTEGER NOT NULL DEFAULT 0, result TEXT NOT NULL,"
+"  detail TEXT NOT NULL DEFAULT '');"
+"CREATE INDEX audit_email ON audit(email, at);"
+"CREATE INDEX audit_at ON audit(at);"
+"CREATE INDEX audit_case ON audit(case_number) WHERE case_number <> 0;"
+"CREATE TABLE outbox (id INTEGER PRIMARY KEY,"
+"  case_number INTEGER REFERENCES cases(number) ON DELETE SET NULL,"
+"  recipient TEXT NOT NULL, kind TEXT NOT NULL, message BLOB NOT NULL,"
+"  created INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
+"  next_try INTEGER NOT NULL, sent_at INTEGER, last_error TEXT);"
+"CREATE INDEX outbox_due ON outbox(next_try) WHERE sent_at IS NULL;"
+"INSERT INTO meta VALUES ('key_check', x'0102');"
+"INSERT INTO accounts VALUES (7, 'acme', 10);"
+"INSERT INTO users (id, account_id, email, role, created)"
+"  VALUES (3, 7, 'ann@acme.example', 'admin', 11);"
+"INSERT INTO cases (number, account_id, user_id, email, subject, state,"
+"  opened, authenticated_at, authenticated_by, external_ref)"
+"  VALUES (100005, 7, 3, 'ann@acme.example', 'help', 'authenticated', 20,"
+"  21, 'pin', 'TKT-9');"
+"INSERT INTO cases (number, email, opened) VALUES (100002, 'x@y.example', 19);"
+"INSERT INTO case_messages (case_number, message_id, direction, at)"
+"  VALUES (100005, '<m1@acme.example>', 'in', 20);"
+"INSERT INTO audit (at, actor, action, result) VALUES (12, 'pinctl:root',"
+"  'init', 'ok');"
+"INSERT INTO outbox (id, case_number, recipient, kind, message, created,"
+"  attempts, next_try, sent_at, last_error) VALUES"
+"  (4, 100005, 'Ann@Acme.example', 'case-created', x'cafe', 22, 2, 30,"
+"  NULL, 'relay down'),"
+"  (5, NULL, 'x@y.example', 'pin-delivery', x'beef', 23, 0, 23, 24, NULL);"
+"PRAGMA user_version = 1;";
+
+static void
+test_migrate_v1(void)
+{
+	struct store *st = NULL;
+	struct store_case c;
+	struct store_user u;
+	char err[512];
+	int64_t n = 0;
+	int rc, v = -1;
+
+	ok(raw_exec(tpath("v1.db"), v1_schema) == 0, "v1 database made");
+	ok(raw_exec(tpath("v1bad.db"), v1_schema) == 0 && raw_exec(
+	    tpath("v1bad.db"), "CREATE TABLE outbox_v2 (x);") == 0,
+	    "v1 database that cannot migrate made");
+
+	/* Read-only: refused, untouched. */
+	rc = store_open(tpath("v1.db"), 100, STORE_OPEN_READONLY, &st, err,
+	    sizeof(err));
+	is_int(rc, STORE_READONLY, "v1 read-only: refused");
+	is_str(raw_query(tpath("v1.db"), "PRAGMA user_version"), "1",
+	    "v1 read-only: not migrated");
+
+	/* A failing migration leaves version 1 and every table as it was. */
+	rc = store_open(tpath("v1bad.db"), 100, 0, &st, err, sizeof(err));
+	is_int(rc, STORE_ERROR, "v1 with a clashing table: refused");
+	ok(strstr(err, "migration: table outbox_v2 already exists") != NULL,
+	    "v1 failed migration: message \"%s\"", err);
+	is_str(raw_query(tpath("v1bad.db"), "PRAGMA user_version"), "1",
+	    "v1 failed migration: version 1");
+	is_str(raw_query(tpath("v1bad.db"), "SELECT count(*) FROM "
+	    "pragma_table_info('cases') WHERE name = "
+	    "'verification_requested_at'"), "0",
+	    "v1 failed migration: cases untouched");
+	is_str(raw_query(tpath("v1bad.db"), "SELECT count(*) FROM outbox"),
+	    "2", "v1 failed migration: outbox kept");
+
+	st = open_ok(tpath("v1.db"), 100, 0, "v1 migrates");
+	if (st == NULL)
+		return;
+	is_int(store_schema_version(st, &v), STORE_OK, "v1 -> v2: version read");
+	is_int(v, 2, "v1 -> v2: version 2");
+	is_int(store_user_find(st, "ann@acme.example", &u), STORE_OK,
+	    "v1 -> v2: user kept");
+	is_int(u.role, STORE_ROLE_ADMIN, "v1 -> v2: role kept");
+	is_int(store_case_find(st, 100005, &c), STORE_OK, "v1 -> v2: case kept");
+	is_str(c.account, "acme", "v1 -> v2: case account");
+	is_str(c.authenticated_by, "pin", "v1 -> v2: case authenticated-by");
+	is_str(c.external_ref, "TKT-9", "v1 -> v2: external ref");
+	is_int(c.verification_requested_at, 0,
+	    "v1 -> v2: verification_requested_at 0");
+	is_int(store_case_find_external(st, "TKT-9", &c), STORE_OK,
+	    "v1 -> v2: found by external ref");
+	is_int(c.number, 100005, "v1 -> v2: external ref case");
+	is_int(store_case_by_message_id(st, "<m1@acme.example>", &n), STORE_OK,
+	    "v1 -> v2: message-id kept");
+	is_int(n, 100005, "v1 -> v2: message-id case");
+	is_int(store_case_open(st, &(struct store_case){ .email = "z@z.example" },
+	    100000, 40, &n), STORE_OK, "v1 -> v2: open a case");
+	is_int(n, 100006, "v1 -> v2: numbering continues after the highest");
+	store_close(st);
+
+	is_str(raw_query(tpath("v1.db"), "SELECT group_concat(id || ':' || "
+	    "coalesce(case_number, '-') || ':' || recipient || ':' || kind || "
+	    "':' || coalesce(hex(message), '-') || ':' || created || ':' || "
+	    "attempts || ':' || next_try || ':' || coalesce(sent_at, '-') || "
+	    "':' || coalesce(last_error, '-') || ':' || dead, ' ') FROM "
+	    "(SELECT * FROM outbox ORDER BY id)"),
+	    "4:100005:Ann@Acme.example:case-created:CAFE:22:2:30:-:relay down:0 "
+	    "5:-:x@y.example:pin-delivery:BEEF:23:0:23:24:-:0",
+	    "v1 -> v2: outbox rows copied");
+	is_str(raw_query(tpath("v1.db"), "SELECT group_concat(name, ',') FROM "
+	    "(SELECT name FROM sqlite_schema WHERE type = 'index' AND "
+	    "name NOT LIKE 'sqlite_%' ORDER BY name)"),
+	    "audit_at,audit_case,audit_email,case_messages_case,"
+	    "case_messages_message_id,cases_external_ref,cases_user,outbox_due,"
+	    "outbox_recipient,users_account", "v1 -> v2: indexes");
+	is_str(raw_query(tpath("v1.db"), "SELECT count(*) FROM outbox WHERE "
+	    "recipient = 'ann@ACME.example'"), "1",
+	    "v1 -> v2: outbox recipient compares without case");
+	ok(raw_exec(tpath("v1.db"), "UPDATE outbox SET message = NULL, "
+	    "sent_at = 50 WHERE id = 4") == 0, "v1 -> v2: message is nullable");
+	ok(raw_exec(tpath("v1.db"), "INSERT INTO outbox (recipient, kind, "
+	    "created, next_try) VALUES ('a@b.example', 'k', 1, 1)") != 0,
+	    "v2: a queued notice needs its bytes");
+	is_str(raw_query(tpath("v1.db"), "SELECT count(*) FROM "
+	    "pragma_foreign_key_check"), "0", "v1 -> v2: foreign keys hold");
+	is_str(raw_query(tpath("v1.db"), "PRAGMA integrity_check"), "ok",
+	    "v1 -> v2: integrity");
+	is_str(raw_query(tpath("v1.db"), "SELECT value FROM meta"), "\x01\x02",
+	    "v1 -> v2: meta kept");
 }
 
 /* ---- constraints and input checks ---- */
@@ -919,6 +1087,7 @@ main(void)
 	test_rc_names();
 	test_open();
 	test_migrate();
+	test_migrate_v1();
 	st = open_ok(tpath("s.db"), 100, STORE_OPEN_CREATE, "s.db");
 	if (st != NULL) {
 		test_accounts(st);
