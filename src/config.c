@@ -19,6 +19,13 @@
  * Diagnostics: config_load() fails on the first problem and writes one
  * line "FILE:LINE: Key: reason" (or "FILE:LINE: reason" when the line has
  * no usable key, "FILE: cannot open: reason" when it cannot be read).
+ *
+ * A value may be written in double quotes, so that it can hold " #"
+ * (CaseTag "[Case #%n]") or leading and trailing white space; inside the
+ * quotes \" stands for a quote and \\ for a backslash, any other
+ * backslash is kept as it is (CaseRefPattern "Ticket #(\d+)").  No value
+ * could start with a quote before, so quoting changes no existing file.
+ * config_dump() quotes a value only when it needs it.
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -26,6 +33,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -33,6 +41,8 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+
+#include <glib.h>
 
 #include "config.h"
 
@@ -56,11 +66,19 @@ enum cfg_type {
 	CFG_FACILITY,		/* syslog facility name, or "no" */
 	CFG_USER,		/* user or user:group */
 	CFG_COMMAND,		/* absolute program path, then arguments */
+	CFG_CASETAG,		/* subject tag holding "%n" once */
+	CFG_REGEX,		/* GRegex with exactly one capture group */
+	CFG_WORDLIST,		/* list of single words (UTF-8) */
+	CFG_HOSTPORT,		/* host:port or [address]:port */
+	CFG_LANG,		/* language tag, a directory name */
 };
 
 #define CF_REPEAT	0x01	/* may be given on several lines (lists) */
 #define CF_NONE		0x02	/* "none" sets it to NULL (the default) */
 #define CF_HOSTNAME	0x04	/* default: this host's name */
+
+#define CFG_TAG_MAX	100	/* bytes in a CaseTag */
+#define CFG_WORD_MAX	64	/* bytes in one ChangeKeywords word */
 
 struct cfg_key {
 	const char *name;
@@ -75,8 +93,8 @@ struct cfg_key {
 #define KB	1024ULL
 #define MB	(1024ULL * KB)
 #define GB	(1024ULL * MB)
-#define MIN	60ULL
-#define HOUR	(60ULL * MIN)
+#define MINUTE	60ULL
+#define HOUR	(60ULL * MINUTE)
 #define DAY	(24ULL * HOUR)
 
 static const struct cfg_key cfg_keys[] = {
@@ -87,7 +105,7 @@ static const struct cfg_key cfg_keys[] = {
 	{ "KeyFile", CFG_PATH, "/etc/pinmilter/pinmilter.key",
 	    0, 0, OFF(key_file), 0 },
 	{ "DatabaseTimeout", CFG_DURATION, "5s",
-	    0, 10 * MIN, OFF(database_timeout), 0 },
+	    0, 10 * MINUTE, OFF(database_timeout), 0 },
 	{ "SupportAddress", CFG_ADDRLIST, NULL,
 	    0, 0, OFF(support_addresses), CF_REPEAT },
 	{ "AuthservID", CFG_TOKEN, NULL,
@@ -99,9 +117,9 @@ static const struct cfg_key cfg_keys[] = {
 	{ "MaxCandidates", CFG_UINT, "3", 1, 20, OFF(max_candidates), 0 },
 	{ "MaxFailures", CFG_UINT, "5", 1, 100, OFF(max_failures), 0 },
 	{ "FailureWindow", CFG_DURATION, "15m",
-	    MIN, 7 * DAY, OFF(failure_window), 0 },
+	    MINUTE, 7 * DAY, OFF(failure_window), 0 },
 	{ "LockoutTime", CFG_DURATION, "1h",
-	    MIN, 30 * DAY, OFF(lockout_time), 0 },
+	    MINUTE, 30 * DAY, OFF(lockout_time), 0 },
 	{ "RedactPIN", CFG_BOOL, "yes", 0, 0, OFF(redact_pin), 0 },
 	{ "OnInternalError", CFG_ONERROR, "tempfail",
 	    0, 0, OFF(on_internal_error), 0 },
@@ -120,6 +138,30 @@ static const struct cfg_key cfg_keys[] = {
 	    0, 0, OFF(mailer), 0 },
 	{ "TemplateDir", CFG_PATH, "/etc/pinmilter/templates",
 	    0, 0, OFF(template_dir), 0 },
+	{ "CaseTag", CFG_CASETAG, "[Case #%n]", 0, 0, OFF(case_tag), 0 },
+	{ "CaseStart", CFG_UINT, "100000", 1, 999999999, OFF(case_start), 0 },
+	{ "CaseRefPattern", CFG_REGEX, NULL,
+	    0, 0, OFF(case_ref_pattern), CF_NONE },
+	{ "ChangeKeywords", CFG_WORDLIST,
+	    "change update modify add remove delete cancel port forward reset "
+	    "transfer disable enable move replace "
+	    "modifier changer ajouter supprimer annuler "
+	    "transf\xc3\xa9rer transferer "
+	    "r\xc3\xa9initialiser reinitialiser renvoyer "
+	    "d\xc3\xa9sactiver desactiver activer "
+	    "d\xc3\xa9placer deplacer remplacer porter",
+	    0, 0, OFF(change_keywords), CF_REPEAT },
+	{ "ReplyToTokens", CFG_BOOL, "yes", 0, 0, OFF(reply_to_tokens), 0 },
+	{ "SMTPRelay", CFG_HOSTPORT, NULL, 0, 0, OFF(smtp_relay), CF_NONE },
+	{ "MaxNoticesPerDay", CFG_UINT, "10",
+	    1, 1000, OFF(max_notices_per_day), 0 },
+	{ "PinIssueInterval", CFG_DURATION, "1h",
+	    0, 7 * DAY, OFF(pin_issue_interval), 0 },
+	{ "OutboxMaxAttempts", CFG_UINT, "10",
+	    1, 100, OFF(outbox_max_attempts), 0 },
+	{ "OutboxRetry", CFG_DURATION, "1m",
+	    1, DAY, OFF(outbox_retry), 0 },
+	{ "NoticeLanguage", CFG_LANG, "en", 0, 0, OFF(notice_language), 0 },
 };
 
 #define CFG_NKEYS	(sizeof(cfg_keys) / sizeof(cfg_keys[0]))
@@ -232,7 +274,7 @@ config_parse_duration(const char *s, unsigned *out)
 	case 's':
 		break;
 	case 'm':
-		unit = MIN;
+		unit = MINUTE;
 		break;
 	case 'h':
 		unit = HOUR;
@@ -289,7 +331,7 @@ cfg_format_number(enum cfg_type type, unsigned long long v, char *buf,
 	static const struct {
 		unsigned long long unit;
 		char suffix;
-	} dur[] = { { DAY, 'd' }, { HOUR, 'h' }, { MIN, 'm' } },
+	} dur[] = { { DAY, 'd' }, { HOUR, 'h' }, { MINUTE, 'm' } },
 	  sz[] = { { GB, 'G' }, { MB, 'M' }, { KB, 'k' } };
 	size_t i;
 
@@ -508,6 +550,172 @@ cfg_check_facility(const char *v, struct cfg_why *why)
 	return -1;
 }
 
+/* Valid UTF-8 without control characters (C0, DEL, C1). */
+static int
+cfg_utf8_clean(const char *v)
+{
+	const char *p;
+
+	if (!g_utf8_validate(v, -1, NULL))
+		return 0;
+	for (p = v; *p != '\0'; p = g_utf8_next_char(p))
+		if (g_unichar_iscntrl(g_utf8_get_char(p)))
+			return 0;
+	return 1;
+}
+
+/*
+ * A subject tag: "%n" exactly once, not next to a digit (the number
+ * would run into it), some other visible text, no control characters.
+ */
+static int
+cfg_check_casetag(const char *v, struct cfg_why *why)
+{
+	const char *n = strstr(v, "%n"), *p;
+	int text = 0;
+	SHOWBUF;
+
+	if (strlen(v) > CFG_TAG_MAX) {
+		cfg_why_set(why, "longer than %d bytes", CFG_TAG_MAX);
+		return -1;
+	}
+	if (!cfg_utf8_clean(v)) {
+		cfg_why_set(why, "\"%s\" is not UTF-8 text without control "
+		    "characters", SHOW(v));
+		return -1;
+	}
+	if (n == NULL || strstr(n + 2, "%n") != NULL) {
+		cfg_why_set(why, "\"%s\" must contain %%n exactly once",
+		    SHOW(v));
+		return -1;
+	}
+	if ((n > v && isdigit((unsigned char)n[-1])) ||
+	    isdigit((unsigned char)n[2])) {
+		cfg_why_set(why, "\"%s\": a digit next to %%n", SHOW(v));
+		return -1;
+	}
+	for (p = v; *p != '\0'; p++)
+		if (p != n && p != n + 1 && !isspace((unsigned char)*p))
+			text = 1;
+	if (!text) {
+		cfg_why_set(why, "\"%s\" needs text besides %%n", SHOW(v));
+		return -1;
+	}
+	return 0;
+}
+
+/* A GRegex over the subject with exactly one capturing group. */
+static int
+cfg_check_regex(const char *v, struct cfg_why *why)
+{
+	GError *gerr = NULL;
+	GRegex *re;
+	char *p;
+	int groups;
+	SHOWBUF;
+
+	if ((re = g_regex_new(v, 0, 0, &gerr)) == NULL) {
+		cfg_why_set(why, "%s", gerr != NULL ? gerr->message :
+		    "cannot compile");
+		g_clear_error(&gerr);
+		for (p = why->text; *p != '\0'; p++)
+			if ((unsigned char)*p < 0x20 || *p == 0x7f)
+				*p = '?';
+		return -1;
+	}
+	groups = g_regex_get_capture_count(re);
+	g_regex_unref(re);
+	if (groups != 1) {
+		cfg_why_set(why, "\"%s\" has %d capture groups, not exactly one",
+		    SHOW(v), groups);
+		return -1;
+	}
+	return 0;
+}
+
+/* One keyword: letters and digits only (any script), a single word. */
+static int
+cfg_check_word(const char *v, struct cfg_why *why)
+{
+	const char *p;
+	SHOWBUF;
+
+	if (strlen(v) > CFG_WORD_MAX) {
+		cfg_why_set(why, "\"%s\" is longer than %d bytes", SHOW(v),
+		    CFG_WORD_MAX);
+		return -1;
+	}
+	if (!g_utf8_validate(v, -1, NULL))
+		goto bad;
+	for (p = v; *p != '\0'; p = g_utf8_next_char(p))
+		if (!g_unichar_isalnum(g_utf8_get_char(p)))
+			goto bad;
+	return 0;
+bad:
+	cfg_why_set(why, "\"%s\" is not a single word of letters and digits",
+	    SHOW(v));
+	return -1;
+}
+
+/* host:port, [IPv6]:port; host of letters, digits, '.', '-'. */
+static int
+cfg_check_hostport(const char *v, struct cfg_why *why)
+{
+	const char *colon = strrchr(v, ':'), *h = v, *he;
+	size_t n;
+	SHOWBUF;
+
+	if (colon == NULL)
+		goto bad;
+	he = colon;
+	if (v[0] == '[') {
+		if (colon == v || colon[-1] != ']')
+			goto bad;
+		h = v + 1;
+		he = colon - 1;
+		n = strspn(h, "0123456789abcdefABCDEF:.");
+	} else
+		n = strspn(h, "abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-");
+	if (n == 0 || h + n != he || n > 253 || h[0] == '-' || h[0] == '.')
+		goto bad;
+	if (cfg_check_port(colon + 1, colon + 1 + strlen(colon + 1)) == -1) {
+		cfg_why_set(why, "\"%s\": port is not 1..65535", SHOW(v));
+		return -1;
+	}
+	return 0;
+bad:
+	cfg_why_set(why, "\"%s\" is not HOST:PORT or [ADDRESS]:PORT", SHOW(v));
+	return -1;
+}
+
+/* A language tag used as a directory name: en, fr, pt-BR, fr_CA. */
+static int
+cfg_check_lang(const char *v, struct cfg_why *why)
+{
+	const char *alpha = "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+	size_t n = strspn(v, alpha), m;
+	const char *p = v + n;
+	SHOWBUF;
+
+	if (n < 2 || n > 8)
+		goto bad;
+	while (*p == '-' || *p == '_') {
+		m = strspn(p + 1, "abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
+		if (m < 1 || m > 8)
+			goto bad;
+		p += 1 + m;
+	}
+	if (*p == '\0' && p - v <= 35)
+		return 0;
+bad:
+	cfg_why_set(why, "\"%s\" is not a language tag (en, fr, pt-BR)",
+	    SHOW(v));
+	return -1;
+}
+
 /*
  * Storing values.
  */
@@ -601,7 +809,9 @@ cfg_parse_list(const struct cfg_key *k, const char *v, struct pm_strlist *l,
 		if (k->type == CFG_ADDRLIST) {
 			cfg_lower(item);
 			rc = cfg_check_address(item, why);
-		} else
+		} else if (k->type == CFG_WORDLIST)
+			rc = cfg_check_word(item, why);
+		else
 			rc = cfg_check_token(item, why);
 		if (rc == -1 || cfg_list_add(l, item, why) == -1)
 			return -1;
@@ -719,6 +929,18 @@ cfg_parse_text(const struct cfg_key *k, const char *v, char **field,
 	case CFG_COMMAND:
 		rc = cfg_check_command(v, why);
 		break;
+	case CFG_CASETAG:
+		rc = cfg_check_casetag(v, why);
+		break;
+	case CFG_REGEX:
+		rc = cfg_check_regex(v, why);
+		break;
+	case CFG_HOSTPORT:
+		rc = cfg_check_hostport(v, why);
+		break;
+	case CFG_LANG:
+		rc = cfg_check_lang(v, why);
+		break;
 	case CFG_FACILITY:
 		if ((rc = cfg_check_facility(v, why)) == 0 &&
 		    strcasecmp(v, "no") == 0)
@@ -745,6 +967,7 @@ cfg_parse_value(const struct cfg_key *k, const char *v, struct pm_config *cfg,
 	switch (k->type) {
 	case CFG_ADDRLIST:
 	case CFG_IDLIST:
+	case CFG_WORDLIST:
 		return cfg_parse_list(k, v, field, why);
 	case CFG_BOOL:
 		return cfg_parse_bool(v, field, why);
@@ -762,7 +985,8 @@ cfg_parse_value(const struct cfg_key *k, const char *v, struct pm_config *cfg,
 static int
 cfg_is_list(const struct cfg_key *k)
 {
-	return k->type == CFG_ADDRLIST || k->type == CFG_IDLIST;
+	return k->type == CFG_ADDRLIST || k->type == CFG_IDLIST ||
+	    k->type == CFG_WORDLIST;
 }
 
 static int
@@ -776,6 +1000,10 @@ cfg_is_text(const struct cfg_key *k)
 	case CFG_FACILITY:
 	case CFG_USER:
 	case CFG_COMMAND:
+	case CFG_CASETAG:
+	case CFG_REGEX:
+	case CFG_HOSTPORT:
+	case CFG_LANG:
 		return 1;
 	default:
 		return 0;
@@ -904,24 +1132,73 @@ cfg_error(struct cfg_load *ld, const char *key, const char *fmt, ...)
 		    ld->file, ld->line, why);
 }
 
-/* Cut a comment ('#' first or after white space) and trailing space. */
+/* Where the quoted part that starts at Q (a '"') ends: its closing
+ * quote, or the end of the line. */
+static char *
+cfg_quote_end(char *q)
+{
+	for (q++; *q != '\0' && *q != '"'; q++)
+		if (*q == '\\' && (q[1] == '"' || q[1] == '\\'))
+			q++;
+	return q;
+}
+
+/*
+ * Cut a comment ('#' first or after white space, not inside a quoted
+ * value) and trailing space.
+ */
 static char *
 cfg_strip(char *line)
 {
-	char *p;
+	char *p, *v;
 	size_t n;
 
-	for (p = line; *p != '\0'; p++)
+	for (v = line; isspace((unsigned char)*v); v++)
+		;
+	while (*v != '\0' && !isspace((unsigned char)*v) && *v != '#')
+		v++;
+	while (isspace((unsigned char)*v))
+		v++;
+	for (p = line; *p != '\0'; p++) {
+		if (p == v && *p == '"' && *(p = cfg_quote_end(p)) == '\0')
+			break;
 		if (*p == '#' && (p == line || isspace((unsigned char)p[-1]))) {
 			*p = '\0';
 			break;
 		}
+	}
 	while (isspace((unsigned char)*line))
 		line++;
 	n = strlen(line);
 	while (n > 0 && isspace((unsigned char)line[n - 1]))
 		line[--n] = '\0';
 	return line;
+}
+
+/* Undo the quotes of V in place, if it has any.  0 ok, -1 bad. */
+static int
+cfg_unquote(char *v, struct cfg_why *why)
+{
+	char *end, *in, *out = v;
+
+	if (v[0] != '"')
+		return 0;
+	end = cfg_quote_end(v);
+	if (*end != '"') {
+		cfg_why_set(why, "no closing quote");
+		return -1;
+	}
+	if (end[1] != '\0') {
+		cfg_why_set(why, "text after the closing quote");
+		return -1;
+	}
+	for (in = v + 1; in < end; in++) {
+		if (*in == '\\' && (in[1] == '"' || in[1] == '\\'))
+			in++;
+		*out++ = *in;
+	}
+	*out = '\0';
+	return 0;
 }
 
 /* One line: "Key value", a comment or blank.  0 ok, -1 error. */
@@ -948,6 +1225,10 @@ cfg_load_line(struct cfg_load *ld, char *line, struct pm_config *cfg)
 		return -1;
 	}
 	i = (size_t)(k - cfg_keys);
+	if (cfg_unquote(value, &why) == -1) {
+		cfg_error(ld, k->name, "%s", why.text);
+		return -1;
+	}
 	if (*value == '\0') {
 		cfg_error(ld, k->name, "missing value");
 		return -1;
@@ -957,6 +1238,9 @@ cfg_load_line(struct cfg_load *ld, char *line, struct pm_config *cfg)
 		    ld->seen[i]);
 		return -1;
 	}
+	/* The first line of a list with a default replaces the default. */
+	if (ld->seen[i] == 0 && cfg_is_list(k) && k->def != NULL)
+		cfg_list_clear(cfg_field(cfg, k));
 	ld->seen[i] = ld->line;
 	if (cfg_parse_value(k, value, cfg, &why) == -1) {
 		cfg_error(ld, k->name, "%s", why.text);
@@ -1039,6 +1323,37 @@ config_load(const char *file, char *err, size_t errlen)
  * Dump and queries.
  */
 
+/* Does V need quotes to read back the same: " #", edge blanks, '"'? */
+static int
+cfg_needs_quotes(const char *v)
+{
+	size_t i, n = strlen(v);
+
+	if (n == 0 || v[0] == '"' || v[0] == '#' ||
+	    isspace((unsigned char)v[0]) || isspace((unsigned char)v[n - 1]))
+		return 1;
+	for (i = 1; i < n; i++)
+		if (v[i] == '#' && isspace((unsigned char)v[i - 1]))
+			return 1;
+	return 0;
+}
+
+static void
+cfg_dump_text(const char *v, FILE *out)
+{
+	if (!cfg_needs_quotes(v)) {
+		fputs(v, out);
+		return;
+	}
+	fputc('"', out);
+	for (; *v != '\0'; v++) {
+		if (*v == '"' || *v == '\\')
+			fputc('\\', out);
+		fputc(*v, out);
+	}
+	fputc('"', out);
+}
+
 static void
 cfg_dump_key(const struct pm_config *cfg, const struct cfg_key *k, FILE *out)
 {
@@ -1050,6 +1365,7 @@ cfg_dump_key(const struct pm_config *cfg, const struct cfg_key *k, FILE *out)
 	switch (k->type) {
 	case CFG_ADDRLIST:
 	case CFG_IDLIST:
+	case CFG_WORDLIST:
 		l = field;
 		fprintf(out, "%s ", k->name);
 		for (i = 0; i < l->n; i++)
@@ -1074,9 +1390,11 @@ cfg_dump_key(const struct pm_config *cfg, const struct cfg_key *k, FILE *out)
 		    cfg_onerror_names[*(const enum pm_on_error *)field]);
 		return;
 	default:
-		fprintf(out, "%s %s\n", k->name, *(char *const *)field != NULL ?
+		fprintf(out, "%s ", k->name);
+		cfg_dump_text(*(char *const *)field != NULL ?
 		    *(char *const *)field : k->type == CFG_FACILITY ? "no" :
-		    "none");
+		    "none", out);
+		fputc('\n', out);
 		return;
 	}
 }
@@ -1132,4 +1450,22 @@ config_is_support_address(const struct pm_config *cfg, const char *addr)
 			return true;
 	}
 	return false;
+}
+
+char *
+config_case_tag(const struct pm_config *cfg, int64_t number)
+{
+	const char *tag = cfg != NULL && cfg->case_tag != NULL ?
+	    cfg->case_tag : "[Case #%n]";
+	const char *n = strstr(tag, "%n");
+	GString *s = g_string_new(NULL);
+
+	if (n == NULL) {
+		g_string_append(s, tag);
+		return g_string_free(s, FALSE);
+	}
+	g_string_append_len(s, tag, n - tag);
+	g_string_append_printf(s, "%" PRId64, number);
+	g_string_append(s, n + 2);
+	return g_string_free(s, FALSE);
 }

@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #ifndef PM_DEFAULT_CONFIG
@@ -98,6 +99,12 @@ int config_parse_size(const char *s, size_t *out);
 /* Is ADDR (an envelope address, any case, optional <>) a support address
  * or a plus-address variant of one (support+x@dom for support@dom)? */
 bool config_is_support_address(const struct pm_config *cfg, const char *addr);
+
+/*
+ * The subject tag for case NUMBER: CaseTag with "%n" replaced by the
+ * number in decimal ("[Case #100042]").  g_malloc'd; never NULL.
+ */
+char *config_case_tag(const struct pm_config *cfg, int64_t number);
 
 /* Write every key and its current value, one per line (pinmilter -n -v). */
 void config_dump(const struct pm_config *cfg, FILE *out);

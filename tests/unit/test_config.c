@@ -13,6 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <glib.h>
+
 #include "config.h"
 #include "tap.h"
 
@@ -136,6 +138,29 @@ test_defaults(void)
 	ok(c->notice_from == NULL, "default NoticeFrom: none");
 	is_str(c->mailer, "/usr/sbin/sendmail -t -i", "default Mailer");
 	is_str(c->template_dir, "/etc/pinmilter/templates", "default TemplateDir");
+	is_str(c->case_tag, "[Case #%n]", "default CaseTag");
+	is_int(c->case_start, 100000, "default CaseStart");
+	ok(c->case_ref_pattern == NULL, "default CaseRefPattern: none");
+	is_int(c->change_keywords.n, 32, "default ChangeKeywords: 32 words");
+	if (c->change_keywords.n == 32) {
+		is_str(c->change_keywords.v[0], "change",
+		    "default ChangeKeywords starts with change");
+		is_str(c->change_keywords.v[15], "modifier",
+		    "default ChangeKeywords: French after English");
+		is_str(c->change_keywords.v[20], "transf\xc3\xa9rer",
+		    "default ChangeKeywords: accented word in UTF-8");
+		is_str(c->change_keywords.v[31], "porter",
+		    "default ChangeKeywords ends with porter");
+		ok(c->change_keywords.v[32] == NULL,
+		    "default ChangeKeywords NULL-terminated");
+	}
+	is_int(c->reply_to_tokens, 1, "default ReplyToTokens yes");
+	ok(c->smtp_relay == NULL, "default SMTPRelay: none");
+	is_int(c->max_notices_per_day, 10, "default MaxNoticesPerDay");
+	is_int(c->pin_issue_interval, 3600, "default PinIssueInterval 1h");
+	is_int(c->outbox_max_attempts, 10, "default OutboxMaxAttempts");
+	is_int(c->outbox_retry, 60, "default OutboxRetry 1m");
+	is_str(c->notice_language, "en", "default NoticeLanguage");
 	config_free(c);
 }
 
@@ -144,7 +169,7 @@ static void
 test_dump_defaults(void)
 {
 	struct pm_config *c = config_defaults();
-	char host[256], want[2048], *got;
+	char host[256], want[4096], *got;
 
 	host_name(host, sizeof(host));
 	(void)snprintf(want, sizeof(want),
@@ -172,7 +197,23 @@ test_dump_defaults(void)
 	    "Syslog mail\n"
 	    "NoticeFrom none\n"
 	    "Mailer /usr/sbin/sendmail -t -i\n"
-	    "TemplateDir /etc/pinmilter/templates\n", host);
+	    "TemplateDir /etc/pinmilter/templates\n"
+	    "CaseTag \"[Case #%%n]\"\n"
+	    "CaseStart 100000\n"
+	    "CaseRefPattern none\n"
+	    "ChangeKeywords change, update, modify, add, remove, delete, "
+	    "cancel, port, forward, reset, transfer, disable, enable, move, "
+	    "replace, modifier, changer, ajouter, supprimer, annuler, "
+	    "transf\xc3\xa9rer, transferer, r\xc3\xa9initialiser, "
+	    "reinitialiser, renvoyer, d\xc3\xa9sactiver, desactiver, "
+	    "activer, d\xc3\xa9placer, deplacer, remplacer, porter\n"
+	    "ReplyToTokens yes\n"
+	    "SMTPRelay none\n"
+	    "MaxNoticesPerDay 10\n"
+	    "PinIssueInterval 1h\n"
+	    "OutboxMaxAttempts 10\n"
+	    "OutboxRetry 1m\n"
+	    "NoticeLanguage en\n", host);
 	got = c != NULL ? dump_all(c) : NULL;
 	is_str(got, want, "config_dump of the defaults");
 	free(got);
@@ -209,7 +250,19 @@ test_every_key_set(void)
 	    "Syslog LOCAL3\n"
 	    "NoticeFrom Notices@example.com\n"
 	    "Mailer /usr/lib/sendmail -oi -t\n"
-	    "TemplateDir /srv/templates\n";
+	    "TemplateDir /srv/templates\n"
+	    "CaseTag \"{Ticket %n} \"\n"
+	    "CaseStart 5\n"
+	    "CaseRefPattern \"(?i)\\[Ticket #(\\d+)\\]\"\n"
+	    "ChangeKeywords Change, \xc3\xa9" "diter\n"
+	    "ChangeKeywords move\n"
+	    "ReplyToTokens no\n"
+	    "SMTPRelay relay.example.com:2525\n"
+	    "MaxNoticesPerDay 3\n"
+	    "PinIssueInterval 0\n"
+	    "OutboxMaxAttempts 2\n"
+	    "OutboxRetry 30s\n"
+	    "NoticeLanguage fr\n";
 	char err[1024] = "";
 	struct pm_config *c = load_text(text, err, sizeof(err));
 
@@ -258,6 +311,27 @@ test_every_key_set(void)
 	is_str(c->notice_from, "Notices@example.com", "NoticeFrom set as given");
 	is_str(c->mailer, "/usr/lib/sendmail -oi -t", "Mailer set");
 	is_str(c->template_dir, "/srv/templates", "TemplateDir set");
+	is_str(c->case_tag, "{Ticket %n} ", "CaseTag set, quoted blank kept");
+	is_int(c->case_start, 5, "CaseStart set");
+	is_str(c->case_ref_pattern, "(?i)\\[Ticket #(\\d+)\\]",
+	    "CaseRefPattern set, backslashes kept, \" #\" quoted");
+	is_int(c->change_keywords.n, 3,
+	    "ChangeKeywords: the file replaces the default, then adds");
+	if (c->change_keywords.n == 3) {
+		is_str(c->change_keywords.v[0], "Change",
+		    "ChangeKeywords kept as written");
+		is_str(c->change_keywords.v[1], "\xc3\xa9" "diter",
+		    "ChangeKeywords: UTF-8 word");
+		is_str(c->change_keywords.v[2], "move",
+		    "ChangeKeywords: second line adds");
+	}
+	is_int(c->reply_to_tokens, 0, "ReplyToTokens set");
+	is_str(c->smtp_relay, "relay.example.com:2525", "SMTPRelay set");
+	is_int(c->max_notices_per_day, 3, "MaxNoticesPerDay set");
+	is_int(c->pin_issue_interval, 0, "PinIssueInterval set");
+	is_int(c->outbox_max_attempts, 2, "OutboxMaxAttempts set");
+	is_int(c->outbox_retry, 30, "OutboxRetry set");
+	is_str(c->notice_language, "fr", "NoticeLanguage set");
 	config_free(c);
 }
 
@@ -470,6 +544,161 @@ static const struct keycase key_cases[] = {
 	    "/usr/sbin/sendmail  -t   -i", NULL },
 	{ "Mailer sendmail -t", NULL, NULL,
 	    "Mailer: \"sendmail -t\": the program must be an absolute path" },
+	/* CaseTag */
+	{ "CaseTag [#%n]", "CaseTag", "[#%n]", NULL },
+	{ "CaseTag \"[Case #%n]\"", "CaseTag", "\"[Case #%n]\"", NULL },
+	{ "CaseTag (Dossier n\xc2\xb0 %n)", "CaseTag",
+	    "(Dossier n\xc2\xb0 %n)", NULL },
+	{ "CaseTag Case-%n", "CaseTag", "Case-%n", NULL },
+	{ "CaseTag \"100% [%n]\"", "CaseTag", "100% [%n]", NULL },
+	{ "CaseTag [Case #%n]", NULL, NULL,
+	    "CaseTag: \"[Case\" must contain %n exactly once" },
+	{ "CaseTag [Case]", NULL, NULL,
+	    "CaseTag: \"[Case]\" must contain %n exactly once" },
+	{ "CaseTag [%n/%n]", NULL, NULL,
+	    "CaseTag: \"[%n/%n]\" must contain %n exactly once" },
+	{ "CaseTag [%N]", NULL, NULL,
+	    "CaseTag: \"[%N]\" must contain %n exactly once" },
+	{ "CaseTag %n", NULL, NULL, "CaseTag: \"%n\" needs text besides %n" },
+	{ "CaseTag \" %n \"", NULL, NULL,
+	    "CaseTag: \" %n \" needs text besides %n" },
+	{ "CaseTag [1%n]", NULL, NULL, "CaseTag: \"[1%n]\": a digit next to %n" },
+	{ "CaseTag [%n0]", NULL, NULL, "CaseTag: \"[%n0]\": a digit next to %n" },
+	{ "CaseTag \"[%n]\x01\"", NULL, NULL,
+	    "CaseTag: \"[%n]?\" is not UTF-8 text without control characters" },
+	{ "CaseTag [%n]\xc2\x85", NULL, NULL,
+	    "CaseTag: \"[%n]??\" is not UTF-8 text without control characters" },
+	{ "CaseTag [%n]\xff", NULL, NULL,
+	    "CaseTag: \"[%n]?\" is not UTF-8 text without control characters" },
+	{ "CaseTag [%n]0123456789012345678901234567890123456789"
+	    "0123456789012345678901234567890123456789"
+	    "012345678901234567", NULL, NULL,
+	    "CaseTag: longer than 100 bytes" },
+	{ "CaseTag \"[%n]", NULL, NULL, "CaseTag: no closing quote" },
+	{ "CaseTag \"[%n]\"x", NULL, NULL,
+	    "CaseTag: text after the closing quote" },
+	{ "CaseTag \"\"", NULL, NULL, "CaseTag: missing value" },
+	{ "CaseTag none", NULL, NULL,
+	    "CaseTag: \"none\" must contain %n exactly once" },
+	/* CaseStart 1..999999999 */
+	{ "CaseStart 1", "CaseStart", "1", NULL },
+	{ "CaseStart 999999999", "CaseStart", "999999999", NULL },
+	{ "CaseStart 0", NULL, NULL, "CaseStart: 0 is out of range 1..999999999" },
+	{ "CaseStart 1000000000", NULL, NULL,
+	    "CaseStart: 1000000000 is out of range 1..999999999" },
+	{ "CaseStart 1e5", NULL, NULL, "CaseStart: \"1e5\" is not a number" },
+	/* CaseRefPattern: one capture group */
+	{ "CaseRefPattern Ticket#(\\d+)", "CaseRefPattern", "Ticket#(\\d+)", NULL },
+	{ "CaseRefPattern \"\\[Ticket #(\\d+)\\]\"", "CaseRefPattern",
+	    "\"\\\\[Ticket #(\\\\d+)\\\\]\"", NULL },
+	{ "CaseRefPattern (?i)(?:INC|REQ)-(\\d{6})", "CaseRefPattern",
+	    "(?i)(?:INC|REQ)-(\\d{6})", NULL },
+	{ "CaseRefPattern RT-(?<id>\\d+)", "CaseRefPattern", "RT-(?<id>\\d+)",
+	    NULL },
+	{ "CaseRefPattern none", "CaseRefPattern", "none", NULL },
+	{ "CaseRefPattern Ticket#\\d+", NULL, NULL,
+	    "CaseRefPattern: \"Ticket#\\d+\" has 0 capture groups, not exactly one" },
+	{ "CaseRefPattern (\\w+)#(\\d+)", NULL, NULL,
+	    "CaseRefPattern: \"(\\w+)#(\\d+)\" has 2 capture groups, not "
+	    "exactly one" },
+	/* ChangeKeywords */
+	{ "ChangeKeywords alter", "ChangeKeywords", "alter", NULL },
+	{ "ChangeKeywords alter, Mettre, \xc3\xa9" "diter", "ChangeKeywords",
+	    "alter, Mettre, \xc3\xa9" "diter", NULL },
+	{ "ChangeKeywords none", "ChangeKeywords", "none", NULL },
+	{ "ChangeKeywords a b a", "ChangeKeywords", "a, b", NULL },
+	{ "ChangeKeywords sign-up", NULL, NULL,
+	    "ChangeKeywords: \"sign-up\" is not a single word of letters and "
+	    "digits" },
+	{ "ChangeKeywords don't", NULL, NULL,
+	    "ChangeKeywords: \"don't\" is not a single word of letters and "
+	    "digits" },
+	{ "ChangeKeywords abc\xff", NULL, NULL,
+	    "ChangeKeywords: \"abc?\" is not a single word of letters and "
+	    "digits" },
+	{ "ChangeKeywords "
+	    "abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcde",
+	    NULL, NULL, "ChangeKeywords: \"abcdefghijabcdefghijabcdefghijabcdefghij"
+	    "abcdefghijabcdefghijabcde\" is longer than 64 bytes" },
+	/* ReplyToTokens */
+	{ "ReplyToTokens no", "ReplyToTokens", "no", NULL },
+	{ "ReplyToTokens On", "ReplyToTokens", "yes", NULL },
+	{ "ReplyToTokens sometimes", NULL, NULL,
+	    "ReplyToTokens: \"sometimes\" is not yes or no" },
+	/* SMTPRelay */
+	{ "SMTPRelay 127.0.0.1:25", "SMTPRelay", "127.0.0.1:25", NULL },
+	{ "SMTPRelay relay-1.example.com:587", "SMTPRelay",
+	    "relay-1.example.com:587", NULL },
+	{ "SMTPRelay [::1]:2525", "SMTPRelay", "[::1]:2525", NULL },
+	{ "SMTPRelay none", "SMTPRelay", "none", NULL },
+	{ "SMTPRelay relay.example.com", NULL, NULL,
+	    "SMTPRelay: \"relay.example.com\" is not HOST:PORT or "
+	    "[ADDRESS]:PORT" },
+	{ "SMTPRelay ::1:25", NULL, NULL,
+	    "SMTPRelay: \"::1:25\" is not HOST:PORT or [ADDRESS]:PORT" },
+	{ "SMTPRelay [::1:25", NULL, NULL,
+	    "SMTPRelay: \"[::1:25\" is not HOST:PORT or [ADDRESS]:PORT" },
+	{ "SMTPRelay :25", NULL, NULL,
+	    "SMTPRelay: \":25\" is not HOST:PORT or [ADDRESS]:PORT" },
+	{ "SMTPRelay -relay:25", NULL, NULL,
+	    "SMTPRelay: \"-relay:25\" is not HOST:PORT or [ADDRESS]:PORT" },
+	{ "SMTPRelay re_lay:25", NULL, NULL,
+	    "SMTPRelay: \"re_lay:25\" is not HOST:PORT or [ADDRESS]:PORT" },
+	{ "SMTPRelay relay:0", NULL, NULL,
+	    "SMTPRelay: \"relay:0\": port is not 1..65535" },
+	{ "SMTPRelay relay:65536", NULL, NULL,
+	    "SMTPRelay: \"relay:65536\": port is not 1..65535" },
+	{ "SMTPRelay relay:smtp", NULL, NULL,
+	    "SMTPRelay: \"relay:smtp\": port is not 1..65535" },
+	{ "SMTPRelay relay:", NULL, NULL,
+	    "SMTPRelay: \"relay:\": port is not 1..65535" },
+	/* MaxNoticesPerDay 1..1000 */
+	{ "MaxNoticesPerDay 1", "MaxNoticesPerDay", "1", NULL },
+	{ "MaxNoticesPerDay 1000", "MaxNoticesPerDay", "1000", NULL },
+	{ "MaxNoticesPerDay 0", NULL, NULL,
+	    "MaxNoticesPerDay: 0 is out of range 1..1000" },
+	{ "MaxNoticesPerDay 1001", NULL, NULL,
+	    "MaxNoticesPerDay: 1001 is out of range 1..1000" },
+	/* PinIssueInterval 0..7d */
+	{ "PinIssueInterval 0", "PinIssueInterval", "0", NULL },
+	{ "PinIssueInterval 90", "PinIssueInterval", "90s", NULL },
+	{ "PinIssueInterval 7d", "PinIssueInterval", "7d", NULL },
+	{ "PinIssueInterval 604801", NULL, NULL,
+	    "PinIssueInterval: 604801 is out of range 0..7d" },
+	{ "PinIssueInterval 1y", NULL, NULL,
+	    "PinIssueInterval: \"1y\" is not a duration (90s, 15m, 1h, 2d)" },
+	/* OutboxMaxAttempts 1..100 */
+	{ "OutboxMaxAttempts 1", "OutboxMaxAttempts", "1", NULL },
+	{ "OutboxMaxAttempts 100", "OutboxMaxAttempts", "100", NULL },
+	{ "OutboxMaxAttempts 0", NULL, NULL,
+	    "OutboxMaxAttempts: 0 is out of range 1..100" },
+	{ "OutboxMaxAttempts 101", NULL, NULL,
+	    "OutboxMaxAttempts: 101 is out of range 1..100" },
+	/* OutboxRetry 1s..1d */
+	{ "OutboxRetry 1", "OutboxRetry", "1s", NULL },
+	{ "OutboxRetry 1d", "OutboxRetry", "1d", NULL },
+	{ "OutboxRetry 0", NULL, NULL, "OutboxRetry: 0 is out of range 1s..1d" },
+	{ "OutboxRetry 86401", NULL, NULL,
+	    "OutboxRetry: 86401 is out of range 1s..1d" },
+	/* NoticeLanguage */
+	{ "NoticeLanguage fr", "NoticeLanguage", "fr", NULL },
+	{ "NoticeLanguage pt-BR", "NoticeLanguage", "pt-BR", NULL },
+	{ "NoticeLanguage fr_CA", "NoticeLanguage", "fr_CA", NULL },
+	{ "NoticeLanguage zh-Hant-TW", "NoticeLanguage", "zh-Hant-TW", NULL },
+	{ "NoticeLanguage e", NULL, NULL,
+	    "NoticeLanguage: \"e\" is not a language tag (en, fr, pt-BR)" },
+	{ "NoticeLanguage ../etc", NULL, NULL,
+	    "NoticeLanguage: \"../etc\" is not a language tag (en, fr, pt-BR)" },
+	{ "NoticeLanguage en/x", NULL, NULL,
+	    "NoticeLanguage: \"en/x\" is not a language tag (en, fr, pt-BR)" },
+	{ "NoticeLanguage en-", NULL, NULL,
+	    "NoticeLanguage: \"en-\" is not a language tag (en, fr, pt-BR)" },
+	{ "NoticeLanguage english1", NULL, NULL,
+	    "NoticeLanguage: \"english1\" is not a language tag (en, fr, pt-BR)" },
+	/* quoting works for every key */
+	{ "MaxFailures \"7\"", "MaxFailures", "7", NULL },
+	{ "Database \"/srv/a #b\" # comment", "Database", "\"/srv/a #b\"", NULL },
+	{ "Database \"/srv/q\\\"x\\\\y\"", "Database", "/srv/q\"x\\y", NULL },
 	/* key names are case-insensitive; the error names the key as documented */
 	{ "maxfailures 7", "MaxFailures", "7", NULL },
 	{ "MAXFAILURES 0", NULL, NULL, "MaxFailures: 0 is out of range 1..100" },
@@ -841,6 +1070,75 @@ test_support_address(void)
 	config_free(c);
 }
 
+/* CaseRefPattern that GLib cannot compile: its message, after the key. */
+static void
+test_regex_errors(void)
+{
+	static const char *const bad[] = {
+		"Ticket#(\\d+", "[Ticket#(\\d+)", "(?<x>a)(?<x>b)", "(a)\\",
+		"a(?P<1>b)", "(\x01",
+	};
+	char text[256], err[1024], want[600];
+	struct pm_config *c;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		(void)snprintf(text, sizeof(text), "\nCaseRefPattern %s\n",
+		    bad[i]);
+		c = load_text(text, err, sizeof(err));
+		(void)snprintf(want, sizeof(want), "%s:2: CaseRefPattern: ",
+		    cfpath);
+		ok(c == NULL, "CaseRefPattern %s refused", bad[i]);
+		ok(strncmp(err, want, strlen(want)) == 0 &&
+		    strstr(err, "regular expression") != NULL,
+		    "CaseRefPattern %s: file:line: key: GLib's message", bad[i]);
+		config_free(c);
+	}
+	ok(strchr(err, '\x01') == NULL && strstr(err, "(?") != NULL,
+	    "a control character in GLib's message is made printable");
+}
+
+/* config_case_tag: "%n" replaced by the number, the rest as written. */
+static void
+test_case_tag(void)
+{
+	static const struct {
+		const char *tag;	/* NULL: the defaults */
+		int64_t n;
+		const char *want;
+	} t[] = {
+		{ NULL, 100042, "[Case #100042]" },
+		{ NULL, 1, "[Case #1]" },
+		{ NULL, INT64_MAX, "[Case #9223372036854775807]" },
+		{ "\"[#%n]\"", 7, "[#7]" },
+		{ "Case-%n", 100000, "Case-100000" },
+		{ "\"%n is your case\"", 12, "12 is your case" },
+		{ "\"100% [%n]\"", 5, "100% [5]" },
+		{ "(Dossier n\xc2\xb0 %n)", 42, "(Dossier n\xc2\xb0 42)" },
+	};
+	char text[256], err[1024], *got;
+	struct pm_config *c;
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		if (t[i].tag == NULL)
+			c = config_defaults();
+		else {
+			(void)snprintf(text, sizeof(text), "CaseTag %s\n",
+			    t[i].tag);
+			c = load_text(text, err, sizeof(err));
+		}
+		got = c != NULL ? config_case_tag(c, t[i].n) : NULL;
+		is_str(got, t[i].want, "config_case_tag(%s, %lld)",
+		    t[i].tag != NULL ? t[i].tag : "default", (long long)t[i].n);
+		g_free(got);
+		config_free(c);
+	}
+	got = config_case_tag(NULL, 3);
+	is_str(got, "[Case #3]", "config_case_tag without a config: default");
+	g_free(got);
+}
+
 /* config_dump output loads back to the same dump. */
 static void
 test_dump_round_trip(void)
@@ -851,7 +1149,20 @@ test_dump_round_trip(void)
 
 	c1 = load_text("SupportAddress a@b.c, d@e.f\nDatabaseTimeout 90\n"
 	    "Syslog no\nUserID pm\nMaxMessageSize 1000000\n"
-	    "OnInternalError accept\n", err, sizeof(err));
+	    "OnInternalError accept\n"
+	    "CaseTag \" \\\"Case\\\\ #%n\"\n"
+	    "CaseRefPattern \"#\\[T #(\\d+)\\]\"\n"
+	    "ChangeKeywords \xc3\xa9" "diter, x\n"
+	    "SMTPRelay [::1]:25\n"
+	    "NoticeLanguage fr\n", err, sizeof(err));
+	if (c1 != NULL) {
+		is_str(c1->case_tag, " \"Case\\ #%n", "quoted CaseTag unescaped");
+		is_str(dump_value(c1, "CaseTag"), "\" \\\"Case\\\\ #%n\"",
+		    "CaseTag dumped quoted and escaped");
+		is_str(c1->case_ref_pattern, "#\\[T #(\\d+)\\]",
+		    "quoted CaseRefPattern starting with #");
+	} else
+		printf("#   %s\n", err);
 	if (c1 != NULL && (d1 = dump_all(c1)) != NULL) {
 		path = write_file("dump.conf", d1, strlen(d1));
 		c2 = config_load(path, err, sizeof(err));
@@ -901,9 +1212,21 @@ test_sample_uncommented(const char *path)
 	ok(c != NULL, "sample with every commented-out key enabled loads");
 	if (c == NULL)
 		printf("#   %s\n", err);
-	else
+	else {
+		struct pm_config *d = config_defaults();
+		char want[1024];
+
 		is_str(dump_value(c, "MaxMessageSize"), "50M",
 		    "sample shows the default MaxMessageSize");
+		(void)snprintf(want, sizeof(want), "%s",
+		    d != NULL ? dump_value(d, "ChangeKeywords") : "");
+		is_str(dump_value(c, "ChangeKeywords"), want,
+		    "sample shows the default ChangeKeywords, in order");
+		is_str(c->case_tag, "[Case #%n]", "sample shows the default CaseTag");
+		is_str(c->case_ref_pattern, "(?i)\\[Ticket#(\\d+)\\]",
+		    "sample's CaseRefPattern example unquotes");
+		config_free(d);
+	}
 	config_free(c);
 	free(text);
 }
@@ -973,6 +1296,8 @@ main(void)
 	test_comments();
 	test_lists();
 	test_support_address();
+	test_regex_errors();
+	test_case_tag();
 	test_dump_round_trip();
 	test_sample();
 	remove_tmpdir();
