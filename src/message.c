@@ -44,6 +44,7 @@
 #include <gmime/gmime.h>
 #include <sodium.h>
 
+#include "flowed.h"
 #include "html.h"
 #include "log.h"
 #include "message.h"
@@ -313,6 +314,24 @@ author_append(struct walk *w, const char *text)
 	g_string_append_len(w->author, text, (gssize)n);
 }
 
+bool
+message_part_is_flowed(GMimePart *part)
+{
+	const char *f = g_mime_object_get_content_type_parameter(
+	    GMIME_OBJECT(part), "format");
+
+	return f != NULL && g_ascii_strcasecmp(f, "flowed") == 0;
+}
+
+bool
+message_part_delsp(GMimePart *part)
+{
+	const char *d = g_mime_object_get_content_type_parameter(
+	    GMIME_OBJECT(part), "delsp");
+
+	return d != NULL && g_ascii_strcasecmp(d, "yes") == 0;
+}
+
 static void
 walk_leaf(struct walk *w, GMimePart *part)
 {
@@ -332,6 +351,10 @@ walk_leaf(struct walk *w, GMimePart *part)
 		text = html_to_text(raw, strlen(raw), "UTF-8");
 		text_free(raw);
 		w->out->html = true;
+	} else if (message_part_is_flowed(part)) {
+		text = flowed_unflow(raw, strlen(raw),
+		    message_part_delsp(part));
+		text_free(raw);
 	} else
 		text = raw;
 	cut = quote_cut(text, strlen(text));

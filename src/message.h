@@ -80,6 +80,11 @@ GMimeMessage *message_parse_stream(GMimeStream *s, struct message_text *t);
 int message_read(GMimeMessage *m, const struct message_limits *lim,
     struct message_text *out);
 
+/* Is PART text/plain; format=flowed (RFC 3676), and with DelSp=yes?
+ * Its soft line breaks are undone before reading (flowed.c). */
+bool message_part_is_flowed(GMimePart *part);
+bool message_part_delsp(GMimePart *part);
+
 /* Free and wipe T's contents (T itself is the caller's). */
 void message_text_clear(struct message_text *t);
 

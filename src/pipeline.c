@@ -84,6 +84,26 @@ pipeline_merge(struct pin_candidates *a, const struct pin_candidates *b)
 	}
 }
 
+/* Candidates of every Subject field (a message may carry several). */
+static void
+pipeline_subjects(const struct hdrlist *hl, struct pin_candidates *out)
+{
+	struct pin_candidates one;
+	const char *raw;
+	size_t i;
+
+	for (i = 1; (raw = hdrlist_get(hl, "Subject", i)) != NULL; i++) {
+		char *decoded = g_mime_utils_header_decode_text(NULL, raw);
+
+		memset(&one, 0, sizeof(one));
+		pin_extract(decoded, strlen(decoded), 0, &one);
+		pipeline_merge(out, &one);
+		pin_candidates_wipe(&one);
+		explicit_bzero(decoded, strlen(decoded));
+		g_free(decoded);
+	}
+}
+
 static void
 pipeline_log(const struct pipeline_msg *msg, const struct verdict *v,
     unsigned redactions)
@@ -132,8 +152,7 @@ pipeline_run(const struct pipeline_env *env, struct pipeline_msg *msg,
 	m = message_parse_stream(stream, &t);
 	g_object_unref(stream);
 	if (m != NULL && message_read(m, &lim, &t) == 0) {
-		if (t.subject != NULL)
-			pin_extract(t.subject, strlen(t.subject), 0, &cands);
+		pipeline_subjects(&msg->headers, &cands);
 		if (t.author != NULL)
 			pin_extract(t.author, strlen(t.author), 0, &more);
 		pipeline_merge(&cands, &more);

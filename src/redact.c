@@ -1,7 +1,7 @@
 /*
  * redact.c - take every PIN candidate out of what will be delivered.
  *
- * Subject: decoded (RFC 2047), redacted, re-encoded when not ASCII.
+ * Subject: every Subject field, decoded (RFC 2047), redacted, re-encoded.
  * Text parts: decoded to UTF-8, redacted, converted back to the part's
  * charset (UTF-8 when that fails), and set as the part's content; GMime
  * re-applies the part's transfer encoding when the body is written.
@@ -10,12 +10,18 @@
  * part is replaced by its redacted text in a <pre> block: losing markup
  * is better than delivering a PIN.
  *
+ * format=flowed text is unflowed first (a soft break may fall inside a
+ * PIN) and, when changed, set back without the flowed parameters.
+ * Other leaves (application/octet-stream "notes.txt") are redacted when
+ * their decoded bytes are UTF-8 text; binary content is never touched.
+ *
  * Security notes: buffers that held decoded text are wiped before they
  * are freed.  The walk is iterative and capped like message.c's.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "flowed.h"
 #include "html.h"
 #include "redact.h"
 
@@ -80,17 +86,43 @@ text_part_set(GMimeTextPart *tp, const char *text)
 	g_free(bytes);
 }
 
+/* Drop format=flowed and delsp: the text we set has no soft breaks. */
+static void
+unset_flowed(GMimePart *part)
+{
+	GMimeContentType *ct = g_mime_object_get_content_type(GMIME_OBJECT(part));
+	GMimeParamList *pl = ct ? g_mime_content_type_get_parameters(ct) : NULL;
+
+	if (pl != NULL) {
+		g_mime_param_list_remove(pl, "format");
+		g_mime_param_list_remove(pl, "delsp");
+		/* re-set the charset so GMime rewrites the header */
+		g_mime_content_type_set_parameter(ct, "charset",
+		    g_mime_content_type_get_parameter(ct, "charset") ?
+		    g_mime_content_type_get_parameter(ct, "charset") : "us-ascii");
+	}
+}
+
 /* Redact one text part; returns replacements made, -1 on ENOMEM. */
 static int
-redact_part(GMimeTextPart *tp, const struct pin_candidates *c)
+redact_text_part(GMimeTextPart *tp, const struct pin_candidates *c)
 {
+	GMimePart *part = GMIME_PART(tp);
 	GMimeContentType *ct = g_mime_object_get_content_type(GMIME_OBJECT(tp));
 	bool html = g_mime_content_type_is_type(ct, "text", "html");
+	bool flowed = !html && message_part_is_flowed(part);
 	char *text = g_mime_text_part_get_text(tp), *out, *rendered, *again;
 	size_t outlen, n = 0, left = 0;
 
 	if (text == NULL)
 		return 0;
+	if (flowed) {
+		char *joined = flowed_unflow(text, strlen(text),
+		    message_part_delsp(part));
+
+		wipe_free(text);
+		text = joined;
+	}
 	out = pin_redact(text, strlen(text), c, NULL, &outlen, &n);
 	wipe_free(text);
 	if (out == NULL)
@@ -107,8 +139,73 @@ redact_part(GMimeTextPart *tp, const struct pin_candidates *c)
 		wipe_free(again);
 		wipe_free(rendered);
 	}
-	if (n > 0)
+	if (n > 0) {
+		if (flowed)
+			unset_flowed(part);
 		text_part_set(tp, out);
+	}
+	wipe_free(out);
+	return (int)n;
+}
+
+/* Bytes that read as text: UTF-8, no control characters but tab, CR,
+ * LF and FF.  Such a part is redacted whatever its declared type. */
+static bool
+bytes_are_text(const guint8 *p, size_t len)
+{
+	size_t i;
+
+	if (!g_utf8_validate((const char *)p, (gssize)len, NULL))
+		return false;
+	for (i = 0; i < len; i++)
+		if (p[i] < 0x20 && p[i] != '\t' && p[i] != '\r' &&
+		    p[i] != '\n' && p[i] != '\f')
+			return false;
+	return true;
+}
+
+#define REDACT_OTHER_MAX	(4u << 20)	/* text-like parts scanned */
+
+/*
+ * A leaf that is not text/\* (application/octet-stream notes.txt, say):
+ * when its decoded bytes are text, redact them and keep its type and
+ * transfer encoding.  Binary content is never touched.
+ */
+static int
+redact_other_part(GMimePart *part, const struct pin_candidates *c)
+{
+	GMimeDataWrapper *dw = g_mime_part_get_content(part), *nw;
+	GMimeStream *mem, *ns;
+	GByteArray *ba;
+	char *out;
+	size_t outlen, n = 0;
+
+	if (dw == NULL)
+		return 0;
+	mem = g_mime_stream_mem_new();
+	if (g_mime_data_wrapper_write_to_stream(dw, mem) < 0) {
+		g_object_unref(mem);
+		return 0;
+	}
+	ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+	if (ba->len == 0 || ba->len > REDACT_OTHER_MAX ||
+	    !bytes_are_text(ba->data, ba->len)) {
+		g_object_unref(mem);
+		return 0;
+	}
+	out = pin_redact((const char *)ba->data, ba->len, c, NULL, &outlen, &n);
+	explicit_bzero(ba->data, ba->len);
+	g_object_unref(mem);
+	if (out == NULL)
+		return -1;
+	if (n > 0) {
+		ns = g_mime_stream_mem_new_with_buffer(out, outlen);
+		nw = g_mime_data_wrapper_new_with_stream(ns,
+		    GMIME_CONTENT_ENCODING_DEFAULT);
+		g_mime_part_set_content(part, nw);
+		g_object_unref(nw);
+		g_object_unref(ns);
+	}
 	wipe_free(out);
 	return (int)n;
 }
@@ -142,8 +239,10 @@ redact_tree(GMimeObject *root, const struct pin_candidates *c)
 
 			if (body != NULL)
 				g_ptr_array_add(stack, body);
-		} else if (GMIME_IS_TEXT_PART(o)) {
-			int n = redact_part(GMIME_TEXT_PART(o), c);
+		} else if (GMIME_IS_PART(o)) {
+			int n = GMIME_IS_TEXT_PART(o) ?
+			    redact_text_part(GMIME_TEXT_PART(o), c) :
+			    redact_other_part(GMIME_PART(o), c);
 
 			if (n < 0) {
 				total = -1;
@@ -156,30 +255,40 @@ redact_tree(GMimeObject *root, const struct pin_candidates *c)
 	return total;
 }
 
+/* Every Subject field (a message may have several), each on its own. */
 static int
-redact_subject(GMimeMessage *m, const struct pin_candidates *c,
+redact_subjects(const struct hdrlist *hl, const struct pin_candidates *c,
     struct edits *e)
 {
-	const char *subject = g_mime_message_get_subject(m);
-	char *out, *enc;
-	size_t outlen, n = 0;
-	int rc;
+	const char *raw;
+	size_t i;
+	int total = 0;
 
-	if (subject == NULL)
-		return 0;
-	out = pin_redact(subject, strlen(subject), c, NULL, &outlen, &n);
-	if (out == NULL)
-		return -1;
-	if (n == 0) {
+	for (i = 1; (raw = hdrlist_get(hl, "Subject", i)) != NULL; i++) {
+		char *subject = g_mime_utils_header_decode_text(NULL, raw);
+		char *valid = g_utf8_make_valid(subject, -1);
+		char *out, *enc;
+		size_t outlen, n = 0;
+		int rc;
+
+		wipe_free(subject);
+		out = pin_redact(valid, strlen(valid), c, NULL, &outlen, &n);
+		wipe_free(valid);
+		if (out == NULL)
+			return -1;
+		if (n > 0) {
+			enc = g_mime_utils_header_encode_text(NULL, out, "utf-8");
+			rc = edits_change(e, "Subject", i, g_strstrip(enc));
+			wipe_free(enc);
+			if (rc != 0) {
+				wipe_free(out);
+				return -1;
+			}
+			total += (int)n;
+		}
 		wipe_free(out);
-		return 0;
 	}
-	enc = g_mime_utils_header_encode_text(NULL, out, "utf-8");
-	g_mime_message_set_subject(m, out, "utf-8");
-	rc = edits_change(e, "Subject", 1, g_strstrip(enc));
-	wipe_free(enc);
-	wipe_free(out);
-	return rc == 0 ? (int)n : -1;
+	return total;
 }
 
 /*
@@ -247,7 +356,7 @@ redact_message(GMimeMessage *m, const struct pin_candidates *c,
 
 	if (c->n == 0)
 		return 0;
-	if ((subj = redact_subject(m, c, e)) < 0)
+	if ((subj = redact_subjects(hl, c, e)) < 0)
 		return -1;
 	if (top != NULL && body_too) {
 		for (i = 0; i < 2; i++)
