@@ -370,6 +370,35 @@ cut_separator(struct line l)
 	return false;
 }
 
+/*
+ * An attribution directly followed (after blank lines) by ">" lines
+ * introduces a quote and nothing more: the ">" lines go anyway, and text
+ * below them is the author's (bottom-posting, interleaved replies, as mutt
+ * and many mailing-list writers do).  Such a line is dropped, not cut at.
+ */
+static bool
+line_quote_lead_in(const char *text, size_t end, size_t pos, struct line l)
+{
+	struct line next;
+	size_t p = pos;
+	int n;
+
+	if (!cut_attribution(text, end, pos, l) &&
+	    !cut_wrote_quote(text, end, pos, l))
+		return false;
+	for (n = 0; n < WROTE_LOOKAHEAD + 1 && line_next(text, end, &p, &next); n++) {
+		if (line_blank(next))
+			continue;
+		if (line_quoted(next))
+			return true;
+		/* a wrapped attribution: its second line, then ">" lines */
+		if (n == 0 && cut_wrote_quote(text, end, p, next))
+			return true;
+		return false;
+	}
+	return false;
+}
+
 /* Does the text from line L on (POS: just after L) belong to others? */
 static bool
 line_cuts(const char *text, size_t end, size_t pos, struct line l)
@@ -433,6 +462,8 @@ quote_cut(const char *utf8, size_t len)
 	if (utf8 == NULL)
 		len = 0;
 	while (line_next(utf8, len, &pos, &l)) {
+		if (line_quote_lead_in(utf8, len, pos, l))
+			continue;
 		if (line_cuts(utf8, len, pos, l))
 			break;
 		if (line_quoted(l))

@@ -21,8 +21,10 @@
  * Outlook header block ("From:/Sent:/To:/Subject:" and its French and
  * German forms); an "Original Message" / "Forwarded message" separator;
  * a helpdesk "reply above this line" marker; the signature separator
- * "-- ".  Text after ">" lines that is not after such a marker (inline
- * replies) is kept.
+ * "-- ".  An attribution directly followed by ">" lines only introduces
+ * a quote: it is dropped and the text below the quote (bottom-posting,
+ * interleaved answers) is kept, like any text after ">" lines that is not
+ * below such a marker.
  *
  * Output lines are joined by "\n" (CRLF becomes LF); leading and trailing
  * blank lines are removed.  Time and memory are linear in LEN.

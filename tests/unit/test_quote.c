@@ -64,8 +64,15 @@ static const struct text_case quote_cases[] = {
 	  "old\r\n", "PIN 482913" },
 	{ "first attribution cuts", "new 482913\nOn Mon, A wrote:\nmiddle\n"
 	  "On Sun, B wrote:\n> x", "new 482913" },
-	{ "attribution at top cuts all", "On Mon, Jan 8, 2024 Support wrote:\n"
-	  "> What is your PIN?\n482913", "" },
+	{ "attribution introducing > lines: bottom-post answer kept",
+	  "On Mon, Jan 8, 2024 Support wrote:\n> What is your PIN?\n482913",
+	  "482913" },
+	{ "wrapped attribution introducing > lines", "On Mon, Jan 8, 2024 at 10:00,\n"
+	  "Acme Support <support@example.com> wrote:\n\n> Your PIN?\n\nPIN 482913",
+	  "PIN 482913" },
+	{ "attribution without > lines still cuts", "My PIN is 482913\n\n"
+	  "On Mon, Jan 8, 2024 Support wrote:\nold text without quote marks\nPIN 111111",
+	  "My PIN is 482913" },
 	{ "quote, answer, attribution", "> Your PIN?\n482913\n\nOn Mon, Support "
 	  "wrote:\n> older", "482913" },
 	{ "On sentence is text", "On Monday I lost my card.\nPIN 482913",
