@@ -162,6 +162,8 @@ int ctl_import(struct ctl *);
 int ctl_audit_list(struct ctl *);
 int ctl_case_list(struct ctl *);
 int ctl_case_show(struct ctl *);
+int ctl_case_authenticate(struct ctl *);
+int ctl_outbox_list(struct ctl *);
 
 /* ctl_account.c: find an account by name, ignoring case; a store_rc. */
 int ctl_account_lookup(struct ctl *c, const char *name,

@@ -59,6 +59,11 @@ static const struct ctl_command ctl_commands[] = {
 	    CTL_NEED_STORE_RO, "[--json]" },
 	{ "case", "show", ctl_case_show, 1, 1, CTL_OPT_JSON,
 	    CTL_NEED_STORE_RO, "N [--json]" },
+	{ "case", "authenticate", ctl_case_authenticate, 1, 1,
+	    CTL_OPT_APPROVED_BY, CTL_NEED_STORE,
+	    "N --approved-by ADMIN-EMAIL" },
+	{ "outbox", "list", ctl_outbox_list, 0, 0, CTL_OPT_JSON,
+	    CTL_NEED_STORE_RO, "[--json]" },
 };
 #define NCOMMANDS (sizeof(ctl_commands) / sizeof(ctl_commands[0]))
 
