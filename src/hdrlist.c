@@ -43,16 +43,41 @@ dup_n(const char *s, size_t n)
 	return p;
 }
 
+void
+hdrlist_init_unbounded(struct hdrlist *hl)
+{
+	hdrlist_init(hl);
+	hl->unbounded = true;
+}
+
+bool
+hdrlist_name_protected(const char *name)
+{
+	return strncasecmp(name, "X-Support-", 10) == 0 ||
+	    strcasecmp(name, "Authentication-Results") == 0;
+}
+
 int
 hdrlist_insert(struct hdrlist *hl, size_t pos, const char *name,
     const char *value)
 {
 	size_t nl = strlen(name), vl = strlen(value);
+	bool extra = false;
 	struct hdr h;
 
-	if (hl->n >= HDRLIST_MAX_FIELDS || hl->bytes + nl + vl > HDRLIST_MAX_BYTES) {
+	if (!hl->unbounded && (hl->n >= HDRLIST_MAX_FIELDS ||
+	    hl->bytes + nl + vl > HDRLIST_MAX_BYTES)) {
 		hl->truncated = true;
-		return 0;
+		if (!hdrlist_name_protected(name))
+			return 0;
+		if (hl->protected_extra >= HDRLIST_MAX_PROTECTED ||
+		    nl > HDRLIST_PROTECTED_VALUE) {
+			hl->unsafe = true;
+			return 0;
+		}
+		extra = true;		/* kept, so that it can be deleted */
+		if (vl > HDRLIST_PROTECTED_VALUE)
+			vl = HDRLIST_PROTECTED_VALUE;
 	}
 	if (hl->n == hl->cap) {
 		size_t cap = hl->cap ? hl->cap * 2 : 32;
@@ -73,9 +98,13 @@ hdrlist_insert(struct hdrlist *hl, size_t pos, const char *name,
 	if (pos > hl->n)
 		pos = hl->n;
 	memmove(hl->v + pos + 1, hl->v + pos, (hl->n - pos) * sizeof(*hl->v));
+	h.extra = extra;
 	hl->v[pos] = h;
 	hl->n++;
-	hl->bytes += nl + vl;
+	if (extra)
+		hl->protected_extra++;
+	else
+		hl->bytes += nl + vl;
 	return 0;
 }
 
@@ -126,7 +155,10 @@ hdrlist_change(struct hdrlist *hl, const char *name, size_t nth,
 	if (i < 0)
 		return -1;
 	if (value == NULL) {
-		hl->bytes -= strlen(hl->v[i].name) + strlen(hl->v[i].value);
+		if (hl->v[i].extra)
+			hl->protected_extra--;
+		else
+			hl->bytes -= strlen(hl->v[i].name) + strlen(hl->v[i].value);
 		free(hl->v[i].name);
 		free(hl->v[i].value);
 		memmove(hl->v + i, hl->v + i + 1,
@@ -136,7 +168,8 @@ hdrlist_change(struct hdrlist *hl, const char *name, size_t nth,
 	}
 	if ((nv = strdup(value)) == NULL)
 		return -1;
-	hl->bytes = hl->bytes - strlen(hl->v[i].value) + strlen(nv);
+	if (!hl->v[i].extra)
+		hl->bytes = hl->bytes - strlen(hl->v[i].value) + strlen(nv);
 	free(hl->v[i].value);
 	hl->v[i].value = nv;
 	return 0;
@@ -146,6 +179,12 @@ bool
 hdrlist_truncated(const struct hdrlist *hl)
 {
 	return hl->truncated;
+}
+
+bool
+hdrlist_unsafe(const struct hdrlist *hl)
+{
+	return hl->unsafe;
 }
 
 /* Length of the line at p (without its LF/CRLF) and of its terminator. */

@@ -6,7 +6,12 @@
  * The milter fills one from xxfi_header; "pinmilter -t" fills one by
  * splitting a message file the same way, so both run the same pipeline.
  * Limits: at most HDRLIST_MAX_FIELDS fields and HDRLIST_MAX_BYTES bytes;
- * past them fields are dropped and hdrlist_truncated() says so.
+ * past them fields are dropped and hdrlist_truncated() says so -- except
+ * the fields pinmilter must be able to delete (X-Support-*,
+ * Authentication-Results), which are kept (values cut to
+ * HDRLIST_PROTECTED_VALUE bytes, enough for an authserv-id) up to
+ * HDRLIST_MAX_PROTECTED more; past that hdrlist_unsafe() is true and the
+ * message cannot be cleaned, so it must not be delivered as processed.
  */
 #ifndef PM_HDRLIST_H
 #define PM_HDRLIST_H
@@ -17,20 +22,28 @@
 
 #define HDRLIST_MAX_FIELDS	5000
 #define HDRLIST_MAX_BYTES	(4u << 20)
+#define HDRLIST_MAX_PROTECTED	20000
+#define HDRLIST_PROTECTED_VALUE	512
 
 struct hdr {
 	char *name;
 	char *value;
+	bool extra;		/* a protected field kept past the limits */
 };
 
 struct hdrlist {
 	struct hdr *v;
 	size_t n, cap;
 	size_t bytes;
+	size_t protected_extra;	/* protected fields kept past the limits */
 	bool truncated;
+	bool unsafe;		/* a protected field had to be dropped */
+	bool unbounded;		/* no limits (pinmilter -t's printed copy) */
 };
 
 void hdrlist_init(struct hdrlist *hl);
+/* No limits at all: for printing a whole file the admin handed us. */
+void hdrlist_init_unbounded(struct hdrlist *hl);
 void hdrlist_clear(struct hdrlist *hl);
 
 /* Append a copy; 0 ok (dropped past the limits counts as ok), -1 ENOMEM. */
@@ -52,6 +65,10 @@ int hdrlist_change(struct hdrlist *hl, const char *name, size_t nth,
     const char *value);
 
 bool hdrlist_truncated(const struct hdrlist *hl);
+bool hdrlist_unsafe(const struct hdrlist *hl);
+
+/* Must pinmilter be able to delete fields called NAME? */
+bool hdrlist_name_protected(const char *name);
 
 /*
  * Split a whole message (BUF, LEN) into fields and the offset where the

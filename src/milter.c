@@ -288,6 +288,10 @@ milter_process(SMFICTX *ctx, struct milter_msg *msg)
 	if (pipeline_run(&env, &msg->pm, true, &r) != 0 &&
 	    milter_cfg->on_internal_error != PM_ON_ERROR_ACCEPT)
 		rc = milter_fail(ctx);
+	else if (r.reject != NULL) {
+		(void)smfi_setreply(ctx, "550", "5.7.1", (char *)r.reject);
+		rc = SMFIS_REJECT;
+	}
 	else if (milter_apply(ctx, &r.edits) != 0) {
 		pm_log_err("%s: the MTA refused an edit", msg->queue_id);
 		rc = milter_fail(ctx);

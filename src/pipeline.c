@@ -13,7 +13,8 @@
  * verdict (policy or none) and passes.  Only failures of our own
  * (memory, store) are errors.  Candidates are wiped before returning.
  * A body that was not held whole (over MaxMessageSize) is never
- * replaced, and its candidates are not tested.
+ * replaced, and its candidates are not tested.  A header with more of our
+ * own fields than hdrlist keeps is refused: they could not all be removed.
  */
 #include <string.h>
 #include <unistd.h>
@@ -142,6 +143,13 @@ pipeline_run(const struct pipeline_env *env, struct pipeline_msg *msg,
 	memset(&cands, 0, sizeof(cands));
 	memset(&more, 0, sizeof(more));
 
+	if (hdrlist_unsafe(&msg->headers)) {
+		/* more of our own fields than we keep: we could not delete them
+		 * all, so a forged tag would be delivered */
+		r->reject = "too many X-Support or Authentication-Results fields";
+		pm_log_warn("%s: rejected: %s", msg->queue_id, r->reject);
+		return 0;
+	}
 	whole = !hdrlist_truncated(&msg->headers) &&
 	    (msg->body == NULL || !spool_truncated(msg->body));
 	if ((stream = pipeline_stream(msg)) == NULL) {

@@ -40,11 +40,14 @@ struct pipeline_result {
 	struct verdict verdict;
 	struct edits edits;
 	unsigned redactions;		/* candidates replaced */
+	const char *reject;		/* non-NULL: refuse the message (5xx),
+					 * whatever OnInternalError says */
 };
 
 /*
  * Run the pipeline.  crlf: the new body (if any) uses CRLF line ends.
- * Returns 0 with R filled, or -1 on an internal error: then R->verdict
+ * Returns 0 with R filled (R->reject set: the message cannot be made safe
+ * and must be refused), or -1 on an internal error: then R->verdict
  * says temperror and R->edits holds the header edits for that verdict
  * (used with OnInternalError accept); the caller decides.
  * Release R with pipeline_result_clear().

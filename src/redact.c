@@ -45,9 +45,10 @@ html_escape_pre(const char *text)
 	return out;
 }
 
-/* Set TEXT (UTF-8) as the content of TP, in its charset if possible. */
+/* Set TEXT (UTF-8, LEN bytes) as the content of TP, in its charset if
+ * possible, else in UTF-8; the transfer encoding is kept. */
 static void
-text_part_set(GMimeTextPart *tp, const char *text)
+text_part_set(GMimeTextPart *tp, const char *text, size_t len)
 {
 	GMimePart *part = GMIME_PART(tp);
 	const char *cs = g_mime_text_part_get_charset(tp);
@@ -55,25 +56,25 @@ text_part_set(GMimeTextPart *tp, const char *text)
 	GMimeStream *stream;
 	GMimeDataWrapper *dw;
 	char *bytes = NULL;
-	gsize len = 0;
+	gsize blen = 0;
 
 	if (cs != NULL && g_ascii_strcasecmp(cs, "utf-8") != 0 &&
 	    g_ascii_strcasecmp(cs, "us-ascii") != 0)
-		bytes = g_convert(text, -1, cs, "UTF-8", NULL, &len, NULL);
+		bytes = g_convert(text, (gssize)len, cs, "UTF-8", NULL, &blen, NULL);
 	if (bytes == NULL) {
-		const char *p;
 		bool ascii = true;
+		size_t i;
 
-		for (p = text; *p; p++)
-			if ((unsigned char)*p >= 0x80)
+		for (i = 0; i < len; i++)
+			if ((unsigned char)text[i] >= 0x80)
 				ascii = false;
 		if (!ascii || cs != NULL)
 			g_mime_text_part_set_charset(tp, ascii && cs != NULL &&
 			    g_ascii_strcasecmp(cs, "us-ascii") == 0 ? "us-ascii" : "utf-8");
-		bytes = g_strdup(text);
-		len = strlen(text);
+		bytes = g_memdup2(text, len);
+		blen = len;
 	}
-	stream = g_mime_stream_mem_new_with_buffer(bytes, len);
+	stream = g_mime_stream_mem_new_with_buffer(bytes, blen);
 	dw = g_mime_data_wrapper_new_with_stream(stream, GMIME_CONTENT_ENCODING_DEFAULT);
 	g_mime_part_set_content(part, dw);
 	if (enc == GMIME_CONTENT_ENCODING_7BIT || enc == GMIME_CONTENT_ENCODING_DEFAULT)
@@ -82,8 +83,58 @@ text_part_set(GMimeTextPart *tp, const char *text)
 	g_mime_part_set_content_encoding(part, enc);
 	g_object_unref(dw);
 	g_object_unref(stream);
-	explicit_bzero(bytes, len);
+	explicit_bzero(bytes, blen);
 	g_free(bytes);
+}
+
+/*
+ * PART's content with its transfer encoding undone and, for a charset
+ * other than UTF-8/US-ASCII, converted to UTF-8: every byte kept, NULs
+ * included (a NUL must not hide the rest of the part from redaction).
+ * NULL when it cannot be read.  Free with wipe_array().
+ */
+static GByteArray *
+part_bytes(GMimePart *part, bool convert)
+{
+	GMimeDataWrapper *dw = g_mime_part_get_content(part);
+	const char *cs = g_mime_object_get_content_type_parameter(
+	    GMIME_OBJECT(part), "charset");
+	GMimeStream *mem, *fs;
+	GMimeFilter *f;
+	GByteArray *ba, *copy;
+
+	if (dw == NULL)
+		return NULL;
+	mem = g_mime_stream_mem_new();
+	fs = g_mime_stream_filter_new(mem);
+	if (convert && cs != NULL && g_ascii_strcasecmp(cs, "utf-8") != 0 &&
+	    g_ascii_strcasecmp(cs, "us-ascii") != 0 &&
+	    (f = g_mime_filter_charset_new(cs, "UTF-8")) != NULL) {
+		g_mime_stream_filter_add(GMIME_STREAM_FILTER(fs), f);
+		g_object_unref(f);
+	}
+	if (g_mime_data_wrapper_write_to_stream(dw, fs) < 0 ||
+	    g_mime_stream_flush(fs) < 0) {
+		g_object_unref(fs);
+		g_object_unref(mem);
+		return NULL;
+	}
+	g_object_unref(fs);
+	ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+	copy = g_byte_array_sized_new(ba->len + 1);
+	g_byte_array_append(copy, ba->data, ba->len);
+	explicit_bzero(ba->data, ba->len);
+	g_object_unref(mem);
+	return copy;
+}
+
+static void
+wipe_array(GByteArray *ba)
+{
+	if (ba != NULL) {
+		explicit_bzero(ba->data, ba->len);
+		g_byte_array_free(ba, TRUE);
+	}
 }
 
 /* Drop format=flowed and delsp: the text we set has no soft breaks. */
@@ -94,12 +145,16 @@ unset_flowed(GMimePart *part)
 	GMimeParamList *pl = ct ? g_mime_content_type_get_parameters(ct) : NULL;
 
 	if (pl != NULL) {
+		/* copied first: set_parameter frees the old value */
+		char *cs = g_strdup(g_mime_content_type_get_parameter(ct,
+		    "charset"));
+
 		g_mime_param_list_remove(pl, "format");
 		g_mime_param_list_remove(pl, "delsp");
 		/* re-set the charset so GMime rewrites the header */
 		g_mime_content_type_set_parameter(ct, "charset",
-		    g_mime_content_type_get_parameter(ct, "charset") ?
-		    g_mime_content_type_get_parameter(ct, "charset") : "us-ascii");
+		    cs != NULL ? cs : "us-ascii");
+		g_free(cs);
 	}
 }
 
@@ -111,20 +166,25 @@ redact_text_part(GMimeTextPart *tp, const struct pin_candidates *c)
 	GMimeContentType *ct = g_mime_object_get_content_type(GMIME_OBJECT(tp));
 	bool html = g_mime_content_type_is_type(ct, "text", "html");
 	bool flowed = !html && message_part_is_flowed(part);
-	char *text = g_mime_text_part_get_text(tp), *out, *rendered, *again;
-	size_t outlen, n = 0, left = 0;
+	GByteArray *ba = part_bytes(part, true);
+	char *text, *out, *rendered, *again;
+	size_t textlen, outlen, n = 0, left = 0;
 
-	if (text == NULL)
+	if (ba == NULL)
 		return 0;
 	if (flowed) {
-		char *joined = flowed_unflow(text, strlen(text),
+		text = flowed_unflow((const char *)ba->data, ba->len,
 		    message_part_delsp(part));
-
-		wipe_free(text);
-		text = joined;
+		textlen = strlen(text);
+	} else {
+		text = g_memdup2(ba->data, ba->len + 1);
+		text[ba->len] = '\0';
+		textlen = ba->len;
 	}
-	out = pin_redact(text, strlen(text), c, NULL, &outlen, &n);
-	wipe_free(text);
+	wipe_array(ba);
+	out = pin_redact(text, textlen, c, NULL, &outlen, &n);
+	explicit_bzero(text, textlen);
+	g_free(text);
 	if (out == NULL)
 		return -1;
 	if (html) {
@@ -132,8 +192,10 @@ redact_text_part(GMimeTextPart *tp, const struct pin_candidates *c)
 		rendered = html_to_text(out, outlen, "utf-8");
 		again = pin_redact(rendered, strlen(rendered), c, NULL, NULL, &left);
 		if (again != NULL && left > 0) {
-			wipe_free(out);
+			explicit_bzero(out, outlen);
+			g_free(out);
 			out = html_escape_pre(again);
+			outlen = strlen(out);
 			n += left;
 		}
 		wipe_free(again);
@@ -142,11 +204,14 @@ redact_text_part(GMimeTextPart *tp, const struct pin_candidates *c)
 	if (n > 0) {
 		if (flowed)
 			unset_flowed(part);
-		text_part_set(tp, out);
+		text_part_set(tp, out, outlen);
 	}
-	wipe_free(out);
+	explicit_bzero(out, outlen);
+	g_free(out);
 	return (int)n;
 }
+
+#define REDACT_OTHER_MAX	(4u << 20)	/* text-like parts scanned */
 
 /* Bytes that read as text: UTF-8, no control characters but tab, CR,
  * LF and FF.  Such a part is redacted whatever its declared type. */
@@ -164,7 +229,6 @@ bytes_are_text(const guint8 *p, size_t len)
 	return true;
 }
 
-#define REDACT_OTHER_MAX	(4u << 20)	/* text-like parts scanned */
 
 /*
  * A leaf that is not text/\* (application/octet-stream notes.txt, say):
@@ -174,28 +238,19 @@ bytes_are_text(const guint8 *p, size_t len)
 static int
 redact_other_part(GMimePart *part, const struct pin_candidates *c)
 {
-	GMimeDataWrapper *dw = g_mime_part_get_content(part), *nw;
-	GMimeStream *mem, *ns;
-	GByteArray *ba;
+	GByteArray *ba = part_bytes(part, false);
+	GMimeDataWrapper *nw;
+	GMimeStream *ns;
 	char *out;
 	size_t outlen, n = 0;
 
-	if (dw == NULL)
-		return 0;
-	mem = g_mime_stream_mem_new();
-	if (g_mime_data_wrapper_write_to_stream(dw, mem) < 0) {
-		g_object_unref(mem);
-		return 0;
-	}
-	ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
-	if (ba->len == 0 || ba->len > REDACT_OTHER_MAX ||
+	if (ba == NULL || ba->len == 0 || ba->len > REDACT_OTHER_MAX ||
 	    !bytes_are_text(ba->data, ba->len)) {
-		g_object_unref(mem);
+		wipe_array(ba);
 		return 0;
 	}
 	out = pin_redact((const char *)ba->data, ba->len, c, NULL, &outlen, &n);
-	explicit_bzero(ba->data, ba->len);
-	g_object_unref(mem);
+	wipe_array(ba);
 	if (out == NULL)
 		return -1;
 	if (n > 0) {
@@ -206,8 +261,39 @@ redact_other_part(GMimePart *part, const struct pin_candidates *c)
 		g_object_unref(nw);
 		g_object_unref(ns);
 	}
-	wipe_free(out);
+	explicit_bzero(out, outlen);
+	g_free(out);
 	return (int)n;
+}
+
+/* A multipart's preamble and epilogue (text no client shows, but the
+ * helpdesk stores): redacted like any text. */
+static int
+redact_multipart_text(GMimeMultipart *mp, const struct pin_candidates *c)
+{
+	const char *parts[2] = { g_mime_multipart_get_prologue(mp),
+	    g_mime_multipart_get_epilogue(mp) };
+	int i, total = 0;
+
+	for (i = 0; i < 2; i++) {
+		char *out;
+		size_t outlen, n = 0;
+
+		if (parts[i] == NULL || parts[i][0] == '\0')
+			continue;
+		out = pin_redact(parts[i], strlen(parts[i]), c, NULL, &outlen, &n);
+		if (out == NULL)
+			return -1;
+		if (n > 0) {
+			if (i == 0)
+				g_mime_multipart_set_prologue(mp, out);
+			else
+				g_mime_multipart_set_epilogue(mp, out);
+			total += (int)n;
+		}
+		wipe_free(out);
+	}
+	return total;
 }
 
 /*
@@ -229,6 +315,13 @@ redact_tree(GMimeObject *root, const struct pin_candidates *c)
 
 		if (GMIME_IS_MULTIPART(o)) {
 			GMimeMultipart *mp = GMIME_MULTIPART(o);
+			int n = redact_multipart_text(mp, c);
+
+			if (n < 0) {
+				total = -1;
+				break;
+			}
+			total += n;
 
 			for (i = g_mime_multipart_get_count(mp) - 1; i >= 0; i--)
 				g_ptr_array_add(stack, g_mime_multipart_get_part(mp, i));

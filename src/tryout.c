@@ -4,6 +4,10 @@
  * same edits, print the result.  The database is the configured one:
  * verifications count and are audited as for real mail.
  *
+ * The pipeline sees the header with the milter's limits (hdrlist.c), as
+ * the milter would; the printed copy holds every field of the file, and
+ * the same edits (by field name and index) are applied to it.
+ *
  * Diagnostics: errors on stderr, one line, "pinmilter: -t: ..."; the
  * per-message log line goes to stderr as well.
  */
@@ -74,6 +78,7 @@ tryout_run(const struct pm_config *cfg, const char *file, FILE *out)
 	struct pipeline_env env = { cfg, NULL, NULL, time(NULL) };
 	struct pipeline_msg msg;
 	struct pipeline_result r;
+	struct hdrlist all;		/* every field, for printing */
 	GByteArray *raw;
 	size_t body_off = 0;
 	char err[1024];
@@ -81,6 +86,7 @@ tryout_run(const struct pm_config *cfg, const char *file, FILE *out)
 
 	memset(&msg, 0, sizeof(msg));
 	hdrlist_init(&msg.headers);
+	hdrlist_init_unbounded(&all);
 	snprintf(msg.queue_id, sizeof(msg.queue_id), "tryout");
 	if ((raw = read_all(file)) == NULL)
 		return TRYOUT_EXIT_ERROR;
@@ -104,15 +110,20 @@ tryout_run(const struct pm_config *cfg, const char *file, FILE *out)
 		goto done;
 	}
 	prc = pipeline_run(&env, &msg, false, &r);
-	if (prc != 0 && cfg->on_internal_error != PM_ON_ERROR_ACCEPT) {
+	if (prc == 0 && r.reject != NULL) {
+		fprintf(stderr, "pinmilter: -t: the message would be rejected: %s\n",
+		    r.reject);
+		rc = TRYOUT_EXIT_REJECT;
+	} else if (prc != 0 && cfg->on_internal_error != PM_ON_ERROR_ACCEPT) {
 		fprintf(stderr, "pinmilter: -t: internal error: the message would "
 		    "be %s (OnInternalError)\n",
 		    cfg->on_internal_error == PM_ON_ERROR_REJECT ?
 		    "rejected" : "tempfailed");
 		rc = cfg->on_internal_error == PM_ON_ERROR_REJECT ?
 		    TRYOUT_EXIT_REJECT : TRYOUT_EXIT_TEMPFAIL;
-	} else if (edits_apply(&r.edits, &msg.headers) != 0 ||
-	    tryout_print(out, &msg.headers, &r.edits, raw, body_off) != 0) {
+	} else if (hdrlist_parse(&all, (const char *)raw->data, raw->len,
+	    &body_off) != 0 || edits_apply(&r.edits, &all) != 0 ||
+	    tryout_print(out, &all, &r.edits, raw, body_off) != 0) {
 		fprintf(stderr, "pinmilter: -t: cannot write the result: %s\n",
 		    strerror(errno));
 	} else {
@@ -122,6 +133,7 @@ tryout_run(const struct pm_config *cfg, const char *file, FILE *out)
 done:
 	spool_free(msg.body);
 	hdrlist_clear(&msg.headers);
+	hdrlist_clear(&all);
 	store_close(env.st);
 	secret_key_free((struct secret_key *)env.key);
 	explicit_bzero(raw->data, raw->len);

@@ -79,6 +79,29 @@ test_change(void)
 	}
 	is_int(hl.n, HDRLIST_MAX_FIELDS, "fields capped at %d", HDRLIST_MAX_FIELDS);
 	ok(hdrlist_truncated(&hl), "and truncation is reported");
+	/* past the cap our own fields are still kept, to be deleted */
+	hdrlist_add(&hl, "x-support-auth", "authenticated");
+	hdrlist_add(&hl, "Authentication-Results", "mx.example.com; x-pin=pass");
+	hdrlist_add(&hl, "X-Other", "dropped");
+	is_int(hdrlist_count(&hl, "X-Support-Auth"), 1, "a protected field past the cap is kept");
+	is_int(hdrlist_count(&hl, "Authentication-Results"), 1, "A-R past the cap is kept");
+	is_int(hdrlist_count(&hl, "X-Other"), 0, "other fields past the cap are not");
+	ok(!hdrlist_unsafe(&hl), "not unsafe yet");
+	is_int(hdrlist_change(&hl, "X-Support-Auth", 1, NULL), 0, "and it can be deleted");
+	for (i = 0; i < HDRLIST_MAX_PROTECTED + 1; i++)
+		hdrlist_add(&hl, "X-Support-Auth", "authenticated");
+	is_int(hdrlist_count(&hl, "X-Support-Auth"), HDRLIST_MAX_PROTECTED - 1,
+	    "protected fields are capped too");
+	ok(hdrlist_unsafe(&hl), "past that cap the list is unsafe");
+	hdrlist_clear(&hl);
+
+	hdrlist_init_unbounded(&hl);
+	for (i = 0; i < HDRLIST_MAX_FIELDS + 10; i++) {
+		snprintf(name, sizeof(name), "X-N%d", i);
+		hdrlist_add(&hl, name, "v");
+	}
+	is_int(hl.n, HDRLIST_MAX_FIELDS + 10, "an unbounded list keeps every field");
+	ok(!hdrlist_truncated(&hl), "and is not truncated");
 	hdrlist_clear(&hl);
 }
 
