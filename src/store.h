@@ -195,6 +195,8 @@ int store_case_list(struct store *st, store_case_cb cb, void *arg);
  * external_ref are read from C; the number is the next after the
  * highest so far, or START for the first (numbers are never reused).
  * Call inside store_begin() so two threads cannot take the same number.
+ * A string that fills its field (no NUL) or holds a control character
+ * (a tab left by unfolding a Subject included) is STORE_INVALID.
  */
 int store_case_open(struct store *st, const struct store_case *c,
     int64_t start, time_t now, int64_t *number);
@@ -209,10 +211,12 @@ int store_case_authenticate(struct store *st, int64_t number,
 int store_case_verification_requested(struct store *st, int64_t number,
     time_t now);
 
-/* Message-IDs seen (direction "in") or sent ("out") on a case. */
+/* Message-IDs seen (direction "in") or sent ("out") on a case; adding
+ * the same one again is a no-op.  Matching is exact (bytes). */
 int store_case_message_add(struct store *st, int64_t number,
     const char *message_id, const char *direction, time_t now);
-/* The case of a Message-ID we recorded, STORE_NOTFOUND if none. */
+/* The case of a Message-ID we recorded (the latest recorded if on
+ * several), STORE_NOTFOUND if none. */
 int store_case_by_message_id(struct store *st, const char *message_id,
     int64_t *number);
 
@@ -242,13 +246,16 @@ typedef int (*store_notice_cb)(const struct store_notice *n, void *arg);
 int store_outbox_add(struct store *st, const struct store_notice *n,
     int64_t *id);
 /* Due notices (not sent, not dead, next_try <= now), oldest first, at
- * most LIMIT; the message bytes are passed to cb and freed after it. */
+ * most LIMIT (1..1000; 0: none); the message bytes are passed to cb and
+ * freed after it.  The rows are read before the first cb, so cb may
+ * mark them; a non-zero cb return stops and is returned. */
 int store_outbox_due(struct store *st, time_t now, unsigned limit,
     store_notice_cb cb, void *arg);
 /* Sent: set sent_at and drop the message bytes (they may hold a PIN). */
 int store_outbox_mark_sent(struct store *st, int64_t id, time_t now);
-/* Failed once more: attempts+1, next_try, last_error; dead stops retries
- * and drops the message bytes too. */
+/* Failed once more: attempts+1, next_try, last_error (NULL: none; no
+ * control characters); dead stops retries and drops the message bytes
+ * too.  STORE_NOTFOUND for an unknown or already sent notice. */
 int store_outbox_mark_failed(struct store *st, int64_t id, time_t next_try,
     const char *error, bool dead);
 /* Every notice, newest first, without message bytes (pinctl outbox list). */

@@ -340,6 +340,11 @@ test_race(void)
 	    race_read(tpath("race1"), v, &n, sizeof(v) / sizeof(v[0])) == 0,
 	    "race: numbers read");
 	is_int(n, 2 * RACE_CASES, "race: every number reported");
+	/* How often the two took turns (scheduling decides: not a check). */
+	for (i = 1; i < RACE_CASES && n == 2 * RACE_CASES; i++)
+		dup += v[i] != v[i - 1] + 1;
+	printf("# race: the first process's numbers have %zu gaps\n", dup);
+	dup = 0;
 	qsort(v, n, sizeof(v[0]), cmp64);
 	for (i = 1; i < n; i++)
 		dup += v[i] == v[i - 1];
