@@ -267,7 +267,7 @@ test_case_input(struct store *st)
 /* ---- two processes opening cases at once ---- */
 
 static int
-race_child(const char *out)
+race_child(const char *out, int gate)
 {
 	struct store_case c = mkcase(0, 0, "race@x.example", "race", "");
 	struct store *st = NULL;
@@ -276,9 +276,12 @@ race_child(const char *out)
 	int64_t n;
 	int i;
 
+	char go;
+
 	if (store_open(tpath("race.db"), 20000, 0, &st, err, sizeof(err)) !=
 	    STORE_OK || (fp = fopen(out, "w")) == NULL)
 		return 1;
+	(void)read(gate, &go, 1);	/* both start together (EOF) */
 	for (i = 0; i < RACE_CASES; i++) {
 		if (store_begin(st) != STORE_OK ||
 		    store_case_open(st, &c, 100000, i, &n) != STORE_OK ||
@@ -287,6 +290,7 @@ race_child(const char *out)
 			return 1;
 		}
 		fprintf(fp, "%lld\n", (long long)n);
+		(void)usleep(200);	/* let the other one in */
 	}
 	store_close(st);
 	return fclose(fp) == 0 ? 0 : 1;
@@ -322,15 +326,24 @@ test_race(void)
 	struct store *st = open_db("race.db", STORE_OPEN_CREATE);
 	pid_t pid[2];
 	size_t i, n = 0, dup = 0;
-	int status, good = 0;
+	int status, good = 0, gate[2];
 
 	store_close(st);	/* no connection across fork */
 	fflush(stdout);
+	if (pipe(gate) == -1) {
+		perror("pipe");
+		exit(1);
+	}
 	for (i = 0; i < 2; i++) {
 		pid[i] = fork();
-		if (pid[i] == 0)
-			_exit(race_child(tpath(i ? "race1" : "race0")));
+		if (pid[i] == 0) {
+			(void)close(gate[1]);
+			_exit(race_child(tpath(i ? "race1" : "race0"),
+			    gate[0]));
+		}
 	}
+	(void)close(gate[0]);
+	(void)close(gate[1]);		/* open the gate */
 	for (i = 0; i < 2; i++)
 		if (pid[i] > 0 && waitpid(pid[i], &status, 0) == pid[i] &&
 		    WIFEXITED(status) && WEXITSTATUS(status) == 0)
