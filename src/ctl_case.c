@@ -211,7 +211,7 @@ ctl_case_authenticate(struct ctl *c)
 {
 	struct store_case k;
 	struct store_user a;
-	char by[STORE_ACTOR_MAX], t[CTL_TIME_BUF];
+	char by[STORE_ACTOR_MAX];
 	int r, rc, n;
 
 	if (c->approved_by == NULL) {
@@ -238,11 +238,13 @@ ctl_case_authenticate(struct ctl *c)
 		return ctl_store_err(c, rc, "authenticating case %lld",
 		    (long long)k.number);
 	}
-	if (k.state == STORE_CASE_AUTHENTICATED)
+	if (k.state == STORE_CASE_AUTHENTICATED) {
+		char t[CTL_TIME_BUF];
+
 		printf("case %lld was already authenticated (%s, by %s)\n",
 		    (long long)k.number, ctl_time(k.authenticated_at, t),
 		    k.authenticated_by);
-	else
+	} else
 		printf("case %lld authenticated (approved by %s)\n",
 		    (long long)k.number, a.email);
 	return CTL_EXIT_OK;
