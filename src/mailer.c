@@ -729,14 +729,19 @@ int
 mailer_send(const struct pm_config *cfg, const char *recipient,
     const char *msg, size_t len, char *err, size_t errlen)
 {
+	int rc;
+
 	if (errlen > 0)
 		err[0] = '\0';
 	if (cfg->smtp_relay != NULL)
-		return smtp_send(cfg->smtp_relay, recipient, msg, len, err,
+		rc = smtp_send(cfg->smtp_relay, recipient, msg, len, err,
 		    errlen);
-	if (cfg->mailer == NULL) {
+	else if (cfg->mailer == NULL) {
 		snprintf(err, errlen, "no Mailer and no SMTPRelay");
-		return MAILER_FAIL;
-	}
-	return mailer_run(cfg->mailer, msg, len, err, errlen);
+		rc = MAILER_FAIL;
+	} else
+		rc = mailer_run(cfg->mailer, msg, len, err, errlen);
+	if (rc == MAILER_SENT && errlen > 0)
+		err[0] = '\0';		/* e.g. EHLO refused, HELO accepted */
+	return rc;
 }
