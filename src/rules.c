@@ -14,9 +14,13 @@
  * a small phrase matcher over those words: a trigger ("forgot", "reset",
  * "nouveau", ...), then at most RULES_FILLERS filler words ("my", "a",
  * "mon", "code", ...), then PIN or NIP; a negation ("don't", "never",
- * "pas"...) needs a verb ("have", "received", ...) before its fillers.
- * An occurrence followed by a number of 3 or more digits (after at most
- * two words such as "is" or "est") is someone giving a PIN, not asking.
+ * "pas"...) needs a verb ("have", "received", ...) before its fillers;
+ * PIN or NIP right before a word such as "oublié" or "lost" asks too.
+ * A trigger with a denial in the two words before it ("didn't lose",
+ * "n'ai pas oublié") does not ask, nor does an occurrence followed by a
+ * number of 3 or more digits (after at most two words such as "is" or
+ * "est"): that is someone giving a PIN.  Such a phrase is passed over
+ * whole, so "don't need a new PIN" does not ask through "new PIN".
  *
  * Security notes: every input is untrusted; work and memory are linear in
  * the bytes read (at most RULES_MAX_SCAN, a few copies of it).  Texts may
@@ -188,14 +192,14 @@ from_address(const char *value, char *out, size_t size)
 		out[n] = '\0';
 		return;
 	}
-	for (p = skip_cfws(value); *p != '\0' && n + 1 < size;
-	    p = skip_cfws(p + 1)) {
-		out[n++] = *p;
-		if (isspace((unsigned char)p[1]) || p[1] == '(')
-			continue;
-		while (p[1] != '\0' && !isspace((unsigned char)p[1]) &&
-		    p[1] != '(' && n + 1 < size)
-			out[n++] = *++p;
+	depth = 0;
+	for (p = value; *p != '\0' && n + 1 < size; p++) {
+		if (*p == '(')
+			depth++;
+		else if (*p == ')' && depth > 0)
+			depth--;
+		else if (depth == 0 && !isspace((unsigned char)*p))
+			out[n++] = *p;
 	}
 	out[n] = '\0';
 }
@@ -255,14 +259,13 @@ const char *
 rules_no_answer(const struct hdrlist *hl, const char *envelope_sender,
     const struct pm_config *cfg)
 {
-	char addr[RULES_ADDR_MAX + 1], bare[RULES_ADDR_MAX + 1];
+	char addr[RULES_ADDR_MAX + 1];
 	const char *why;
 	size_t i, froms = 0;
 
 	if (envelope_sender != NULL) {
 		if (null_sender(envelope_sender))
 			return "null sender";
-		local_part(envelope_sender, bare, sizeof(bare));
 		from_address(envelope_sender, addr, sizeof(addr));
 		if ((why = sender_rule(addr, false, cfg)) != NULL)
 			return why;
@@ -443,6 +446,21 @@ static const char *const pin_giving[] = {
 	NULL
 };
 
+/* Before a trigger (two words at most): it is denied. */
+static const char *const pin_denials[] = {
+	"not", "never", "don", "dont", "didn", "didnt", "doesn", "doesnt",
+	"haven", "havent", "hasn", "hasnt", "won", "wont", "t", "pas",
+	"jamais",
+	NULL
+};
+
+/* Right after PIN/NIP: it is lost ("NIP oublié", "PIN lost"). */
+static const char *const pin_lost_after[] = {
+	"oublie", "oubliee", "oublies", "perdu", "perdue", "egare", "egaree",
+	"forgotten", "lost",
+	NULL
+};
+
 static bool
 in_set(const char *w, const char *const *set)
 {
@@ -484,8 +502,9 @@ pin_given(GPtrArray *w, guint i)
 	return false;
 }
 
-/* From index I (after the trigger or verb): fillers, then PIN/NIP? */
-static bool
+/* From index I (after a trigger or verb): fillers, then PIN/NIP at the
+ * index returned; -1 when not. */
+static long
 pin_after(GPtrArray *w, guint i)
 {
 	guint j;
@@ -494,15 +513,15 @@ pin_after(GPtrArray *w, guint i)
 		const char *x = g_ptr_array_index(w, j);
 
 		if (is_pin_word(x))
-			return !pin_given(w, j);
+			return (long)j;
 		if (!in_set(x, pin_fillers))
-			return false;
+			return -1;
 	}
-	return false;
+	return -1;
 }
 
-/* A negation at I: skips, a verb, then fillers and PIN/NIP? */
-static bool
+/* A negation at I: skips, a verb, then fillers and PIN/NIP (its index). */
+static long
 pin_negated_ask(GPtrArray *w, guint i)
 {
 	const char *neg = g_ptr_array_index(w, i);
@@ -512,12 +531,32 @@ pin_negated_ask(GPtrArray *w, guint i)
 		const char *x = g_ptr_array_index(w, j);
 
 		if (in_set(x, pin_verbs))
-			return (strcmp(neg, "can") != 0 || j > i + 1) &&
-			    pin_after(w, j + 1);
+			return (strcmp(neg, "can") != 0 || j > i + 1) ?
+			    pin_after(w, j + 1) : -1;
 		if (!in_set(x, pin_neg_skips))
-			return false;
+			return -1;
 	}
+	return -1;
+}
+
+/* Is the trigger at I denied ("didn't need", "n'ai pas oublié")? */
+static bool
+pin_denied(GPtrArray *w, guint i)
+{
+	guint j;
+
+	for (j = i > 2 ? i - 2 : 0; j < i; j++)
+		if (in_set(g_ptr_array_index(w, j), pin_denials))
+			return true;
 	return false;
+}
+
+/* PIN/NIP at I followed by a word saying it is lost ("NIP oublié")? */
+static bool
+pin_then_lost(GPtrArray *w, guint i)
+{
+	return i + 1 < w->len &&
+	    in_set(g_ptr_array_index(w, i + 1), pin_lost_after);
 }
 
 bool
@@ -526,6 +565,7 @@ rules_pin_request(const char *utf8)
 	GPtrArray *w;
 	char *t;
 	guint i;
+	long e;
 	bool found = false;
 
 	if (utf8 == NULL || *utf8 == '\0')
@@ -535,10 +575,16 @@ rules_pin_request(const char *utf8)
 	for (i = 0; i < w->len && !found; i++) {
 		const char *x = g_ptr_array_index(w, i);
 
-		if (in_set(x, pin_triggers))
-			found = pin_after(w, i + 1);
-		if (!found && in_set(x, pin_negations))
-			found = pin_negated_ask(w, i);
+		if (in_set(x, pin_triggers) && (e = pin_after(w, i + 1)) >= 0) {
+			/* a denied or giving phrase is passed over whole */
+			found = !pin_denied(w, i) && !pin_given(w, (guint)e);
+			i = (guint)e;
+		} else if (in_set(x, pin_negations) &&
+		    (e = pin_negated_ask(w, i)) >= 0) {
+			found = !pin_given(w, (guint)e);
+			i = (guint)e;
+		} else if (is_pin_word(x))
+			found = pin_then_lost(w, i);
 	}
 	text_free(t, w);
 	return found;

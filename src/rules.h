@@ -21,7 +21,8 @@
  *   LISTSERV or majordomo, owner-*, or *-request, in any case;
  * - comes from (envelope sender or From) one of our own addresses: a
  *   SupportAddress (or a plus variant) or NoticeFrom.
- * At most RULES_MAX_FIELDS fields of each name are looked at.
+ * Every header field is looked at (struct hdrlist bounds them), the first
+ * RULES_MAX_FIELDS From fields.
  *
  * Text matching (change requests, PIN requests) works on words: runs of
  * Unicode letters and digits, compared after case folding, NFKD and the
@@ -41,7 +42,7 @@
 #include "hdrlist.h"
 
 #define RULES_MAX_SCAN		(256u * 1024)	/* bytes of text read */
-#define RULES_MAX_FIELDS	20	/* fields of one name looked at */
+#define RULES_MAX_FIELDS	20	/* From fields looked at */
 
 /*
  * NULL when the message may be answered, else a short static reason for
