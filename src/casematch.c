@@ -511,7 +511,7 @@ tag_find(const char *tag, const char *subj)
 {
 	const char *n = strstr(tag, "%n"), *pre = tag, *suf, *s, *end;
 	size_t plen, slen, nd;
-	long m, k;
+	long m;
 	int64_t v;
 
 	if (n == NULL)
@@ -532,7 +532,7 @@ tag_find(const char *tag, const char *subj)
 		nd = digits(s + m, end);
 		if (number_parse(s + m, nd, &v) == -1 || v == 0)
 			continue;
-		if ((k = tag_literal(suf, slen, s + m + nd, end)) < 0)
+		if (tag_literal(suf, slen, s + m + nd, end) < 0)
 			continue;
 		return v;
 	}
