@@ -635,7 +635,7 @@ helo_name(int fd, char *name, size_t namelen)
 {
 	struct sockaddr_storage ss;
 	socklen_t sslen = sizeof(ss);
-	char host[256], num[NI_MAXHOST];
+	char host[200], num[80];
 	size_t n;
 
 	if (gethostname(host, sizeof(host)) == 0) {
@@ -681,7 +681,7 @@ smtp_send(const char *relay, const char *rcpt, const char *msg, size_t len,
     char *err, size_t errlen)
 {
 	struct smtp *s;
-	char cmd[SMTP_ADDR_MAX + 16], name[200];
+	char cmd[SMTP_ADDR_MAX + 16], name[210];
 	int rc;
 
 	if (!addr_ok(rcpt)) {

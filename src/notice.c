@@ -633,6 +633,19 @@ notice_serialize(GMimeMessage *m, size_t hint, char **out, size_t *outlen)
 	return 0;
 }
 
+/* "<id>" -> "id" in place (GMime adds the brackets); false if not so. */
+static bool
+msgid_unwrap(char *id)
+{
+	size_t n = strlen(id);
+
+	if (n < 3 || id[0] != '<' || id[n - 1] != '>')
+		return false;
+	memmove(id, id + 1, n - 2);
+	id[n - 2] = '\0';
+	return true;
+}
+
 /* The From address: NoticeFrom, else the first SupportAddress. */
 static const char *
 notice_from(const struct pm_config *cfg)
@@ -689,9 +702,8 @@ notice_build(const struct notice_templates *t, const char *kind,
 		goto done;
 	g_strstrip(subject->str);	/* an empty {{tag}} leaves a space */
 	subject->len = strlen(subject->str);
-	msgid = casematch_message_id(key, v->case_number,
-	    strrchr(notice_from(cfg), '@') + 1);
-	if (msgid == NULL)
+	if ((msgid = casematch_message_id(key, v->case_number,
+	    casematch_notice_domain(cfg))) == NULL || !msgid_unwrap(msgid))
 		goto done;
 	if (cfg->reply_to_tokens && v->case_number > 0 &&
 	    cfg->support_addresses.n > 0 &&

@@ -1,0 +1,443 @@
+/*
+ * test_outbox.c - the outbox rounds and the worker thread, against a real
+ * store and fake Mailer programs (shell scripts in a private directory).
+ *
+ * Checks: a queued notice is sent and its bytes dropped; exit 75 is
+ * retried with the doubling backoff until OutboxMaxAttempts makes it
+ * dead; exit 64 is dead at once; a notice survives closing and reopening
+ * the store; one sealed under another key is dead with a reason and is
+ * never handed to the Mailer; a round takes at most OUTBOX_BATCH; the
+ * thread delivers after outbox_kick() and stops cleanly.
+ */
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "config.h"
+#include "notice.h"
+#include "outbox.h"
+#include "secret.h"
+#include "store.h"
+#include "tap.h"
+
+#define T0	1700000000
+
+static char tdir[64];
+static struct pm_config *cfg;
+static struct secret_key *key, *key2;
+static struct store *st;
+static int64_t case_no;
+
+static const char msg[] = "To: ann@example.com\r\nSubject: x\r\n\r\n"
+    "Your PIN: 042917\r\n";
+static const char msg_lf[] = "To: ann@example.com\nSubject: x\n\n"
+    "Your PIN: 042917\n";
+
+static const char *
+tpath(const char *name)
+{
+	static char buf[8][512];
+	static int i;
+
+	i = (i + 1) % 8;
+	(void)snprintf(buf[i], sizeof(buf[i]), "%s/%s", tdir, name);
+	return buf[i];
+}
+
+static void
+write_file(const char *path, const char *data, mode_t mode)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	size_t len = strlen(data);
+
+	if (fd < 0 || write(fd, data, len) != (ssize_t)len || close(fd) != 0) {
+		printf("Bail out! cannot write %s\n", path);
+		exit(1);
+	}
+}
+
+static void
+rmtree(const char *d)
+{
+	DIR *dp = opendir(d);
+	struct dirent *de;
+	char p[1024];
+
+	if (dp == NULL)
+		return;
+	while ((de = readdir(dp)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		(void)snprintf(p, sizeof(p), "%s/%s", d, de->d_name);
+		(void)unlink(p);
+	}
+	(void)closedir(dp);
+	(void)rmdir(d);
+}
+
+/* The Mailer: a script that appends its stdin to $D/sent, then BODY. */
+static void
+mailer(const char *body)
+{
+	char script[1024];
+
+	(void)snprintf(script, sizeof(script), "#!/bin/sh\ncat >> '%s/sent'\n"
+	    "%s\n", tdir, body);
+	write_file(tpath("mailer.sh"), script, 0755);
+	free(cfg->mailer);
+	cfg->mailer = strdup(tpath("mailer.sh"));
+}
+
+static size_t
+sent_bytes(void)
+{
+	struct stat sb;
+
+	return stat(tpath("sent"), &sb) == 0 ? (size_t)sb.st_size : 0;
+}
+
+/* First column of the first row of SQL (printf-style) as an integer, or -1. */
+static long long __attribute__((format(printf, 1, 2)))
+raw_int(const char *fmt, ...)
+{
+	char sql[512];
+	sqlite3 *db;
+	sqlite3_stmt *q;
+	long long v = -1;
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(sql, sizeof(sql), fmt, ap);
+	va_end(ap);
+	if (sqlite3_open_v2(tpath("pm.db"), &db, SQLITE_OPEN_READONLY, NULL) ==
+	    SQLITE_OK && sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK) {
+		if (sqlite3_step(q) == SQLITE_ROW)
+			v = sqlite3_column_int64(q, 0);
+		sqlite3_finalize(q);
+	}
+	sqlite3_close(db);
+	return v;
+}
+
+/* Queue one notice sealed under K; its id. */
+static int64_t
+queue(const struct secret_key *k)
+{
+	if (notice_queue(st, k, NOTICE_PIN_DELIVERY, "ann@example.com", case_no,
+	    msg, sizeof(msg) - 1, T0) != STORE_OK) {
+		printf("Bail out! queue: %s\n", store_errmsg(st));
+		exit(1);
+	}
+	return raw_int("SELECT max(id) FROM outbox");
+}
+
+struct row_find {
+	int64_t id;
+	bool found;
+	struct store_notice n;
+};
+
+static int
+row_cb(const struct store_notice *n, void *arg)
+{
+	struct row_find *f = arg;
+
+	if (n->id == f->id) {
+		f->n = *n;
+		f->n.message = NULL;
+		f->found = true;
+	}
+	return 0;
+}
+
+/* The row ID as store_outbox_list sees it. */
+static struct store_notice
+row(int64_t id)
+{
+	struct row_find f;
+
+	memset(&f, 0, sizeof(f));
+	f.id = id;
+	if (store_outbox_list(st, row_cb, &f) != STORE_OK || !f.found)
+		printf("# row %lld not found\n", (long long)id);
+	return f.n;
+}
+
+static void
+round_is(time_t now, unsigned want_sent, unsigned want_failed,
+    const char *what)
+{
+	unsigned sent = 99, failed = 99;
+
+	is_int(outbox_run_once(st, cfg, key, now, &sent, &failed), 0,
+	    "%s: round ok", what);
+	is_int(sent, want_sent, "%s: %u sent", what, want_sent);
+	is_int(failed, want_failed, "%s: %u failed", what, want_failed);
+}
+
+static void
+test_sent(void)
+{
+	struct store_notice n;
+	int64_t id;
+	char *got;
+	FILE *fp;
+	char buf[256];
+	size_t len;
+
+	mailer("exit 0");
+	(void)unlink(tpath("sent"));
+	id = queue(key);
+	round_is(T0, 1, 0, "queued notice");
+	n = row(id);
+	is_int(n.sent_at, T0, "sent_at set");
+	is_int(n.attempts, 0, "no failed attempt");
+	ok(!n.dead, "not dead");
+	is_int(raw_int("SELECT message IS NULL FROM outbox WHERE id = %lld",
+	    (long long)id), 1, "message bytes dropped once sent");
+	fp = fopen(tpath("sent"), "r");
+	len = fp != NULL ? fread(buf, 1, sizeof(buf) - 1, fp) : 0;
+	buf[len] = '\0';
+	if (fp != NULL)
+		(void)fclose(fp);
+	got = buf;
+	is_str(got, msg_lf, "the Mailer got the opened message");
+	round_is(T0 + 10, 0, 0, "nothing left");
+}
+
+static void
+test_retry(void)
+{
+	struct store_notice n;
+	char want[600];
+	int64_t id;
+
+	cfg->outbox_retry = 60;
+	cfg->outbox_max_attempts = 3;
+	mailer("exit 75");
+	id = queue(key);
+	round_is(T0, 0, 1, "exit 75");
+	n = row(id);
+	is_int(n.attempts, 1, "attempts 1");
+	is_int(n.next_try, T0 + 60, "next try after OutboxRetry");
+	ok(!n.dead && n.sent_at == 0, "still queued");
+	(void)snprintf(want, sizeof(want), "%s exited with status 75",
+	    tpath("mailer.sh"));
+	is_str(n.last_error, want, "last_error");
+	round_is(T0 + 59, 0, 0, "not due before next_try");
+	round_is(T0 + 60, 0, 1, "second failure");
+	n = row(id);
+	is_int(n.attempts, 2, "attempts 2");
+	is_int(n.next_try, T0 + 60 + 120, "doubled backoff");
+	round_is(T0 + 180, 0, 1, "third failure");
+	n = row(id);
+	is_int(n.attempts, 3, "attempts 3");
+	ok(n.dead, "dead after OutboxMaxAttempts");
+	is_int(raw_int("SELECT message IS NULL FROM outbox WHERE id = %lld",
+	    (long long)id), 1, "a dead notice's bytes are dropped");
+	round_is(T0 + 100000, 0, 0, "a dead notice is never tried again");
+	cfg->outbox_max_attempts = 10;
+}
+
+static void
+test_permanent(void)
+{
+	struct store_notice n;
+	int64_t id;
+
+	mailer("exit 64");
+	id = queue(key);
+	round_is(T0, 0, 1, "exit 64");
+	n = row(id);
+	ok(n.dead, "dead at once");
+	is_int(n.attempts, 1, "after one attempt");
+	round_is(T0 + 100000, 0, 0, "never again");
+}
+
+static void
+test_wrong_key(void)
+{
+	struct store_notice n;
+	size_t before;
+	int64_t id;
+
+	mailer("exit 0");
+	before = sent_bytes();
+	id = queue(key2);
+	round_is(T0, 0, 1, "sealed under another key");
+	n = row(id);
+	ok(n.dead, "dead");
+	is_str(n.last_error, "cannot open the sealed notice (another KeyFile, "
+	    "or damaged)", "the reason");
+	is_int(sent_bytes(), before, "nothing handed to the Mailer");
+
+	/* damaged bytes: one flipped bit */
+	id = queue(key);
+	{
+		char sql[256];
+		sqlite3 *db;
+
+		(void)snprintf(sql, sizeof(sql), "UPDATE outbox SET message = "
+		    "substr(message, 1, 30) || CASE WHEN substr(message, 31, 1) = "
+		    "x'ff' THEN x'00' ELSE x'ff' END || substr(message, 32) "
+		    "WHERE id = %lld", (long long)id);
+		if (sqlite3_open(tpath("pm.db"), &db) != SQLITE_OK ||
+		    sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+			printf("# cannot damage: %s\n", sqlite3_errmsg(db));
+		sqlite3_close(db);
+	}
+	round_is(T0, 0, 1, "damaged bytes");
+	ok(row(id).dead, "damaged: dead");
+	is_int(sent_bytes(), before, "damaged: nothing handed to the Mailer");
+}
+
+static void
+test_restart(void)
+{
+	char err[256];
+	int64_t id;
+
+	mailer("exit 75");
+	id = queue(key);
+	round_is(T0, 0, 1, "before the restart: a failure");
+	store_close(st);
+	if (store_open(tpath("pm.db"), 1000, 0, &st, err, sizeof(err)) !=
+	    STORE_OK) {
+		printf("Bail out! reopen: %s\n", err);
+		exit(1);
+	}
+	mailer("exit 0");
+	round_is(T0 + 30, 0, 0, "after the restart: backoff kept");
+	round_is(T0 + 60, 1, 0, "after the restart: sent");
+	is_int(row(id).sent_at, T0 + 60, "sent_at");
+	is_int(row(id).attempts, 1, "attempts kept");
+}
+
+static void
+test_batch(void)
+{
+	int i;
+
+	mailer("exit 0");
+	for (i = 0; i < OUTBOX_BATCH + 4; i++)
+		(void)queue(key);
+	round_is(T0, OUTBOX_BATCH, 0, "one round takes a batch");
+	round_is(T0, 4, 0, "the next round the rest");
+}
+
+static void
+test_backoff(void)
+{
+	static const struct { unsigned retry, attempts, want; } t[] = {
+		{ 60, 1, 60 }, { 60, 2, 120 }, { 60, 3, 240 }, { 60, 6, 1920 },
+		{ 60, 7, 3600 }, { 60, 100, 3600 }, { 1, 1, 1 }, { 1, 12, 2048 },
+		{ 1, 13, 3600 }, { 86400, 1, 3600 }, { 0, 1, 1 },
+		{ 1, 4000000000u, 3600 },
+	};
+	unsigned saved = cfg->outbox_retry;
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		cfg->outbox_retry = t[i].retry;
+		is_int(outbox_backoff(cfg, t[i].attempts), t[i].want,
+		    "backoff retry %u, attempts %u", t[i].retry, t[i].attempts);
+	}
+	cfg->outbox_retry = saved;
+}
+
+static void
+test_thread(void)
+{
+	char err[256];
+	int64_t id;
+	int i;
+	time_t t;
+
+	outbox_kick();		/* not running: nothing happens */
+	outbox_stop();
+	mailer("exit 0");
+	is_int(outbox_start(cfg, key, err, sizeof(err)), 0, "worker started%s%s",
+	    *err ? ": " : "", err);
+	is_int(outbox_start(cfg, key, err, sizeof(err)), -1,
+	    "a second start refused");
+	/* due now (created and next_try T0 are in the past) */
+	id = queue(key);
+	t = time(NULL);
+	outbox_kick();
+	for (i = 0; i < 400 && row(id).sent_at == 0; i++)
+		(void)usleep(10000);
+	ok(row(id).sent_at != 0, "the worker sent it");
+	ok(time(NULL) - t < 4, "soon after the kick");
+	outbox_stop();
+	outbox_stop();		/* twice is harmless */
+
+	/* start again, then stop at once */
+	is_int(outbox_start(cfg, key, err, sizeof(err)), 0, "restarted");
+	outbox_stop();
+
+	free(cfg->database);
+	cfg->database = strdup(tpath("missing.db"));
+	is_int(outbox_start(cfg, key, err, sizeof(err)), -1,
+	    "a missing database fails");
+	ok(strncmp(err, "outbox: ", 8) == 0, "error text: %s", err);
+}
+
+int
+main(void)
+{
+	struct store_case c;
+	char err[256], conf[512];
+
+	(void)snprintf(tdir, sizeof(tdir), "/tmp/test_outbox.XXXXXX");
+	if (mkdtemp(tdir) == NULL || secret_init() != 0) {
+		printf("Bail out! setup\n");
+		return 1;
+	}
+	(void)snprintf(conf, sizeof(conf), "Database %s\nSupportAddress "
+	    "support@example.com\nSyslog no\n", tpath("pm.db"));
+	write_file(tpath("pm.conf"), conf, 0644);
+	if (secret_key_create(tpath("k1"), err, sizeof(err)) != 0 ||
+	    secret_key_create(tpath("k2"), err, sizeof(err)) != 0 ||
+	    (key = secret_key_load(tpath("k1"), err, sizeof(err))) == NULL ||
+	    (key2 = secret_key_load(tpath("k2"), err, sizeof(err))) == NULL ||
+	    (cfg = config_load(tpath("pm.conf"), err, sizeof(err))) == NULL ||
+	    store_open(tpath("pm.db"), 1000, STORE_OPEN_CREATE, &st, err,
+	    sizeof(err)) != STORE_OK) {
+		printf("Bail out! %s\n", err);
+		return 1;
+	}
+	memset(&c, 0, sizeof(c));
+	memcpy(c.email, "ann@example.com", 16);
+	if (store_case_open(st, &c, 100000, T0, &case_no) != STORE_OK) {
+		printf("Bail out! case: %s\n", store_errmsg(st));
+		return 1;
+	}
+	cfg->outbox_retry = 60;
+	cfg->outbox_max_attempts = 10;
+
+	test_backoff();
+	test_sent();
+	test_retry();
+	test_permanent();
+	test_wrong_key();
+	test_restart();
+	test_batch();
+	test_thread();
+
+	store_close(st);
+	config_free(cfg);
+	secret_key_free(key);
+	secret_key_free(key2);
+	rmtree(tdir);
+	return tap_done();
+}
