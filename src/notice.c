@@ -96,12 +96,17 @@ kind_index(const char *kind)
 static int
 ph_scan(const char *p, size_t *len, char *name, size_t namelen)
 {
-	const char *q = p + 2, *end = strstr(q, "}}");
+	const char *q = p + 2, *end = NULL;
 	size_t n;
 	int i;
 
-	if (end == NULL || (n = (size_t)(end - q)) > PH_NAME_MAX ||
-	    memchr(q, '\n', n) != NULL) {
+	/* look no further than a name can be: linear work per "{{" */
+	for (n = 0; n <= PH_NAME_MAX && q[n] != '\0' && q[n] != '\n'; n++)
+		if (q[n] == '}' && q[n + 1] == '}') {
+			end = q + n;
+			break;
+		}
+	if (end == NULL) {
 		snprintf(name, namelen, "unterminated \"{{\"");
 		return -1;
 	}
