@@ -216,6 +216,23 @@ auth_store_pin(struct store *st, const struct secret_key *key,
 }
 
 int
+auth_set_pin_in(struct store *st, const struct secret_key *key,
+    int64_t user_id, const char *pin, const char *actor, const char *action,
+    time_t now)
+{
+	struct store_user u;
+	int rc;
+
+	if (st == NULL || key == NULL || !secret_pin_valid(pin))
+		return STORE_INVALID;
+	rc = store_user_find_id(st, user_id, &u);
+	if (rc == STORE_OK)
+		rc = auth_store_pin(st, key, &u, pin, actor, action, now);
+	secret_wipe(&u, sizeof(u));
+	return rc;
+}
+
+int
 auth_set_pin(struct store *st, const struct secret_key *key,
     int64_t user_id, const char *pin, const char *actor, const char *action,
     time_t now)

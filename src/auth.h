@@ -64,4 +64,9 @@ int auth_set_pin(struct store *st, const struct secret_key *key,
     int64_t user_id, const char *pin, const char *actor, const char *action,
     time_t now);
 
+/* The same inside the caller's transaction (store_begin() already done). */
+int auth_set_pin_in(struct store *st, const struct secret_key *key,
+    int64_t user_id, const char *pin, const char *actor, const char *action,
+    time_t now);
+
 #endif

@@ -170,12 +170,50 @@ edits_for_verdict(struct edits *e, const struct pm_config *cfg,
 		if (rc != 0)
 			return -1;
 	}
+	if (v->case_number > 0) {
+		char num[32];
+
+		snprintf(num, sizeof(num), "%lld", (long long)v->case_number);
+		if (edits_insert(e, "X-Support-Case", num) != 0)
+			return -1;
+	}
 	if (edits_insert(e, "X-Support-Auth", verdict_auth_name(v->auth)) != 0)
 		return -1;
 	if ((ar = edits_ar_value(cfg, v)) == NULL)
 		return -1;
 	rc = edits_insert(e, "Authentication-Results", ar);
 	free(ar);
+	return rc;
+}
+
+int
+edits_tag_subject(struct edits *e, const struct hdrlist *hl, const char *tag)
+{
+	const char *raw = hdrlist_get(hl, "Subject", 1);
+	size_t i;
+	char *v;
+	int rc;
+
+	for (i = 0; i < e->n; i++) {
+		struct edit *ed = &e->v[i];
+
+		if (ed->op == EDIT_CHANGE && ed->index == 1 && ed->value != NULL &&
+		    strcasecmp(ed->name, "Subject") == 0) {
+			if ((v = g_strdup_printf("%s %s", tag, ed->value)) == NULL)
+				return -1;
+			free(ed->value);
+			ed->value = strdup(v);
+			g_free(v);
+			return ed->value == NULL ? -1 : 0;
+		}
+	}
+	if (raw == NULL)
+		return edits_insert(e, "Subject", tag);
+	while (*raw == ' ' || *raw == '\t')
+		raw++;
+	v = g_strdup_printf("%s %s", tag, raw);
+	rc = edits_change(e, "Subject", 1, v);
+	g_free(v);
 	return rc;
 }
 

@@ -50,14 +50,23 @@ void edits_set_body(struct edits *e, char *body, size_t len);
 /*
  * The header edits of a verdict: delete every inbound X-Support-* field
  * and every Authentication-Results carrying our AuthservID, then add
- * Authentication-Results, X-Support-Auth and (known sender)
- * X-Support-Account at the top.  -1 on ENOMEM.
+ * Authentication-Results, X-Support-Auth, X-Support-Case (when the case
+ * processor set one) and (known sender) X-Support-Account at the top.
+ * -1 on ENOMEM.
  */
 int edits_for_verdict(struct edits *e, const struct pm_config *cfg,
     const struct hdrlist *hl, const struct verdict *v);
 
 /* The Authentication-Results value for V (folded, < 2048 bytes). */
 char *edits_ar_value(const struct pm_config *cfg, const struct verdict *v);
+
+/*
+ * Put TAG ("[Case #100042]") in front of the first Subject: on top of a
+ * change already listed for it (redaction), else as a new change, else
+ * (no Subject at all) as a new field.  -1 on ENOMEM.
+ */
+int edits_tag_subject(struct edits *e, const struct hdrlist *hl,
+    const char *tag);
 
 /* Apply the header operations to HL as the MTA would. -1 on failure. */
 int edits_apply(const struct edits *e, struct hdrlist *hl);

@@ -40,6 +40,7 @@
 #include "config.h"
 #include "log.h"
 #include "milter.h"
+#include "outbox.h"
 #include "pipeline.h"
 
 /* Actions the pipeline needs; Postfix grants them only at negotiation. */
@@ -63,6 +64,7 @@ enum milter_scope {
 /* One message, from MAIL to EOM/ABORT. */
 struct milter_msg {
 	char queue_id[MILTER_QUEUEID_MAX];	/* printable, "NOQUEUE" if unknown */
+	char *env_sender;			/* MAIL FROM as given */
 	char **rcpts;				/* envelope recipients as given */
 	size_t nrcpts, rcpts_cap;
 	enum milter_scope scope;
@@ -72,6 +74,7 @@ struct milter_msg {
 
 static const struct pm_config *milter_cfg;
 static const struct secret_key *milter_key;
+static const struct notice_templates *milter_tmpl;
 
 static void
 milter_msg_free(struct milter_msg *msg)
@@ -83,6 +86,7 @@ milter_msg_free(struct milter_msg *msg)
 	for (i = 0; i < msg->nrcpts; i++)
 		free(msg->rcpts[i]);
 	free(msg->rcpts);
+	free(msg->env_sender);
 	hdrlist_clear(&msg->pm.headers);
 	spool_free(msg->pm.body);
 	free(msg);
@@ -272,12 +276,16 @@ milter_accept_unprocessed(SMFICTX *ctx, struct milter_msg *msg)
 static sfsistat
 milter_process(SMFICTX *ctx, struct milter_msg *msg)
 {
-	struct pipeline_env env = { milter_cfg, milter_key, NULL, time(NULL) };
+	struct pipeline_env env = { milter_cfg, milter_key, NULL, time(NULL),
+	    milter_tmpl };
 	struct pipeline_result r;
 	sfsistat rc = SMFIS_CONTINUE;
 
 	snprintf(msg->pm.queue_id, sizeof(msg->pm.queue_id), "%s",
 	    msg->queue_id);
+	msg->pm.env_sender = msg->env_sender;
+	msg->pm.rcpts = (const char *const *)msg->rcpts;
+	msg->pm.nrcpts = msg->nrcpts;
 	if (msg->failed || (env.st = milter_store(msg->queue_id)) == NULL) {
 		pm_log_err("%s: internal error, message not processed",
 		    msg->queue_id);
@@ -296,6 +304,8 @@ milter_process(SMFICTX *ctx, struct milter_msg *msg)
 		pm_log_err("%s: the MTA refused an edit", msg->queue_id);
 		rc = milter_fail(ctx);
 	}
+	if (r.notice != NULL)
+		outbox_kick();		/* committed: the worker may send it */
 	pipeline_result_clear(&r);
 	return rc;
 }
@@ -325,10 +335,11 @@ milter_envfrom(SMFICTX *ctx, char **argv)
 {
 	struct milter_msg *msg;
 
-	(void)argv;
 	milter_msg_drop(ctx);		/* a leftover, should the MTA skip ABORT */
-	if ((msg = calloc(1, sizeof(*msg))) == NULL) {
+	if ((msg = calloc(1, sizeof(*msg))) == NULL ||
+	    (argv[0] != NULL && (msg->env_sender = strdup(argv[0])) == NULL)) {
 		pm_log_err("NOQUEUE: out of memory");
+		free(msg);
 		return SMFIS_NOREPLY;	/* no context: EOH answers the error */
 	}
 	memcpy(msg->queue_id, "NOQUEUE", sizeof("NOQUEUE"));
@@ -448,12 +459,14 @@ milter_close(SMFICTX *ctx)
 }
 
 int
-milter_register(const struct pm_config *cfg, const struct secret_key *key)
+milter_register(const struct pm_config *cfg, const struct secret_key *key,
+    const struct notice_templates *tmpl)
 {
 	struct smfiDesc desc;
 
 	milter_cfg = cfg;
 	milter_key = key;
+	milter_tmpl = tmpl;
 	memset(&desc, 0, sizeof(desc));
 	desc.xxfi_name = MILTER_NAME;
 	desc.xxfi_version = SMFI_VERSION;

@@ -15,10 +15,14 @@
 #define MILTER_NAME	"pinmilter"
 
 /*
- * Register the callbacks with libmilter.  CFG and KEY must stay valid and
+ * Register the callbacks with libmilter.  CFG, KEY and TMPL must stay valid and
  * unchanged until smfi_main() returns (KEY may be NULL in tests that never
  * reach the pipeline).  0 ok, -1 failure (logged).
  */
-int milter_register(const struct pm_config *cfg, const struct secret_key *key);
+struct notice_templates;
+
+/* TMPL: the notice templates, NULL when notices are disabled. */
+int milter_register(const struct pm_config *cfg, const struct secret_key *key,
+    const struct notice_templates *tmpl);
 
 #endif

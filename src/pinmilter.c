@@ -41,8 +41,10 @@
 #include "milter.h"
 #include "secret.h"
 #include "store.h"
-#include "tryout.h"
 #include "message.h"
+#include "notice.h"
+#include "outbox.h"
+#include "tryout.h"
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "unknown"
@@ -67,6 +69,8 @@ struct run {
 	bool pid_written;
 	bool socket_bound;		/* we created the unix socket file */
 	struct secret_key *key;
+	struct notice_templates *tmpl;	/* NULL: notices disabled */
+	bool outbox_running;
 	struct daemon_user user;
 	bool have_user;
 };
@@ -216,6 +220,29 @@ run_store_check(struct run *r)
 }
 
 /* Everything done as root: key, user lookup, socket, PidFile. */
+/*
+ * The notice templates: a missing TemplateDir/NoticeLanguage directory
+ * disables notices (with a warning); a broken template stops the start.
+ */
+static int
+run_templates(struct run *r)
+{
+	char err[512];
+
+	if (!check_templates_present(r->cfg)) {
+		pm_log_warn("TemplateDir %s/%s: no such directory: notices "
+		    "are disabled", r->cfg->template_dir, r->cfg->notice_language);
+		return 0;
+	}
+	r->tmpl = notice_templates_load(r->cfg->template_dir,
+	    r->cfg->notice_language, err, sizeof(err));
+	if (r->tmpl == NULL) {
+		run_fail(r, "TemplateDir: %s", err);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 run_privileged(struct run *r)
 {
@@ -239,7 +266,8 @@ run_privileged(struct run *r)
 		}
 		r->have_user = true;
 	}
-	if (milter_register(cfg, r->key) == -1 || run_socket(r) == -1)
+	if (run_templates(r) == -1 ||
+	    milter_register(cfg, r->key, r->tmpl) == -1 || run_socket(r) == -1)
 		return -1;
 	if (cfg->pid_file != NULL) {
 		if (daemon_pidfile_write(cfg->pid_file, getpid(), err,
@@ -265,6 +293,11 @@ run_cleanup(struct run *r)
 	    daemon_socket_path(r->cfg->socket), err, sizeof(err)) == -1)
 		pm_log_warn("%s", err);
 	r->socket_bound = false;
+	if (r->outbox_running)
+		outbox_stop();
+	r->outbox_running = false;
+	notice_templates_free(r->tmpl);
+	r->tmpl = NULL;
 	secret_key_free(r->key);
 	r->key = NULL;
 }
@@ -326,6 +359,15 @@ run_daemon(const struct pm_config *cfg, bool foreground)
 		return 1;
 	}
 	message_init();		/* GMime and libxml2, before any thread */
+	if (r.tmpl != NULL) {
+		if (outbox_start(cfg, r.key, err, sizeof(err)) == -1) {
+			pm_log_err("%s", err);
+			run_cleanup(&r);
+			daemon_ready(r.readyfd, 1);
+			return 1;
+		}
+		r.outbox_running = true;
+	}
 	pm_log_info("starting: socket %s, %zu support address(es)",
 	    cfg->socket, cfg->support_addresses.n);
 	daemon_ready(r.readyfd, 0);

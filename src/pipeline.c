@@ -21,6 +21,8 @@
 
 #include <gmime/gmime.h>
 
+#include "casematch.h"
+#include "casework.h"
 #include "log.h"
 #include "message.h"
 #include "pin.h"
@@ -107,16 +109,49 @@ pipeline_subjects(const struct hdrlist *hl, struct pin_candidates *out)
 
 static void
 pipeline_log(const struct pipeline_msg *msg, const struct verdict *v,
-    unsigned redactions)
+    unsigned redactions, const char *notice)
 {
-	char from[SENDER_ADDR_MAX];
+	char from[SENDER_ADDR_MAX], acct[STORE_ACCOUNT_MAX];
 
 	log_printable(v->from[0] ? v->from : "-", from, sizeof(from));
-	pm_log_info("%s: from=<%s> auth=%s x-pin=%s reason=\"%s\"%s%s redacted=%u",
+	log_printable(v->account, acct, sizeof(acct));
+	pm_log_info("%s: from=<%s> auth=%s x-pin=%s reason=\"%s\" case=%lld%s%s%s%s redacted=%u",
 	    msg->queue_id, from, verdict_auth_name(v->auth),
-	    verdict_pin_name(v->pin), v->reason,
-	    v->account[0] ? " account=" : "", v->account[0] ? v->account : "",
-	    redactions);
+	    verdict_pin_name(v->pin), v->reason, (long long)v->case_number,
+	    v->account[0] ? " account=" : "", v->account[0] ? acct : "",
+	    notice ? " notice=" : "", notice ? notice : "", redactions);
+}
+
+/* The first Subject, RFC 2047-decoded, valid UTF-8; NULL if none. */
+static char *
+pipeline_subject(const struct hdrlist *hl)
+{
+	const char *raw = hdrlist_get(hl, "Subject", 1);
+	char *dec, *valid;
+
+	if (raw == NULL)
+		return NULL;
+	dec = g_mime_utils_header_decode_text(NULL, raw);
+	valid = g_utf8_make_valid(dec, -1);
+	g_free(dec);
+	return valid;
+}
+
+/* The case tag in front of the subject, unless it is there already or
+ * an external helpdesk numbers the cases (CaseRefPattern). */
+static int
+pipeline_tag(const struct pm_config *cfg, const struct hdrlist *hl,
+    const struct casework_out *cw, struct edits *e)
+{
+	char *tag;
+	int rc;
+
+	if (cw->case_number <= 0 || cw->tagged || cfg->case_ref_pattern != NULL)
+		return 0;
+	tag = config_case_tag(cfg, cw->case_number);
+	rc = edits_tag_subject(e, hl, tag);
+	g_free(tag);
+	return rc;
 }
 
 int
@@ -130,6 +165,9 @@ pipeline_run(const struct pipeline_env *env, struct pipeline_msg *msg,
 	struct pin_candidates cands, more;
 	struct sender sender;
 	struct verdict_input in;
+	struct casematch match;
+	struct casework_out cw;
+	char *subject = NULL;
 	struct verdict_env venv = { env->cfg, env->st, env->key, env->now,
 	    "pinmilter" };
 	GMimeStream *stream;
@@ -138,6 +176,8 @@ pipeline_run(const struct pipeline_env *env, struct pipeline_msg *msg,
 	int rc = 0, n;
 
 	memset(r, 0, sizeof(*r));
+	memset(&cw, 0, sizeof(cw));
+	memset(&match, 0, sizeof(match));
 	edits_init(&r->edits);
 	memset(&t, 0, sizeof(t));
 	memset(&cands, 0, sizeof(cands));
@@ -159,10 +199,15 @@ pipeline_run(const struct pipeline_env *env, struct pipeline_msg *msg,
 	}
 	m = message_parse_stream(stream, &t);
 	g_object_unref(stream);
+	subject = pipeline_subject(&msg->headers);
+	casematch_parse(env->key, env->cfg, &msg->headers, subject, msg->rcpts,
+	    msg->nrcpts, &match);
 	if (m != NULL && message_read(m, &lim, &t) == 0) {
 		pipeline_subjects(&msg->headers, &cands);
 		if (t.author != NULL)
-			pin_extract(t.author, strlen(t.author), 0, &more);
+			pin_extract(t.author, strlen(t.author),
+			    casework_awaits_pin(env->st, &match) ?
+			    PIN_EXTRACT_BARE_LINE : 0, &more);
 		pipeline_merge(&cands, &more);
 	} else {
 		whole = false;		/* unreadable: nothing to test */
@@ -175,6 +220,23 @@ pipeline_run(const struct pipeline_env *env, struct pipeline_msg *msg,
 	in.incomplete = !whole;
 	in.queue_id = msg->queue_id;
 	verdict_decide(&venv, &in, &r->verdict);
+	if (!r->verdict.error) {
+		struct casework_env cenv = { env->cfg, env->key, env->st,
+		    env->tmpl, env->now };
+		struct casework_in cin = { msg->queue_id, &msg->headers,
+		    msg->env_sender, subject, NULL, &match };
+		char *text = g_strconcat(subject ? subject : "", "\n",
+		    t.author ? t.author : "", NULL);
+
+		cin.text = text;
+		if (casework_run(&cenv, &cin, &r->verdict, &cw) != 0) {
+			pm_log_err("%s: case processing failed: %s", msg->queue_id,
+			    store_errmsg(env->st));
+			verdict_internal_error(&r->verdict, r->verdict.from);
+		}
+		explicit_bzero(text, strlen(text));
+		g_free(text);
+	}
 
 	if (!r->verdict.error && env->cfg->redact_pin && m != NULL && cands.n > 0) {
 		n = redact_message(m, &cands, &msg->headers, whole, crlf, &r->edits);
@@ -191,14 +253,17 @@ edits:
 		edits_clear(&r->edits);
 		rc = -1;
 	}
-	if (edits_for_verdict(&r->edits, env->cfg, &msg->headers, &r->verdict) != 0) {
+	if (edits_for_verdict(&r->edits, env->cfg, &msg->headers, &r->verdict) != 0 ||
+	    pipeline_tag(env->cfg, &msg->headers, &cw, &r->edits) != 0) {
 		pm_log_err("%s: out of memory", msg->queue_id);
 		rc = -1;
 	}
-	pipeline_log(msg, &r->verdict, r->redactions);
+	r->notice = cw.notice;
+	pipeline_log(msg, &r->verdict, r->redactions, cw.notice);
 	pin_candidates_wipe(&cands);
 	pin_candidates_wipe(&more);
 	message_text_clear(&t);
+	g_free(subject);
 	if (m != NULL)
 		g_object_unref(m);
 	return rc;

@@ -3,6 +3,10 @@
  * author's text and the PIN candidates, decide the verdict, compute the
  * edits (tags, forged-header removal, redaction), log one line.
  *
+ * Then the case processor (casework.c) joins or opens the case, marks it
+ * authenticated and queues at most one notice; the subject gets the case
+ * tag and the message X-Support-Case.
+ *
  * Shared by the milter (milter.c collects a struct pipeline_msg from the
  * callbacks and applies the edits with libmilter) and "pinmilter -t"
  * (tryout.c builds one from a file and applies the edits to it), so the
@@ -22,16 +26,22 @@
 #include "store.h"
 #include "verdict.h"
 
+struct notice_templates;
+
 struct pipeline_env {
 	const struct pm_config *cfg;
 	const struct secret_key *key;
 	struct store *st;		/* this thread's connection */
 	time_t now;
+	const struct notice_templates *tmpl;	/* NULL: no notices */
 };
 
 /* What was collected of one message. */
 struct pipeline_msg {
 	char queue_id[64];
+	const char *env_sender;		/* envelope sender, NULL: unknown */
+	const char *const *rcpts;	/* envelope recipients (not owned) */
+	size_t nrcpts;
 	struct hdrlist headers;
 	struct spool *body;		/* NULL: empty body */
 };
@@ -40,6 +50,7 @@ struct pipeline_result {
 	struct verdict verdict;
 	struct edits edits;
 	unsigned redactions;		/* candidates replaced */
+	const char *notice;		/* kind of notice queued, NULL: none */
 	const char *reject;		/* non-NULL: refuse the message (5xx),
 					 * whatever OnInternalError says */
 };

@@ -2,7 +2,8 @@
  * tryout.c - pinmilter -t: read a message file, split it the way the
  * MTA hands a message to the milter, run the same pipeline, apply the
  * same edits, print the result.  The database is the configured one:
- * verifications count and are audited as for real mail.
+ * verifications count and are audited, cases are opened and notices
+ * queued (sent by a running daemon's worker), as for real mail.
  *
  * The pipeline sees the header with the milter's limits (hdrlist.c), as
  * the milter would; the printed copy holds every field of the file, and
@@ -20,9 +21,11 @@
 
 #include <glib.h>
 
+#include "check.h"
 #include "hdrlist.h"
 #include "log.h"
 #include "message.h"
+#include "notice.h"
 #include "pipeline.h"
 #include "tryout.h"
 
@@ -75,7 +78,8 @@ tryout_print(FILE *out, const struct hdrlist *hl, const struct edits *e,
 int
 tryout_run(const struct pm_config *cfg, const char *file, FILE *out)
 {
-	struct pipeline_env env = { cfg, NULL, NULL, time(NULL) };
+	struct pipeline_env env = { cfg, NULL, NULL, time(NULL), NULL };
+	struct notice_templates *tmpl = NULL;
 	struct pipeline_msg msg;
 	struct pipeline_result r;
 	struct hdrlist all;		/* every field, for printing */
@@ -99,6 +103,13 @@ tryout_run(const struct pm_config *cfg, const char *file, FILE *out)
 		fprintf(stderr, "pinmilter: -t: %s\n", err);
 		goto done;
 	}
+	if (check_templates_present(cfg) &&
+	    (tmpl = notice_templates_load(cfg->template_dir,
+	    cfg->notice_language, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "pinmilter: -t: TemplateDir: %s\n", err);
+		goto done;
+	}
+	env.tmpl = tmpl;
 	message_init();
 	if (hdrlist_parse(&msg.headers, (const char *)raw->data, raw->len,
 	    &body_off) != 0 ||
@@ -135,6 +146,7 @@ done:
 	hdrlist_clear(&msg.headers);
 	hdrlist_clear(&all);
 	store_close(env.st);
+	notice_templates_free(tmpl);
 	secret_key_free((struct secret_key *)env.key);
 	explicit_bzero(raw->data, raw->len);
 	g_byte_array_free(raw, TRUE);

@@ -50,6 +50,7 @@ struct verdict {
 	int64_t user_id;			/* 0 unless known */
 	bool tested;				/* candidates were tested */
 	bool error;				/* internal error: see OnInternalError */
+	int64_t case_number;			/* set by the case processor, 0: none */
 };
 
 struct verdict_input {

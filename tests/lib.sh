@@ -80,6 +80,7 @@ KeyFile		$T/inst/pinmilter.key
 SupportAddress	support@example.com
 AuthservID	mx.example.com
 PidFile		$T/inst/pinmilter.pid
+TemplateDir	$top_srcdir/conf/templates
 Syslog		no
 CONF
 	"$PINCTL" -c "$CONF" init >/dev/null

@@ -130,10 +130,10 @@ is "$problems" "pinmilter: Socket $T/nodir/milter.sock: directory $T/nodir: No s
     "the socket directory is checked"
 
 fresh
-echo "TemplateDir $T/no-templates" >>"$CONF"
+sed -i "s|^TemplateDir.*|TemplateDir	$T/no-templates|" "$CONF"
 check_n
 expect_rc 0 "-n with a missing TemplateDir (a warning only)"
-contains "$err" "pinmilter: warning: TemplateDir $T/no-templates: No such file or directory" \
+contains "$err" "pinmilter: warning: TemplateDir $T/no-templates/en: no such directory: notices are disabled" \
     "missing TemplateDir is a warning"
 
 # ---- options ----
