@@ -19,8 +19,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <glib.h>
-
 #include "check.h"
 #include "daemon.h"
 #include "notice.h"
@@ -204,21 +202,6 @@ check_mailer(struct check *c, const struct pm_config *cfg)
 		check_problem(c, "Mailer %s: not an executable file", prog);
 }
 
-bool
-check_templates_present(const struct pm_config *cfg)
-{
-	struct stat sb;
-	char *dir;
-	bool ok;
-
-	if (cfg->template_dir == NULL || cfg->notice_language == NULL)
-		return false;
-	dir = g_build_filename(cfg->template_dir, cfg->notice_language, NULL);
-	ok = stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode);
-	g_free(dir);
-	return ok;
-}
-
 /* A missing directory only disables notices; a broken template is an
  * error (the daemon would not start). */
 static void
@@ -227,7 +210,7 @@ check_templates(struct check *c, const struct pm_config *cfg)
 	struct notice_templates *t;
 	char err[512];
 
-	if (!check_templates_present(cfg)) {
+	if (!notice_templates_present(cfg)) {
 		check_warning(c, "TemplateDir %s/%s: no such directory: notices "
 		    "are disabled", cfg->template_dir ? cfg->template_dir : "",
 		    cfg->notice_language ? cfg->notice_language : "");

@@ -8,17 +8,12 @@
 #ifndef PM_CHECK_H
 #define PM_CHECK_H
 
-#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
 #include "config.h"
 #include "secret.h"
 #include "store.h"
-
-/* Is there a TemplateDir/NoticeLanguage directory?  (Without one,
- * notices are disabled; with one, every template must load.) */
-bool check_templates_present(const struct pm_config *cfg);
 
 /* Run every check on CFG; returns the number of problems found. */
 int check_config(const struct pm_config *cfg, FILE *out);

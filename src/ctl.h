@@ -133,6 +133,16 @@ int ctl_parse_number(const char *s, int64_t *out);
 /* Read a PIN line from stdin (no echo on a tty) into pin[PIN_BUF]. */
 int ctl_read_pin(struct ctl *c, char pin[PIN_BUF]);
 
+/*
+ * Queue notice KIND (notice.h) to TO about user U, inside the current
+ * transaction; PIN for a pin-delivery, OLD/NEW for email-changed (else
+ * NULL).  Without templates: an error when REQUIRED, else a warning and
+ * CTL_EXIT_OK.  Returns a CTL_EXIT_* code, after ctl_err on failure.
+ */
+int ctl_notice(struct ctl *c, const char *kind, const struct store_user *u,
+    const char *to, const char *pin, const char *old_email,
+    const char *new_email, bool required);
+
 /* Print a json-c value on stdout and drop it. */
 void ctl_json_print(json_object *o);
 json_object *ctl_json_time(time_t t);

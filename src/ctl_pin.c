@@ -19,6 +19,7 @@
 
 #include "auth.h"
 #include "ctl.h"
+#include "notice.h"
 
 static int
 ctl_pin_store(struct ctl *c, const char *email, const char *pin,
@@ -81,6 +82,46 @@ ctl_pin_print(struct ctl *c, const char *pin)
 	return CTL_EXIT_OK;
 }
 
+/*
+ * pin issue --send: a new PIN, stored and queued for the address on file
+ * in one transaction, so a PIN is never set without its notice (or the
+ * other way round).  The PIN is shown to nobody.
+ */
+static int
+ctl_pin_send(struct ctl *c, const char *email)
+{
+	struct store_user u;
+	char pin[PIN_BUF];
+	int r, rc;
+
+	if ((rc = store_begin(c->st)) != STORE_OK)
+		return ctl_store_err(c, rc, "starting a transaction");
+	if ((r = ctl_user_get(c, email, &u)) != CTL_EXIT_OK) {
+		store_rollback(c->st);
+		return r;
+	}
+	secret_pin_random(pin);
+	rc = auth_set_pin_in(c->st, c->key, u.id, pin, c->actor, "pin.issue",
+	    c->now);
+	if (rc != STORE_OK) {
+		secret_wipe(pin, sizeof(pin));
+		store_rollback(c->st);
+		return ctl_store_err(c, rc, "setting the PIN of %s", u.email);
+	}
+	r = ctl_notice(c, NOTICE_PIN_DELIVERY, &u, u.email, pin, NULL, NULL,
+	    true);
+	secret_wipe(pin, sizeof(pin));
+	if (r != CTL_EXIT_OK) {
+		store_rollback(c->st);
+		return r;
+	}
+	if ((rc = store_commit(c->st)) != STORE_OK)
+		return ctl_store_err(c, rc, "committing");
+	printf("new PIN for %s queued for delivery to the address on file\n",
+	    u.email);
+	return CTL_EXIT_OK;
+}
+
 int
 ctl_pin_issue(struct ctl *c)
 {
@@ -92,10 +133,8 @@ ctl_pin_issue(struct ctl *c)
 		ctl_err(c, "exactly one of --print or --send is required");
 		return CTL_EXIT_USAGE;
 	}
-	if (c->given & CTL_OPT_SEND) {
-		ctl_err(c, "--send: notices are not available yet");
-		return CTL_EXIT_USAGE;
-	}
+	if (c->given & CTL_OPT_SEND)
+		return ctl_pin_send(c, c->args[0]);
 	secret_pin_random(pin);
 	r = ctl_pin_store(c, c->args[0], pin, "pin.issue");
 	if (r == CTL_EXIT_OK)

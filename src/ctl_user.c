@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "ctl.h"
+#include "notice.h"
 
 int
 ctl_user_get(struct ctl *c, const char *email, struct store_user *u)
@@ -315,6 +316,15 @@ ctl_user_set_email(struct ctl *c)
 		rc = ctl_audit(c, "user.set-email", new, "ok",
 		    "old=%s new=%s approved-by=%s", u.email, new,
 		    c->approved_by);
+	/* both addresses hear of it: the old one may be the real owner's */
+	if (rc == STORE_OK &&
+	    ((r = ctl_notice(c, NOTICE_EMAIL_CHANGED, &u, u.email, NULL,
+	    u.email, new, false)) != CTL_EXIT_OK ||
+	    (r = ctl_notice(c, NOTICE_EMAIL_CHANGED, &u, new, NULL, u.email,
+	    new, false)) != CTL_EXIT_OK)) {
+		store_rollback(c->st);
+		return r;
+	}
 	if ((r = ctl_user_finish(c, rc, "changing the address of", old)) != 0)
 		return r;
 	printf("user %s is now %s (approved by %s)\n", u.email, new,

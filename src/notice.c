@@ -771,3 +771,18 @@ notice_queue(struct store *st, const struct secret_key *key,
 	free(n.message);
 	return rc;
 }
+
+bool
+notice_templates_present(const struct pm_config *cfg)
+{
+	struct stat sb;
+	char *dir;
+	bool ok;
+
+	if (cfg->template_dir == NULL || cfg->notice_language == NULL)
+		return false;
+	dir = g_build_filename(cfg->template_dir, cfg->notice_language, NULL);
+	ok = stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode);
+	g_free(dir);
+	return ok;
+}

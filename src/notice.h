@@ -16,6 +16,7 @@
 #ifndef PM_NOTICE_H
 #define PM_NOTICE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -42,6 +43,10 @@ struct notice_templates;
 struct notice_templates *notice_templates_load(const char *dir,
     const char *lang, char *err, size_t errlen);
 void notice_templates_free(struct notice_templates *t);
+
+/* Is there a TemplateDir/NoticeLanguage directory?  Without one notices
+ * are disabled (a warning); with one every template must load. */
+bool notice_templates_present(const struct pm_config *cfg);
 
 /* The values of the placeholders; NULL means "". */
 struct notice_vars {

@@ -229,7 +229,7 @@ run_templates(struct run *r)
 {
 	char err[512];
 
-	if (!check_templates_present(r->cfg)) {
+	if (!notice_templates_present(r->cfg)) {
 		pm_log_warn("TemplateDir %s/%s: no such directory: notices "
 		    "are disabled", r->cfg->template_dir, r->cfg->notice_language);
 		return 0;

@@ -21,7 +21,6 @@
 
 #include <glib.h>
 
-#include "check.h"
 #include "hdrlist.h"
 #include "log.h"
 #include "message.h"
@@ -103,7 +102,7 @@ tryout_run(const struct pm_config *cfg, const char *file, FILE *out)
 		fprintf(stderr, "pinmilter: -t: %s\n", err);
 		goto done;
 	}
-	if (check_templates_present(cfg) &&
+	if (notice_templates_present(cfg) &&
 	    (tmpl = notice_templates_load(cfg->template_dir,
 	    cfg->notice_language, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "pinmilter: -t: TemplateDir: %s\n", err);
