@@ -11,23 +11,18 @@
  * read-only store and a failing audit insert must give AUTH_ERROR, never
  * a pass, and leave nothing half-written.
  */
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <sqlite3.h>
 
 #include "auth.h"
 #include "tap.h"
+#include "testutil.h"
 
 #define PIN_A	"123456"
 #define PIN_A2	"654321"
 #define PIN_C	"000042"
 
-static char tdir[64];
 static struct secret_key *key;
 static const struct lockout_policy pol = { 5, 900, 3600 };
 
@@ -36,70 +31,6 @@ static const char *const all_pins[] = {
 	PIN_A, PIN_A2, PIN_C, "111111", "222222", "999999", "000001",
 	"000002", "000003", "000004", "000009", "424242", "13579",
 };
-
-static const char *
-tpath(const char *name)
-{
-	static char buf[4][256];
-	static int i;
-
-	i = (i + 1) % 4;
-	(void)snprintf(buf[i], sizeof(buf[i]), "%s/%s", tdir, name);
-	return buf[i];
-}
-
-static void
-rmtree(const char *d)
-{
-	DIR *dp = opendir(d);
-	struct dirent *de;
-	char p[512];
-
-	if (dp == NULL)
-		return;
-	while ((de = readdir(dp)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		(void)snprintf(p, sizeof(p), "%s/%s", d, de->d_name);
-		(void)unlink(p);
-	}
-	(void)closedir(dp);
-	(void)rmdir(d);
-}
-
-static int
-raw_exec(const char *sql)
-{
-	sqlite3 *db;
-	int rc;
-
-	if (sqlite3_open_v2(tpath("a.db"), &db, SQLITE_OPEN_READWRITE,
-	    NULL) != SQLITE_OK) {
-		sqlite3_close(db);
-		return -1;
-	}
-	sqlite3_busy_timeout(db, 1000);
-	rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
-	sqlite3_close(db);
-	return rc == SQLITE_OK ? 0 : -1;
-}
-
-static int
-file_contains(const char *p, const char *needle)
-{
-	static char buf[1 << 20];
-	size_t n, i, len = strlen(needle);
-	FILE *fp = fopen(p, "rb");
-
-	if (fp == NULL)
-		return 0;
-	n = fread(buf, 1, sizeof(buf), fp);
-	fclose(fp);
-	for (i = 0; i + len <= n; i++)
-		if (memcmp(buf + i, needle, len) == 0)
-			return 1;
-	return 0;
-}
 
 static struct store *
 open_store(unsigned busy, int flags)
@@ -432,7 +363,7 @@ test_errors(struct store *st)
 	store_close(ro);
 
 	/* The audit insert fails inside the transaction: all rolled back. */
-	ok(raw_exec("CREATE TRIGGER no_audit BEFORE INSERT ON audit BEGIN "
+	ok(raw_exec(tpath("a.db"), "CREATE TRIGGER no_audit BEFORE INSERT ON audit BEGIN "
 	    "SELECT RAISE(ABORT, 'audit refused'); END;") == 0,
 	    "audit inserts made to fail");
 	st = open_store(1000, 0);
@@ -451,7 +382,7 @@ test_errors(struct store *st)
 	    "t", "pin.set", 8007), STORE_CONSTRAINT,
 	    "failing audit: PIN change refused");
 	store_close(st);
-	ok(raw_exec("DROP TRIGGER no_audit;") == 0, "audit inserts work again");
+	ok(raw_exec(tpath("a.db"), "DROP TRIGGER no_audit;") == 0, "audit inserts work again");
 	st = open_store(1000, 0);
 	is_int(verify(st, "alice@example.com", right, 1, 3, 8009, &u),
 	    AUTH_PASS, "PIN unchanged by the failed set");
@@ -487,9 +418,11 @@ test_no_pin_in_files(void)
 
 	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
 		for (j = 0; j < sizeof(all_pins) / sizeof(all_pins[0]); j++)
-			seen += file_contains(tpath(files[i]), all_pins[j]);
+			seen += file_contains(tpath(files[i]), all_pins[j],
+			    strlen(all_pins[j]));
 	is_int(seen, 0, "no PIN or candidate anywhere in the database files");
-	ok(file_contains(tpath("a.db"), "alice@example.com"),
+	ok(file_contains(tpath("a.db"), "alice@example.com",
+	    strlen("alice@example.com")),
 	    "(the file scan sees text)");
 }
 
@@ -497,19 +430,10 @@ int
 main(void)
 {
 	struct store *st;
-	char err[512];
 
-	(void)snprintf(tdir, sizeof(tdir), "/tmp/pm-test-auth-XXXXXX");
-	if (mkdtemp(tdir) == NULL || secret_init() != 0) {
-		perror("setup");
-		return 1;
-	}
+	tdir_make("pm-test-auth");
 	test_names();
-	if (secret_key_create(tpath("key"), err, sizeof(err)) != 0 ||
-	    (key = secret_key_load(tpath("key"), err, sizeof(err))) == NULL) {
-		printf("Bail out! key: %s\n", err);
-		return 1;
-	}
+	key = make_key("key");
 	st = open_store(1000, STORE_OPEN_CREATE);
 	ok(st != NULL, "store created");
 	if (st == NULL)

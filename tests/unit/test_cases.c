@@ -7,89 +7,17 @@
  * notices losing their bytes, per-recipient counts, the listing).  The
  * test reads the file with SQLite directly to see what is really stored.
  */
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <sqlite3.h>
-
 #include "store.h"
 #include "tap.h"
+#include "testutil.h"
 
 #define RACE_CASES	200	/* cases opened by each of two processes */
-
-static char tdir[64];
-
-static const char *
-tpath(const char *name)
-{
-	static char buf[4][256];
-	static int i;
-
-	i = (i + 1) % 4;
-	(void)snprintf(buf[i], sizeof(buf[i]), "%s/%s", tdir, name);
-	return buf[i];
-}
-
-static void
-rmtree(const char *d)
-{
-	DIR *dp = opendir(d);
-	struct dirent *de;
-	char p[512];
-
-	if (dp == NULL)
-		return;
-	while ((de = readdir(dp)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		(void)snprintf(p, sizeof(p), "%s/%s", d, de->d_name);
-		(void)unlink(p);
-	}
-	(void)closedir(dp);
-	(void)rmdir(d);
-}
-
-/* Run SQL on PATH through a private connection; 0 ok. */
-static int
-raw_exec(const char *path, const char *sql)
-{
-	sqlite3 *db;
-	int rc;
-
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) !=
-	    SQLITE_OK) {
-		sqlite3_close(db);
-		return -1;
-	}
-	(void)sqlite3_busy_timeout(db, 5000);
-	rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
-	sqlite3_close(db);
-	return rc == SQLITE_OK ? 0 : -1;
-}
-
-/* First column of the first row as text: "(null)", or "(none)". */
-static const char *
-raw_query(const char *path, const char *sql)
-{
-	static char out[1024];
-	sqlite3 *db;
-	sqlite3_stmt *s = NULL;
-
-	(void)snprintf(out, sizeof(out), "(none)");
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) ==
-	    SQLITE_OK && sqlite3_prepare_v2(db, sql, -1, &s, NULL) ==
-	    SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
-		(void)snprintf(out, sizeof(out), "%s",
-		    sqlite3_column_type(s, 0) == SQLITE_NULL ? "(null)" :
-		    (const char *)sqlite3_column_text(s, 0));
-	sqlite3_finalize(s);
-	sqlite3_close(db);
-	return out;
-}
 
 static struct store *
 open_db(const char *name, int flags)
@@ -837,11 +765,7 @@ main(void)
 {
 	struct store *st;
 
-	(void)snprintf(tdir, sizeof(tdir), "/tmp/pm-test-cases-XXXXXX");
-	if (mkdtemp(tdir) == NULL) {
-		perror("mkdtemp");
-		return 1;
-	}
+	tdir_make("pm-test-cases");
 	st = open_db("c.db", STORE_OPEN_CREATE);
 	if (st != NULL) {
 		setup(st);

@@ -6,7 +6,6 @@
  * with SQLite directly to build old, newer and foreign schemas and to
  * hold the write lock from a second connection.
  */
-#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,83 +14,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <sqlite3.h>
-
 #include "store.h"
 #include "tap.h"
-
-static char tdir[64];
-
-static void
-skip(const char *why)
-{
-	printf("ok %d # SKIP %s\n", ++tap_n, why);
-}
-
-static const char *
-tpath(const char *name)
-{
-	static char buf[4][256];
-	static int i;
-
-	i = (i + 1) % 4;
-	(void)snprintf(buf[i], sizeof(buf[i]), "%s/%s", tdir, name);
-	return buf[i];
-}
-
-static void
-rmtree(const char *d)
-{
-	DIR *dp = opendir(d);
-	struct dirent *de;
-	char p[512];
-
-	if (dp == NULL)
-		return;
-	while ((de = readdir(dp)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		(void)snprintf(p, sizeof(p), "%s/%s", d, de->d_name);
-		(void)unlink(p);
-	}
-	(void)closedir(dp);
-	(void)rmdir(d);
-}
-
-/* Run SQL on PATH through a private SQLite connection. */
-static int
-raw_exec(const char *path, const char *sql)
-{
-	sqlite3 *db;
-	int rc;
-
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
-		sqlite3_close(db);
-		return -1;
-	}
-	rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
-	sqlite3_close(db);
-	return rc == SQLITE_OK ? 0 : -1;
-}
-
-/* First column of the first row of SQL on PATH as text, or "(none)". */
-static const char *
-raw_query(const char *path, const char *sql)
-{
-	static char out[256];
-	sqlite3 *db;
-	sqlite3_stmt *s = NULL;
-
-	(void)snprintf(out, sizeof(out), "(none)");
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-	    sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK &&
-	    sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0) != NULL)
-		(void)snprintf(out, sizeof(out), "%s", sqlite3_column_text(s, 0));
-	sqlite3_finalize(s);
-	sqlite3_close(db);
-	return out;
-}
+#include "testutil.h"
 
 static int
 file_exists(const char *p)
@@ -99,24 +24,6 @@ file_exists(const char *p)
 	struct stat sb;
 
 	return stat(p, &sb) == 0;
-}
-
-/* Does the file hold NEEDLE (len bytes) anywhere? */
-static int
-file_contains(const char *p, const void *needle, size_t len)
-{
-	static unsigned char buf[1 << 20];
-	FILE *fp = fopen(p, "rb");
-	size_t n, i;
-
-	if (fp == NULL)
-		return 0;
-	n = fread(buf, 1, sizeof(buf), fp);
-	fclose(fp);
-	for (i = 0; i + len <= n; i++)
-		if (memcmp(buf + i, needle, len) == 0)
-			return 1;
-	return 0;
 }
 
 static struct store *
@@ -977,7 +884,7 @@ test_readonly(void)
 	 * to it. */
 	if (geteuid() == 0) {
 		for (rc = 0; rc < 7; rc++)	/* as many as the checks below */
-			skip("root ignores file modes");
+			tap_skip("root ignores file modes");
 		return;
 	}
 	test_readonly_dir();
@@ -1079,11 +986,7 @@ main(void)
 {
 	struct store *st;
 
-	(void)snprintf(tdir, sizeof(tdir), "/tmp/pm-test-store-XXXXXX");
-	if (mkdtemp(tdir) == NULL) {
-		perror("mkdtemp");
-		return 1;
-	}
+	tdir_make("pm-test-store");
 	test_rc_names();
 	test_open();
 	test_migrate();
