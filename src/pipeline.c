@@ -223,19 +223,26 @@ pipeline_run(const struct pipeline_env *env, struct pipeline_msg *msg,
 	if (!r->verdict.error) {
 		struct casework_env cenv = { env->cfg, env->key, env->st,
 		    env->tmpl, env->now };
+		/* the case keeps the subject: never with a PIN in it */
+		char *stored = subject == NULL ? NULL :
+		    pin_redact(subject, strlen(subject), &cands, NULL, NULL, NULL);
 		struct casework_in cin = { msg->queue_id, &msg->headers,
-		    msg->env_sender, subject, NULL, &match };
+		    msg->env_sender, stored, NULL, &match };
 		char *text = g_strconcat(subject ? subject : "", "\n",
 		    t.author ? t.author : "", NULL);
 
 		cin.text = text;
-		if (casework_run(&cenv, &cin, &r->verdict, &cw) != 0) {
+		if (subject != NULL && stored == NULL) {
+			pm_log_err("%s: out of memory", msg->queue_id);
+			verdict_internal_error(&r->verdict, r->verdict.from);
+		} else if (casework_run(&cenv, &cin, &r->verdict, &cw) != 0) {
 			pm_log_err("%s: case processing failed: %s", msg->queue_id,
 			    store_errmsg(env->st));
 			verdict_internal_error(&r->verdict, r->verdict.from);
 		}
 		explicit_bzero(text, strlen(text));
 		g_free(text);
+		g_free(stored);
 	}
 
 	if (!r->verdict.error && env->cfg->redact_pin && m != NULL && cands.n > 0) {

@@ -46,12 +46,14 @@ function send(conn, id, rcpts, hdrs, body)
 end
 
 -- The standard headers of a message from FROM with SUBJECT.
+MSGNO = 0
 function hdrs_from(from, subject, extra)
+	MSGNO = MSGNO + 1
 	local h = {
 		{ "From", from },
 		{ "To", "Support <support@example.com>" },
 		{ "Subject", subject },
-		{ "Message-ID", "<" .. string.gsub(subject, "%W", "") .. "@client.test>" },
+		{ "Message-ID", string.format("<msg-%s@client.test>", string.rep("x", MSGNO)) },
 	}
 	for _, x in ipairs(extra or {}) do
 		table.insert(h, x)
@@ -74,9 +76,21 @@ function inserted_once(conn, id, name, value)
 end
 
 -- verdict(conn, id, auth, pin, reason, from, account): the reply at EOM is
--- CONTINUE and the three tags are exactly these; ACCOUNT nil: no
--- X-Support-Account.  Nothing is ever appended at the bottom.
+-- CONTINUE and the tags are exactly these; ACCOUNT nil: no
+-- X-Support-Account.  Every message that reached a verdict has a case:
+-- one X-Support-Case with its number, kept in CASE for subject_is.
+-- Nothing is ever appended at the bottom.
 function verdict(conn, id, auth, pin, reason, from, account)
+	tags(conn, id, auth, pin, reason, from, account)
+	CASE = mt.getheader(conn, "X-Support-Case", 0)
+	check(CASE ~= nil and string.find(CASE, "^[1-9][0-9]*$") ~= nil,
+	    id .. ": X-Support-Case '" .. tostring(CASE) .. "'")
+	inserted_once(conn, id, "X-Support-Case", CASE)
+	return CASE
+end
+
+-- tags(): verdict() without a case (an internal error opens none).
+function tags(conn, id, auth, pin, reason, from, account)
 	reply_is(conn, SMFIR_CONTINUE, id .. " at EOM")
 	inserted_once(conn, id, "X-Support-Auth", auth)
 	inserted_once(conn, id, "Authentication-Results", ar_value(pin, reason, from))
@@ -107,18 +121,21 @@ function body_kept(conn, id)
 	check(not mt.eom_check(conn, MT_BODYCHANGE), id .. ": body replaced")
 end
 
+-- subject_is(conn, id, want): the Subject became "[Case #N] WANT", N
+-- the case verdict() saw (WANT: the subject as sent, PIN redacted).
 function subject_is(conn, id, want)
-	check(mt.eom_check(conn, MT_HDRCHANGE, "Subject", want),
-	    id .. ": Subject not changed to '" .. want .. "'")
+	local tagged = "[Case #" .. CASE .. "] " .. want
+	check(mt.eom_check(conn, MT_HDRCHANGE, "Subject", tagged),
+	    id .. ": Subject not changed to '" .. tagged .. "'")
 end
 
-function subject_kept(conn, id)
-	check(not mt.eom_check(conn, MT_HDRCHANGE, "Subject"),
-	    id .. ": Subject changed")
-end
-
--- no_changes(conn, id): no header field was changed or deleted at all.
+-- no_changes(conn, id): no header field deleted, none but the Subject
+-- (case tag) changed.
 function no_changes(conn, id)
-	check(not mt.eom_check(conn, MT_HDRCHANGE), id .. ": a header was changed")
 	check(not mt.eom_check(conn, MT_HDRDELETE), id .. ": a header was deleted")
+	for _, n in ipairs({ "From", "To", "Message-ID", "X-Support-Auth",
+	    "Authentication-Results", "X-Support-Case", "X-Support-Account" }) do
+		check(not mt.eom_check(conn, MT_HDRCHANGE, n),
+		    id .. ": " .. n .. " changed")
+	end
 end

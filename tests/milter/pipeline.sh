@@ -20,6 +20,13 @@ if [ -z "$MILTERTEST" ]; then
 fi
 PLIB="$top_srcdir/tests/milter/pipeline-lib.lua"
 
+# Notices (case created, verification request) go to a fake Mailer that
+# keeps each one in $T/notices, never to the system's sendmail.
+mkdir -p "$T/notices"
+printf '#!/bin/sh\ncat >"%s/notices/n.$$"\n' "$T" >"$T/mailer"
+chmod 755 "$T/mailer"
+echo "Mailer $T/mailer -t -i" >>"$CONF"
+
 pinctl() { "$PINCTL" -c "$CONF" "$@"; }
 run pinctl account add Acme
 expect_rc 0 "account Acme added"
@@ -51,13 +58,21 @@ lua() {
 
 # --- 1. a working database ---
 start_milter
-if [ -S "$SOCK" ]; then pass "pinmilter listens on $SOCK"; else
+if [ "$?" -eq 0 ] && [ -S "$SOCK" ]; then pass "pinmilter listens on $SOCK"; else
 	fail "pinmilter listens on $SOCK"; diag "$(cat "$T/milter.log")"; exit 1
 fi
 for f in "$top_srcdir"/tests/milter/t-pipeline-*.lua; do
 	case "$f" in */t-pipeline-db-*) continue ;; esac
 	lua "$(basename "$f")"
 done
+# Notices: only ever to the known users' addresses on file, never a PIN
+# of theirs in them (Q-FAIL-1 asked Bob to verify).
+_notices() { [ -n "$(ls "$T/notices")" ]; }
+wait_for _notices
+got=$(cat "$T"/notices/* 2>/dev/null | sed -n 's/^To: *//p' | sort -u | tr '\n' ' ')
+is "$(echo "$got" | grep -c -v -E '^((bob|carol)@acme\.example )+$')" 0 \
+    "notices went only to bob@ and carol@acme.example ($got)"
+lacks "$(cat "$T"/notices/* 2>/dev/null)" "482913" "no notice holds Bob's PIN"
 stop_milter TERM
 is "$mrc" 0 "SIGTERM stops pinmilter with status 0"
 
@@ -70,18 +85,23 @@ want="$want Q-FAIL-C5 Q-FAIL-C6 Q-FORGED-1 Q-FORGED-2 Q-FORGED-3 Q-PASS-1"
 want="$want Q-PASS-2 Q-PASS-3 Q-SCOPE-IN-1 Q-SCOPE-IN-2 Q-STRANGER-1"
 want="$want Q-STRANGER-2 Q-STRANGER-3 Q-STRANGER-4 "
 is "$got" "$want" "one log line for each in-scope message"
-contains "$log" 'pinmilter: Q-PASS-1: from=<bob@acme.example> auth=authenticated x-pin=pass reason="PIN verified" account=Acme redacted=1' \
+contains "$log" 'pinmilter: Q-PASS-1: from=<bob@acme.example> auth=authenticated x-pin=pass reason="PIN verified" case=' \
     "the log line of a pass"
 lacks "$log" "Q-SCOPE-OUT" "out-of-scope mail logs nothing"
 lacks "$log" "482913" "Bob's PIN is never logged"
 lacks "$log" "135790" "Carol's PIN is never logged"
 lacks "$log" "error" "no error logged"
+lacks "$log" "Sanitizer" "no sanitizer report (when built with one)"
 if command -v python3 >/dev/null 2>&1; then
 	run python3 -c '
 import sqlite3, sys
 dump = "\n".join(sqlite3.connect(sys.argv[1]).iterdump())
 print(len(dump) > 1000, "482913" in dump or "135790" in dump)' "$T/inst/pinmilter.db"
 	is "$out" "True False" "no PIN in a dump of the database (audit rows included)"
+	[ "$out" = "True False" ] || diag "$(python3 -c '
+import sqlite3, sys
+for l in sqlite3.connect(sys.argv[1]).iterdump():
+    if "482913" in l or "135790" in l: print(l[:300])' "$T/inst/pinmilter.db")"
 else
 	skip "database dump: python3 missing"
 fi
@@ -122,8 +142,13 @@ BASE=$CONF
 CONF="$T/inst/timeout.conf"
 { cat "$BASE"; echo "DatabaseTimeout 1s"; } >"$CONF"
 
+up() {	# up DESCRIPTION: pinmilter came up on $SOCK, or stop here
+	if [ "$1" -eq 0 ] && [ -S "$SOCK" ]; then pass "$2"; else
+		fail "$2"; diag "$(cat "$T/milter.log")"; exit 1
+	fi
+}
 start_milter
-is "$(test -S "$SOCK" && echo up)" "up" "pinmilter (DatabaseTimeout 1s) listens"
+up $? "pinmilter (DatabaseTimeout 1s) listens"
 if lock_db; then pass "database locked by another writer"; else
 	fail "database locked by another writer"; diag "$(cat "$T/locker.err")"
 fi
@@ -141,7 +166,7 @@ is "$mrc" 0 "pinmilter stops"
 CONF="$T/inst/accept.conf"
 { cat "$BASE"; echo "DatabaseTimeout 1s"; echo "OnInternalError accept"; } >"$CONF"
 start_milter
-is "$(test -S "$SOCK" && echo up)" "up" "pinmilter (OnInternalError accept) listens"
+up $? "pinmilter (OnInternalError accept) listens"
 lock_db || fail "database locked again"
 lua t-pipeline-db-accept.lua dbcase=locked
 unlock_db
@@ -149,12 +174,14 @@ stop_milter TERM
 
 # gone before the first message opens it: a fresh daemon
 start_milter
+up $? "pinmilter (OnInternalError accept) listens again"
 mv "$T/inst/pinmilter.db" "$T/inst/pinmilter.db.away"
 lua t-pipeline-db-accept.lua dbcase=missing
 stop_milter TERM
 mv "$T/inst/pinmilter.db.away" "$T/inst/pinmilter.db"
 CONF="$T/inst/timeout.conf"
 start_milter
+up $? "pinmilter (OnInternalError tempfail) listens again"
 mv "$T/inst/pinmilter.db" "$T/inst/pinmilter.db.away"
 lua t-pipeline-db-tempfail.lua
 stop_milter TERM

@@ -18,10 +18,10 @@ send(conn, "Q-DB-A-1", { "<support@example.com>" },
     "my PIN is 482913\r\n")
 if dbcase == "locked" then
 	-- the user was read before the write timed out
-	verdict(conn, "Q-DB-A-1", "unverified", "temperror", "internal error",
+	tags(conn, "Q-DB-A-1", "unverified", "temperror", "internal error",
 	    BOB, "Acme")
 else
-	verdict(conn, "Q-DB-A-1", "unverified", "temperror", "internal error",
+	tags(conn, "Q-DB-A-1", "unverified", "temperror", "internal error",
 	    nil, nil)
 end
 check(mt.eom_check(conn, MT_HDRDELETE, "X-Support-Auth", 1),
@@ -33,5 +33,7 @@ check(mt.eom_check(conn, MT_HDRDELETE, "Authentication-Results", 1),
 -- OnInternalError accept the PIN reaches the helpdesk.  Reported; this
 -- check is here so that a change of that rule is seen.
 body_kept(conn, "Q-DB-A-1")
-subject_kept(conn, "Q-DB-A-1")
+check(not mt.eom_check(conn, MT_HDRCHANGE, "Subject"), "Q-DB-A-1: Subject changed")
+check(not mt.eom_check(conn, MT_HDRINSERT, "X-Support-Case"),
+    "Q-DB-A-1: a case was opened")
 mt.disconnect(conn)

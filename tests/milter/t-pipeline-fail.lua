@@ -10,7 +10,8 @@ conn = connect()
 send(conn, "Q-FAIL-1", { "<support@example.com>" },
     hdrs_from("Bob <bob@acme.example>", "PIN 111111 reset please"),
     "Hello,\r\nmy PIN is 111111\r\n")
-verdict(conn, "Q-FAIL-1", "unverified", "fail", "wrong PIN", BOB, "Acme")
+-- a change request ("reset") without a valid PIN: Bob is asked to verify
+verdict(conn, "Q-FAIL-1", "verification-requested", "fail", "wrong PIN", BOB, "Acme")
 subject_is(conn, "Q-FAIL-1", "PIN [PIN redacted] reset please")
 body_is(conn, "Q-FAIL-1", "Hello,\r\nmy PIN is [PIN redacted]\r\n")
 

@@ -13,7 +13,7 @@ send(conn, "Q-PASS-1", { "<support@example.com>" },
 verdict(conn, "Q-PASS-1", "authenticated", "pass", "PIN verified", BOB, "Acme")
 body_is(conn, "Q-PASS-1",
     "Hello,\r\nmy PIN is [PIN redacted]\r\nplease reset my voicemail.\r\n")
-subject_kept(conn, "Q-PASS-1")
+subject_is(conn, "Q-PASS-1", "Voicemail question")
 no_changes(conn, "Q-PASS-1")
 
 -- PIN in the subject only: the subject changes, the body does not
@@ -22,8 +22,8 @@ send(conn, "Q-PASS-2", { "<support@example.com>" },
     "Please add a line for our new dentist.\r\n")
 verdict(conn, "Q-PASS-2", "authenticated", "pass", "PIN verified", BOB, "Acme")
 subject_is(conn, "Q-PASS-2", "PIN [PIN redacted] - add a line")
-check(not mt.eom_check(conn, MT_HDRCHANGE, "Subject", "PIN 482913 - add a line"),
-    "Q-PASS-2: subject changed to itself")
+check(not mt.eom_check(conn, MT_HDRCHANGE, "Subject",
+    "[Case #" .. CASE .. "] PIN 482913 - add a line"), "Q-PASS-2: PIN left in the subject")
 body_kept(conn, "Q-PASS-2")
 check(not mt.eom_check(conn, MT_HDRDELETE), "Q-PASS-2: a header was deleted")
 

@@ -21,7 +21,7 @@ send(conn, "Q-STRANGER-2", { "<support@example.com>" },
 verdict(conn, "Q-STRANGER-2", "unverified", "none", "sender not on file",
     "eve@else.example", nil)
 body_kept(conn, "Q-STRANGER-2")
-subject_kept(conn, "Q-STRANGER-2")
+subject_is(conn, "Q-STRANGER-2", "pricing")
 no_changes(conn, "Q-STRANGER-2")
 
 -- Bob's address next to another one in From: policy, no header.from
@@ -29,6 +29,8 @@ send(conn, "Q-STRANGER-3", { "<support@example.com>" },
     hdrs_from("bob@acme.example, eve@else.example", "two of us"),
     "PIN 482913\r\n")
 reply_is(conn, SMFIR_CONTINUE, "Q-STRANGER-3 at EOM")
+CASE = mt.getheader(conn, "X-Support-Case", 0)
+inserted_once(conn, "Q-STRANGER-3", "X-Support-Case", CASE)
 x = mt.getheader(conn, "Authentication-Results", 0)
 check(x ~= nil and string.find(x, "^mx%.example%.com;\n\tx%-pin=policy %(") ~= nil
     and string.find(x, "header.from", 1, true) == nil,
@@ -43,6 +45,8 @@ send(conn, "Q-STRANGER-4", { "<support@example.com>" },
     { { "To", "support@example.com" }, { "Subject", "PIN 482913" } },
     "anonymous\r\n")
 reply_is(conn, SMFIR_CONTINUE, "Q-STRANGER-4 at EOM")
+CASE = mt.getheader(conn, "X-Support-Case", 0)
+inserted_once(conn, "Q-STRANGER-4", "X-Support-Case", CASE)
 x = mt.getheader(conn, "Authentication-Results", 0)
 check(x ~= nil and string.find(x, "^mx%.example%.com;\n\tx%-pin=policy %(") ~= nil,
     "Q-STRANGER-4: Authentication-Results '" .. tostring(x) .. "'")
