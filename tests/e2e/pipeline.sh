@@ -12,6 +12,11 @@ pf_require
 command -v python3 >/dev/null 2>&1 || { skip "python3 missing"; exit 0; }
 new_instance
 MSGS="$top_srcdir/tests/e2e/messages"
+# notices to a fake Mailer (kept in $T/notices), not the system's sendmail
+mkdir -p "$T/notices"
+printf '#!/bin/sh\ncat >"%s/notices/n.$$"\n' "$T" >"$T/mailer"
+chmod 755 "$T/mailer"
+echo "Mailer $T/mailer -t -i" >>"$CONF"
 pinctl() { "$PINCTL" -c "$CONF" "$@" >/dev/null; }
 pinctl account add Acme &&
     pinctl user add bob@acme.example --account Acme --name "Bob Front Desk" &&
@@ -50,8 +55,12 @@ send_get() {
 	pf_message "$4" >"$5"
 }
 
-# tags FILE AUTH AR-FIELD ACCOUNT DESC: the delivered tags, exactly.
+# tags FILE AUTH AR-FIELD ACCOUNT DESC: the delivered tags, exactly; one
+# X-Support-Case, its number in $CASE (the subject is tagged "[Case #N]").
 tags() {
+	CASE=$(fields "$1" X-Support-Case | sed -n 's/^X-Support-Case: \([1-9][0-9]*\)$/\1/p')
+	pf_is "$(nfields "$1" X-Support-Case) $(echo "$CASE" | grep -c .)" "1 1" \
+	    "$5: one X-Support-Case with a number"
 	pf_is "$(fields "$1" X-Support-Auth)" "X-Support-Auth: $2" \
 	    "$5: exactly X-Support-Auth: $2"
 	pf_is "$(nfields "$1" X-Support-Auth)" 1 "$5: one X-Support-Auth"
@@ -62,7 +71,7 @@ tags() {
 		pf_is "$(fields "$1" X-Support-Account)" "X-Support-Account: $4" \
 		    "$5: X-Support-Account: $4"
 	else
-		pf_is "$(ours "$1")" "X-Support-Auth " "$5: no X-Support-Account"
+		pf_is "$(ours "$1")" "X-Support-Auth X-Support-Case " "$5: no X-Support-Account"
 	fi
 }
 
@@ -86,7 +95,8 @@ pf_is "$(head -n 3 "$T/g1.eml")" "$AR_BOB_PASS" "right PIN: Authentication-Resul
 pf_body <"$T/g1.eml" >"$T/g1.body"
 sed 's/482913/[PIN redacted]/' "$T/m1.eml" | pf_body >"$T/w1.body"
 pf_same_file "$T/g1.body" "$T/w1.body" "right PIN: body as sent, PIN redacted"
-pf_is "$(pf_header Subject <"$T/g1.eml")" "Voicemail reset" "right PIN: Subject kept"
+pf_is "$(pf_header Subject <"$T/g1.eml")" "[Case #$CASE] Voicemail reset" \
+    "right PIN: Subject tagged with the case"
 pf_is "$(grep -c 482913 "$(pf_delivered_file '<right-1@acme.example>')")" 0 \
     "right PIN: the PIN is nowhere in the delivered file"
 
@@ -100,10 +110,11 @@ Message-ID: <wrong-2@acme.example>
 Please add extension 204. PIN: 111111
 EOF
 send_get bob@acme.example support@example.com "$T/m2.eml" "<wrong-2@acme.example>" "$T/g2.eml"
-tags "$T/g2.eml" unverified 'Authentication-Results: mx.example.com;
+# a change request ("add") without a valid PIN: Bob is asked to verify
+tags "$T/g2.eml" verification-requested 'Authentication-Results: mx.example.com;
 	x-pin=fail (wrong PIN)
 	header.from=bob@acme.example' Acme "wrong PIN"
-pf_is "$(pf_header Subject <"$T/g2.eml")" "PIN [PIN redacted] - new extension" \
+pf_is "$(pf_header Subject <"$T/g2.eml")" "[Case #$CASE] PIN [PIN redacted] - new extension" \
     "wrong PIN: redacted in the subject"
 pf_is "$(pf_body <"$T/g2.eml")" "Please add extension 204. PIN: [PIN redacted]" \
     "wrong PIN: redacted in the body"
@@ -147,14 +158,14 @@ send_get mallory@evil.example support@example.com "$T/m4.eml" "<forged-4@evil.ex
 tags "$T/g4.eml" unverified 'Authentication-Results: mx.example.com;
 	x-pin=none (sender not on file)
 	header.from=mallory@evil.example' "" "forged"
-pf_is "$(ours "$T/g4.eml")" "X-Support-Auth " "forged: only our X-Support-Auth left"
+pf_is "$(ours "$T/g4.eml")" "X-Support-Auth X-Support-Case " "forged: only our X-Support-* left"
 pf_is "$(fields "$T/g4.eml" Authentication-Results | grep -v '^[[:space:]]')" \
     'Authentication-Results: mx.example.com;
 Authentication-Results: relay.example.net; spf=pass smtp.mailfrom=evil.example' \
     "forged: ours and the foreign Authentication-Results, nothing else"
 pf_is "$(grep -ci 'x-pin=pass' "$T/g4.eml")" 0 "forged: no x-pin=pass anywhere"
 pf_is "$(pf_header Subject <"$T/g4.eml") $(pf_body <"$T/g4.eml")" \
-    "urgent Close Bob's account." "forged: subject and body kept"
+    "[Case #$CASE] urgent Close Bob's account." "forged: subject (tagged) and body kept"
 
 # --- 5. multipart/alternative, quoted-printable plain and base64 HTML ---
 send_get bob@acme.example support@example.com "$MSGS/alternative.eml" \
@@ -296,5 +307,6 @@ rm -f "$T/m8.eml" "$T/g8.eml" "$T/m9.eml" "$T/g9.eml"
 log=$(cat "$T/pinmilter.log")
 lacks "$log" "482913" "pinmilter never logged the PIN"
 lacks "$log" "error" "pinmilter logged no error"
+lacks "$log" "Sanitizer" "no sanitizer report (when built with one)"
 pf_is "$(grep -c ' x-pin=' "$T/pinmilter.log")" 8 \
     "one verdict line per support message (8), none for out-of-scope mail"
