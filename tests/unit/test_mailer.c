@@ -31,85 +31,9 @@
 #include "config.h"
 #include "mailer.h"
 #include "tap.h"
+#include "testutil.h"
 
-static char tdir[64];
 static struct pm_config *cfg;
-
-static void
-skip(const char *why)
-{
-	printf("ok %d # SKIP %s\n", ++tap_n, why);
-}
-
-static const char *
-tpath(const char *name)
-{
-	static char buf[8][512];
-	static int i;
-
-	i = (i + 1) % 8;
-	(void)snprintf(buf[i], sizeof(buf[i]), "%s/%s", tdir, name);
-	return buf[i];
-}
-
-static void
-write_file(const char *path, const char *data, size_t len, mode_t mode)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-
-	if (fd < 0 || write(fd, data, len) != (ssize_t)len || close(fd) != 0) {
-		printf("Bail out! cannot write %s\n", path);
-		exit(1);
-	}
-}
-
-/* The contents of PATH (malloc'd, NUL-terminated), or NULL. */
-static char *
-slurp(const char *path, size_t *lenp)
-{
-	FILE *fp = fopen(path, "re");
-	char *buf = NULL;
-	size_t len = 0, cap = 0, n;
-
-	if (fp == NULL)
-		return NULL;
-	do {
-		if (cap - len < 4096) {
-			cap = cap ? cap * 2 : 8192;
-			buf = realloc(buf, cap + 1);
-		}
-		n = fread(buf + len, 1, cap - len, fp);
-		len += n;
-	} while (n > 0);
-	(void)fclose(fp);
-	buf[len] = '\0';
-	if (lenp != NULL)
-		*lenp = len;
-	return buf;
-}
-
-static void
-rmtree(const char *d)
-{
-	DIR *dp = opendir(d);
-	struct dirent *de;
-	struct stat sb;
-	char p[1024];
-
-	if (dp == NULL)
-		return;
-	while ((de = readdir(dp)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		(void)snprintf(p, sizeof(p), "%s/%s", d, de->d_name);
-		if (lstat(p, &sb) == 0 && S_ISDIR(sb.st_mode))
-			rmtree(p);
-		else
-			(void)unlink(p);
-	}
-	(void)closedir(dp);
-	(void)rmdir(d);
-}
 
 /* Write a fake Mailer script NAME with BODY; set cfg->mailer to it + ARGS. */
 static void
@@ -684,7 +608,7 @@ test_smtp_input(void)
 	is_str(err, "SMTP relay no-port: not host:port", "error text");
 
 	if (access(SINK, X_OK) != 0) {
-		skip("no smtp-sink");
+		tap_skip("no smtp-sink");
 		return;
 	}
 	pid = sink_start(NULL, NULL, &port);
@@ -701,9 +625,8 @@ main(void)
 {
 	char err[256];
 
-	(void)snprintf(tdir, sizeof(tdir), "/tmp/test_mailer.XXXXXX");
-	if (mkdtemp(tdir) == NULL || chdir(tdir) != 0 ||
-	    (cfg = config_defaults()) == NULL) {
+	tdir_make("test_mailer");
+	if (chdir(tdir) != 0 || (cfg = config_defaults()) == NULL) {
 		printf("Bail out! setup\n");
 		return 1;
 	}
@@ -716,7 +639,7 @@ main(void)
 		test_smtp_sink();
 		test_smtp_replies();
 	} else
-		skip("no " SINK);
+		tap_skip("no " SINK);
 	test_smtp_bad_servers();
 	test_smtp_input();
 	(void)err;

@@ -7,10 +7,7 @@
  * encoded subject, decoded body, CRLF only, no header injection), and
  * queues one in a real store to check that it is sealed under the key.
  */
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,61 +24,10 @@
 #include "secret.h"
 #include "store.h"
 #include "tap.h"
+#include "testutil.h"
 
-static char tdir[64];
 static struct secret_key *key;
 static struct pm_config *cfg;
-
-/* A path under the private directory: FMT and its arguments after "tdir/". */
-static const char * __attribute__((format(printf, 1, 2)))
-tpath(const char *fmt, ...)
-{
-	static char buf[4][512];
-	static int i;
-	char rel[256];
-	va_list ap;
-
-	i = (i + 1) % 4;
-	va_start(ap, fmt);
-	(void)vsnprintf(rel, sizeof(rel), fmt, ap);
-	va_end(ap);
-	(void)snprintf(buf[i], sizeof(buf[i]), "%s/%s", tdir, rel);
-	return buf[i];
-}
-
-static void
-write_file(const char *path, const char *data, size_t len)
-{
-	FILE *fp = fopen(path, "w");
-
-	if (fp == NULL || fwrite(data, 1, len, fp) != len || fclose(fp) != 0) {
-		printf("Bail out! cannot write %s\n", path);
-		exit(1);
-	}
-}
-
-static void
-rmtree(const char *d)
-{
-	DIR *dp = opendir(d);
-	struct dirent *de;
-	struct stat sb;
-	char p[1024];
-
-	if (dp == NULL)
-		return;
-	while ((de = readdir(dp)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		(void)snprintf(p, sizeof(p), "%s/%s", d, de->d_name);
-		if (lstat(p, &sb) == 0 && S_ISDIR(sb.st_mode))
-			rmtree(p);
-		else
-			(void)unlink(p);
-	}
-	(void)closedir(dp);
-	(void)rmdir(d);
-}
 
 /* ---- loading ---- */
 
@@ -99,17 +45,18 @@ write_set(const char *lang, const char *kind, const char *text, size_t len)
 {
 	int i;
 
-	(void)mkdir(tpath("%s", lang), 0755);
+	(void)mkdir(tpath(lang), 0755);
 	for (i = 0; i < 4; i++) {
-		const char *path = tpath("%s/%s.txt", lang, good[i][0]);
+		const char *path = tpathf("%s/%s.txt", lang, good[i][0]);
 
 		if (kind != NULL && strcmp(kind, good[i][0]) == 0) {
 			if (text != NULL)
-				write_file(path, text, len);
+				write_file(path, text, len, 0644);
 			else
 				(void)unlink(path);
 		} else
-			write_file(path, good[i][1], strlen(good[i][1]));
+			write_file(path, good[i][1], strlen(good[i][1]),
+			    0644);
 	}
 }
 
@@ -766,24 +713,12 @@ int
 main(void)
 {
 	struct notice_templates *t;
-	char err[512], conf[1024];
+	char err[512];
 
-	(void)snprintf(tdir, sizeof(tdir), "/tmp/test_notice.XXXXXX");
-	if (mkdtemp(tdir) == NULL || secret_init() != 0) {
-		printf("Bail out! setup\n");
-		return 1;
-	}
-	(void)snprintf(conf, sizeof(conf), "SupportAddress support@example.com"
+	tdir_make("test_notice");
+	key = make_key("key");
+	cfg = make_config("pinmilter.conf", "SupportAddress support@example.com"
 	    "\nNoticeFrom noreply@example.org\n");
-	write_file(tpath("pinmilter.conf"), conf, strlen(conf));
-	if (secret_key_create(tpath("key"), err, sizeof(err)) != 0 ||
-	    (key = secret_key_load(tpath("key"), err,
-	    sizeof(err))) == NULL ||
-	    (cfg = config_load(tpath("pinmilter.conf"), err,
-	    sizeof(err))) == NULL) {
-		printf("Bail out! %s\n", err);
-		return 1;
-	}
 	cfg->reply_to_tokens = true;
 	g_mime_init();
 

@@ -11,8 +11,6 @@
  */
 #include <sys/stat.h>
 
-#include <dirent.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -29,10 +27,10 @@
 #include "secret.h"
 #include "store.h"
 #include "tap.h"
+#include "testutil.h"
 
 #define T0	1700000000
 
-static char tdir[64];
 static struct pm_config *cfg;
 static struct secret_key *key, *key2;
 static struct store *st;
@@ -43,48 +41,6 @@ static const char msg[] = "To: ann@example.com\r\nSubject: x\r\n\r\n"
 static const char msg_lf[] = "To: ann@example.com\nSubject: x\n\n"
     "Your PIN: 042917\n";
 
-static const char *
-tpath(const char *name)
-{
-	static char buf[8][512];
-	static int i;
-
-	i = (i + 1) % 8;
-	(void)snprintf(buf[i], sizeof(buf[i]), "%s/%s", tdir, name);
-	return buf[i];
-}
-
-static void
-write_file(const char *path, const char *data, mode_t mode)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-	size_t len = strlen(data);
-
-	if (fd < 0 || write(fd, data, len) != (ssize_t)len || close(fd) != 0) {
-		printf("Bail out! cannot write %s\n", path);
-		exit(1);
-	}
-}
-
-static void
-rmtree(const char *d)
-{
-	DIR *dp = opendir(d);
-	struct dirent *de;
-	char p[1024];
-
-	if (dp == NULL)
-		return;
-	while ((de = readdir(dp)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		(void)snprintf(p, sizeof(p), "%s/%s", d, de->d_name);
-		(void)unlink(p);
-	}
-	(void)closedir(dp);
-	(void)rmdir(d);
-}
-
 /* The Mailer: a script that appends its stdin to $D/sent, then BODY. */
 static void
 mailer(const char *body)
@@ -93,7 +49,7 @@ mailer(const char *body)
 
 	(void)snprintf(script, sizeof(script), "#!/bin/sh\ncat >> '%s/sent'\n"
 	    "%s\n", tdir, body);
-	write_file(tpath("mailer.sh"), script, 0755);
+	write_file(tpath("mailer.sh"), script, strlen(script), 0755);
 	free(cfg->mailer);
 	cfg->mailer = strdup(tpath("mailer.sh"));
 }
@@ -191,9 +147,6 @@ test_sent(void)
 	struct store_notice n;
 	int64_t id;
 	char *got;
-	FILE *fp;
-	char buf[256];
-	size_t len;
 
 	mailer("exit 0");
 	(void)unlink(tpath("sent"));
@@ -205,13 +158,9 @@ test_sent(void)
 	ok(!n.dead, "not dead");
 	is_int(raw_int("SELECT message IS NULL FROM outbox WHERE id = %lld",
 	    (long long)id), 1, "message bytes dropped once sent");
-	fp = fopen(tpath("sent"), "r");
-	len = fp != NULL ? fread(buf, 1, sizeof(buf) - 1, fp) : 0;
-	buf[len] = '\0';
-	if (fp != NULL)
-		(void)fclose(fp);
-	got = buf;
+	got = slurp(tpath("sent"), NULL);
 	is_str(got, msg_lf, "the Mailer got the opened message");
+	free(got);
 	round_is(T0 + 10, 0, 0, "nothing left");
 }
 
@@ -285,16 +234,13 @@ test_wrong_key(void)
 	id = queue(key);
 	{
 		char sql[256];
-		sqlite3 *db;
 
 		(void)snprintf(sql, sizeof(sql), "UPDATE outbox SET message = "
 		    "substr(message, 1, 30) || CASE WHEN substr(message, 31, 1) = "
 		    "x'ff' THEN x'00' ELSE x'ff' END || substr(message, 32) "
 		    "WHERE id = %lld", (long long)id);
-		if (sqlite3_open(tpath("pm.db"), &db) != SQLITE_OK ||
-		    sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
-			printf("# cannot damage: %s\n", sqlite3_errmsg(db));
-		sqlite3_close(db);
+		if (raw_exec(tpath("pm.db"), sql) != 0)
+			printf("# cannot damage the notice\n");
 	}
 	round_is(T0, 0, 1, "damaged bytes");
 	ok(row(id).dead, "damaged: dead");
@@ -396,26 +342,15 @@ int
 main(void)
 {
 	struct store_case c;
-	char err[256], conf[512];
+	char conf[1024];
 
-	(void)snprintf(tdir, sizeof(tdir), "/tmp/test_outbox.XXXXXX");
-	if (mkdtemp(tdir) == NULL || secret_init() != 0) {
-		printf("Bail out! setup\n");
-		return 1;
-	}
+	tdir_make("test_outbox");
 	(void)snprintf(conf, sizeof(conf), "Database %s\nSupportAddress "
 	    "support@example.com\nSyslog no\n", tpath("pm.db"));
-	write_file(tpath("pm.conf"), conf, 0644);
-	if (secret_key_create(tpath("k1"), err, sizeof(err)) != 0 ||
-	    secret_key_create(tpath("k2"), err, sizeof(err)) != 0 ||
-	    (key = secret_key_load(tpath("k1"), err, sizeof(err))) == NULL ||
-	    (key2 = secret_key_load(tpath("k2"), err, sizeof(err))) == NULL ||
-	    (cfg = config_load(tpath("pm.conf"), err, sizeof(err))) == NULL ||
-	    store_open(tpath("pm.db"), 1000, STORE_OPEN_CREATE, &st, err,
-	    sizeof(err)) != STORE_OK) {
-		printf("Bail out! %s\n", err);
-		return 1;
-	}
+	key = make_key("k1");
+	key2 = make_key("k2");
+	cfg = make_config("pm.conf", conf);
+	st = make_store("pm.db");
 	memset(&c, 0, sizeof(c));
 	memcpy(c.email, "ann@example.com", 16);
 	if (store_case_open(st, &c, 100000, T0, &case_no) != STORE_OK) {
