@@ -332,6 +332,23 @@ is "$(ns_message 2 | pf_header Subject) | $(ns_message 2 | pf_header X-Support-N
     "[Case #100003] Please confirm your request with your PIN | verification-request" \
     "relay back: it is case 100003's verification request"
 
+# --- 5b. another change request on that case: no second request ---
+NID5=$(ns_message 2 | pf_header Message-ID)
+cat >"$T/m5b.eml" <<EOF
+From: Bob Front Desk <bob@acme.example>
+To: support@example.com
+Subject: Re: [Case #100003] Please confirm your request with your PIN
+Message-ID: <again-5b@acme.example>
+In-Reply-To: $NID5
+
+And please cancel line 5 as well.
+EOF
+send_get bob@acme.example support@example.com "$T/m5b.eml" "<again-5b@acme.example>" "$T/g5b.eml"
+pf_is "$(got "$T/g5b.eml")" \
+    "unverified 100003 | Re: [Case #100003] Please confirm your request with your PIN" \
+    "second change request on the case: same case, unverified"
+is "$(outbox id | tail -n 1)" 2 "second change request: no second verification request"
+
 # --- 6. pinctl pin issue --send ---
 # pin_of I: the PIN in the I-th notice's decoded body (the only line
 # holding nothing but six digits).
@@ -385,7 +402,9 @@ is "$(audit action email | grep -c '^notice.*|eve@else.example$')" 0 \
 
 # --- 8. the daily cap, with notices through Postfix's sendmail ---
 sed '/^SMTPRelay/d' "$CONF" >"$T/conf.new" && cat "$T/conf.new" >"$CONF"
-printf 'Mailer\t/usr/sbin/sendmail -C %s -t -i\nMaxNoticesPerDay\t2\n' "$PF/etc" >>"$CONF"
+# "-f <>": the null sender of RFC 3834, as the SMTP client uses (without
+# it sendmail would put the daemon's user there).
+printf 'Mailer\t/usr/sbin/sendmail -C %s -f <> -t -i\nMaxNoticesPerDay\t2\n' "$PF/etc" >>"$CONF"
 pm_start || { fail "pinmilter restarts with MaxNoticesPerDay 2"; exit 1; }
 for i in 1 2 3; do
 	cat >"$T/m8.eml" <<EOF
@@ -421,6 +440,8 @@ contains "$(audit action detail | grep '^notice.skip' | tail -n 1)" \
     "daily notice cap" "audit: skipped for the daily notice cap"
 is "$(outbox kind recipient state | grep -c '^verification-request|alice@acme.example|sent$')" 2 \
     "outbox: two notices to alice, sent by the Mailer"
+is "$(grep -l -r '^X-Support-Notice: verification-request' "$PF_SINK" | xargs grep -h '^X-Mail-Args:' | sort -u)" \
+    "X-Mail-Args: <>" "Mailer: the notices leave Postfix with the null sender"
 
 # --- the daemon's side ---
 log=$(cat "$T/pinmilter.log")
@@ -429,4 +450,4 @@ for p in 482913 357159 "$PIN1" "$PIN2"; do
 done
 lacks "$log" "error" "pinmilter logged no error"
 lacks "$log" "Sanitizer" "no sanitizer report (when built with one)"
-is "$(grep -c ' x-pin=' "$T/pinmilter.log")" 11 "one verdict line per support message (11)"
+is "$(grep -c ' x-pin=' "$T/pinmilter.log")" 12 "one verdict line per support message (12)"
