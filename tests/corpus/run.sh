@@ -8,7 +8,16 @@
 #     reason as expected; header.from present unless the From was refused;
 #   - exactly one X-Support-Auth, with the expected value;
 #   - X-Support-Account present with the expected value, or absent;
-#   - the subject redacted or not, as expected;
+#   - exactly one X-Support-Case: 100000 (CaseStart: each file opens the
+#     first case of its fresh database), and our fields on top in the
+#     order Authentication-Results, X-Support-Auth, X-Support-Case,
+#     X-Support-Account;
+#   - the first Subject is "[Case #100000] " and the subject as sent,
+#     its PINs redacted; any Subject redacted or not, as expected;
+#   - the notice: the kind queued in the outbox for the address on file
+#     and named in the log line, or a skip (audited) and nothing queued,
+#     or nothing at all; the case's state (open, verification-requested,
+#     authenticated); no PIN in the case record or the audit;
 #   - the message's marker sentence survives;
 #   - no PIN of the corpus (PINS below) is delivered in any written form
 #     (482913, 482 913, 482-913, 482.913, 4 8 2 9 1 3, full width, split
@@ -17,7 +26,11 @@
 #     candidates (quoted, attached, not anchored) and must be delivered
 #     unchanged, and the values listed as bug:N, a known pipeline bug,
 #     checked as a TAP TODO (XFAIL now, XPASS once fixed); bug:verdict
-#     makes the x-pin and X-Support-Auth checks such TODOs.
+#     makes the x-pin, X-Support-Auth and notice checks such TODOs.
+# Notices are on (new_instance's TemplateDir): a known user's change or
+# PIN request without a valid PIN is answered, and says so in
+# X-Support-Auth (verification-requested); nothing is delivered here
+# (-t queues, the outbox worker does not run).
 # The decoding uses python3's email package when there is a python3;
 # without it the checks read the raw output only (said in a diag).
 # The users are described in tests/corpus/README.
@@ -46,6 +59,7 @@ MaxCandidates	3
 RedactPIN	yes
 EOF
 P() { "$PINCTL" -c "$CONF" "$@"; }
+PR() { "$PINCTL" -c "$RCONF" "$@"; }
 setpin() { printf '%s\n' "$2" | P pin set "$1" >/dev/null; }
 setup() {
 	P account add "Acme Dental" >/dev/null &&
@@ -93,11 +107,13 @@ if [ -n "$PY" ] && ! "$PY" -c 'import email, html, unicodedata' 2>/dev/null; the
 fi
 [ -n "$PY" ] || diag "no python3: PIN and marker checks read the raw output only"
 cat >"$T/decode.py" <<'EOF'
-# decode.py MODE FILE: MODE subject prints the decoded top-level Subject;
+# decode.py MODE FILE: MODE subject prints every decoded top-level
+# Subject; MODE subject1 the first one, unfolded (nothing when there is
+# none);
 # MODE text prints every header and every leaf part decoded (transfer
 # encoding, charset, RFC 2047), HTML also without tags and entities,
 # attached messages included, all NFKC-normalised.
-import email, email.policy, html, re, sys, unicodedata
+import email, email.header, email.policy, html, re, sys, unicodedata
 from email.header import decode_header, make_header
 
 def dec(v):
@@ -111,6 +127,16 @@ msg = email.message_from_bytes(open(sys.argv[2], 'rb').read(),
 out = []
 if sys.argv[1] == 'subject':
     out = [dec(v) for v in msg.get_all('Subject', [])]
+elif sys.argv[1] == 'subject1':
+    v = msg.get_all('Subject', [])
+    if v and isinstance(v[0], email.header.Header):
+        # raw 8-bit bytes: read as UTF-8
+        out = [b.decode('utf-8', 'replace') if isinstance(b, bytes) else b
+               for b, c in decode_header(v[0])]
+    elif v:
+        out = [dec(re.sub(r'\r?\n(?=[ \t])', '', v[0]))]
+    sys.stdout.write(''.join(out))
+    sys.exit(0)
 else:
     def walk(m):
         for k, v in m.items():
@@ -159,8 +185,8 @@ field_values() {
 }
 
 check_row() {
-	file=$1 want_pin=$2 want_reason=$3 want_auth=$4 want_acct=$5
-	want_subj=$6 notes=$7
+	file=$1 want_pin=$2 want_reason=$3 want_auth=$4 want_notice=$5
+	want_acct=$6 want_subj=$7 notes=$8
 	t="$file"
 	if [ ! -f "$DIR/$file" ]; then
 		fail "$t: file exists"
@@ -227,6 +253,9 @@ check_row() {
 		    "$t: X-Support-Account: $want_acct"
 	fi
 
+	check_case
+	check_notice
+
 	# The delivered text, decoded when python3 is here.
 	if [ -n "$PY" ]; then
 		"$PY" "$T/decode.py" text "$T/o.eml" >"$T/o.txt" 2>"$T/o.pyerr" ||
@@ -282,11 +311,87 @@ check_row() {
 	done
 }
 
+# check_case (in check_row): X-Support-Case, the order of our fields,
+# the tagged subject.
+check_case() {
+	is "$(field_values "$T/o.hdr" X-Support-Case | tr '\n' '|')" "100000|" \
+	    "$t: exactly one X-Support-Case: 100000"
+	order="authentication-results x-support-auth x-support-case"
+	[ "$want_acct" = "-" ] || order="$order x-support-account"
+	# shellcheck disable=SC2086
+	set -- $order
+	is "$(head -n $# "$T/o.hdr" | sed 's/:.*//' | tr 'A-Z\n' 'a-z ' | sed 's/ $//')" \
+	    "$order" "$t: our fields on top, in order"
+	# The first Subject: the tag, then the subject as sent with its PINs
+	# redacted (the PINs of the corpus are written plainly in subjects).
+	if [ -n "$PY" ]; then
+		sent=$("$PY" "$T/decode.py" subject1 "$DIR/$file")
+		got=$("$PY" "$T/decode.py" subject1 "$T/o.eml")
+		want="[Case #100000]"
+		if [ -n "$sent" ]; then
+			for pin in $PINS; do
+				sent=$(printf '%s\n' "$sent" | sed "s/$pin/[PIN redacted]/g")
+			done
+			want="$want $sent"
+		fi
+		is "$got" "$want" "$t: first Subject tagged [Case #100000]"
+	else
+		got=$(field_values "$T/o.hdr" Subject | head -n 1)
+		case "$got" in
+		"[Case #100000]"*) pass "$t: first Subject tagged [Case #100000] (raw)" ;;
+		*) fail "$t: first Subject tagged [Case #100000] (raw)"; diag "got: $got" ;;
+		esac
+	fi
+}
+
+# check_notice (in check_row): the notice column (a kind: queued to the
+# address on file, case 100000, and named in the log line; skipped:KIND:
+# audited as skipped, nothing queued; -: neither), the case's state, and
+# no PIN in the case record or the audit.
+check_notice() {
+	_log=$(grep '^pinmilter: tryout: from=' "$T/o.err")
+	_from=$(printf '%s\n' "$_log" | sed -n 's/^[^<]*<\([^>]*\)>.*/\1/p' | tr 'A-Z' 'a-z')
+	_named=$(printf '%s\n' "$_log" | sed -n 's/.* notice=\([^ ]*\) .*/\1/p')
+	PR outbox list >"$T/ob" 2>&1 || diag "pinctl outbox list failed: $(cat "$T/ob")"
+	_queued=$(awk 'NR > 1 { printf "%s %s %s %s;", $3, $4, $5, $8 }' "$T/ob")
+	PR audit --case 100000 >"$T/au" 2>&1 || diag "pinctl audit failed: $(cat "$T/au")"
+	_skipped=$(awk '$3 == "notice.skip" { for (i = 7; i <= NF; i++)
+	    if ($i ~ /^kind=/) printf "%s;", substr($i, 6) }' "$T/au")
+	got="log=${_named:--} outbox=${_queued:--} skipped=${_skipped:--}"
+	case "$want_notice" in
+	-) want="log=- outbox=- skipped=-" ;;
+	skipped:*) want="log=- outbox=- skipped=${want_notice#skipped:};" ;;
+	*) want="log=$want_notice outbox=$want_notice $_from 100000 queued; skipped=-" ;;
+	esac
+	if [ -n "$vbug" ]; then
+		[ "$got" = "$want" ]
+		todo $? "$t: notice $want_notice" "$vbug"
+	else
+		is "$got" "$want" "$t: notice $want_notice"
+	fi
+	case "$want_auth" in
+	authenticated|verification-requested) want=$want_auth ;;
+	*) want=open ;;
+	esac
+	PR case show 100000 >"$T/case" 2>&1
+	is "$(sed -n 's/^state: //p' "$T/case")" "$want" "$t: case 100000 is $want"
+	# the case record and the audit: never a PIN (keep= values were no
+	# candidates and may be in a subject)
+	cat "$T/au" >>"$T/case"
+	PR audit >>"$T/case" 2>&1
+	_found=""
+	for pin in $PINS; do
+		case " $notes " in *"keep=$pin"*) continue ;; esac
+		grep -q "$pin" "$T/case" && _found="$_found $pin"
+	done
+	is "$_found" "" "$t: no PIN in the case record or the audit"
+}
+
 n=0
-while IFS='	' read -r file xpin reason auth acct subj notes; do
+while IFS='	' read -r file xpin reason auth notice acct subj notes; do
 	case "$file" in ''|'#'*) continue ;; esac
 	n=$((n + 1))
-	check_row "$file" "$xpin" "$reason" "$auth" "$acct" "$subj" "$notes"
+	check_row "$file" "$xpin" "$reason" "$auth" "$notice" "$acct" "$subj" "$notes"
 done <"$DIR/expected.tsv"
 
 # Every .eml has a row, every row a file.
