@@ -164,8 +164,28 @@ run_in "$issued
 " P pin verify carol@example.com
 expect_rc 1 "the previous issued PIN is replaced"
 run P pin issue carol@example.com --send
-expect_rc 2 "pin issue --send"
-is "$err" "pinctl: pin issue: --send: notices are not available yet" "--send message"
+expect_rc 0 "pin issue --send"
+is "$out" "new PIN for carol@example.com queued for delivery to the address on file" \
+    "--send message"
+lacks "$out$err" "$other" "--send shows no PIN"
+run_in "$other
+" P pin verify carol@example.com
+expect_rc 1 "--send replaced the PIN issued before"
+run P outbox list
+contains "$out" "pin-delivery" "--send queued a pin-delivery notice"
+contains "$out" "carol@example.com" "... to the address on file"
+if command -v sqlite3 >/dev/null; then
+	# a sealed row: none of the notice's own text (its header names, the
+	# word PIN) can be read in it
+	hexa=$(printf 'Auto-Submitted' | od -An -tx1 | tr -d ' \n' | tr a-f A-F)
+	is "$(sqlite3 "$T/inst/pinmilter.db" "select count(*) from outbox where kind='pin-delivery' and instr(hex(message), '$hexa') = 0 and length(message) > 200")" 1 \
+	    "the queued PIN delivery is sealed (no clear text in the row)"
+fi
+sed "s|^TemplateDir.*|TemplateDir	$T/no-templates|" "$CONF" >"$T/notmpl.conf"
+run "$PINCTL" -c "$T/notmpl.conf" pin issue carol@example.com --send
+expect_rc 2 "pin issue --send without templates"
+contains "$err" "pinctl: pin issue: cannot build the notice: TemplateDir $T/no-templates/en: no such directory" \
+    "--send without templates says why"
 run P pin issue carol@example.com
 expect_rc 2 "pin issue without --print"
 run P pin issue carol@example.com --print --send
