@@ -16,8 +16,19 @@
 # `timeout 20`, and must: exit 0; print a non-empty message; never say
 # x-pin=pass or X-Support-Auth: authenticated unless the table allows it
 # (the PIN is in bob's own readable text); carry exactly one
-# X-Support-Auth.  Where /usr/bin/time exists, the peak RSS of each run
-# is measured and bounded (RSS_KB, RSS_BIG_KB for the 50 MB inputs).
+# X-Support-Auth, with the exact value; exactly one X-Support-Case, 100000
+# (each run opens the first case of a fresh copy of the database); a
+# first Subject starting with the tag "[Case #100000]".  Where
+# /usr/bin/time exists, the peak RSS of each run is measured and bounded
+# (RSS_KB, RSS_BIG_KB for the 50 MB inputs).
+#
+# Notices are on (new_instance's TemplateDir), so the case processor and
+# the notice builder see every hostile input too (a notice is only
+# queued: -t does not run the outbox worker).  Bob is on file with a PIN
+# set just before, so a message from him without his right PIN is
+# unverified, or verification-requested when its readable text asks for
+# a change (ChangeKeywords); a PIN request is not answered (his PIN was
+# issued under PinIssueInterval ago).
 . "$top_srcdir/tests/lib.sh"
 
 MIMEKIT="$top_srcdir/../shared/corpus/mimekit"
@@ -119,11 +130,13 @@ headers_of() {
 	END { if (have) print cur }' "$1"
 }
 
-# check NAME RSSBOUND [XPIN-REASON [TODO]]: the common assertions after
-# tryout; with XPIN-REASON ("result (reason)") the exact verdict too; with
-# TODO, the verdict and X-Support-Auth checks are a known bug's TODO.
+# check NAME RSSBOUND [XPIN-REASON [TODO [AUTH]]]: the common assertions
+# after tryout; with XPIN-REASON ("result (reason)") the exact verdict too;
+# with TODO (may be ""), the verdict and X-Support-Auth checks are a known
+# bug's TODO; AUTH is the X-Support-Auth value when it is not the default
+# (authenticated on pass, unverified otherwise).
 check() {
-	name=$1 bound=$2 want=${3:-} bug=${4:-}
+	name=$1 bound=$2 want=${3:-} bug=${4:-} wauth=${5:-}
 	if [ "$rc" -ne 0 ]; then
 		fail "$name: exit 0 (got $rc)"
 		diag "$(tail -n 3 "$T/o.err")"
@@ -144,11 +157,21 @@ check() {
 		*) pass "$name: never x-pin=pass ($xpin)" ;;
 		esac
 	fi
-	case "$want" in
-	pass*) is_or_todo "$auth" "X-Support-Auth: authenticated|" \
-	    "$name: one X-Support-Auth: authenticated" "$bug" ;;
-	*) is_or_todo "$auth" "X-Support-Auth: unverified|" \
-	    "$name: one X-Support-Auth: unverified" "$bug" ;;
+	if [ -z "$wauth" ]; then
+		case "$want" in
+		pass*) wauth=authenticated ;;
+		*) wauth=unverified ;;
+		esac
+	fi
+	is_or_todo "$auth" "X-Support-Auth: $wauth|" \
+	    "$name: one X-Support-Auth: $wauth" "$bug"
+	is "$(grep -i '^x-support-case:' "$T/o.hdr" | tr '\n' '|')" \
+	    "X-Support-Case: 100000|" "$name: one X-Support-Case: 100000"
+	subj=$(grep -i -m 1 '^subject:' "$T/o.hdr")
+	case "$subj" in
+	"Subject: [Case #100000]"*) pass "$name: first Subject tagged [Case #100000]" ;;
+	*) fail "$name: first Subject tagged [Case #100000]"
+	   diag "got: $(printf '%s' "$subj" | head -c 200)" ;;
 	esac
 	if [ -n "$rss" ] && [ "$SANITIZED" != yes ]; then
 		if [ "$rss" -lt "$bound" ]; then
@@ -181,6 +204,11 @@ delivered() {
 }
 
 # ---- 1. the MimeKit fixtures ----
+# From bob, these ask for a change: their header section ends early (an
+# mbox "From " line, a byte-order mark before "From:", a broken fold), so
+# the rest, "Content-Transfer-Encoding" included, is read as body text,
+# and "transfer" is one of the ChangeKeywords: verification requested.
+MIMEKIT_CHANGE=" content-length.mbox.txt feedback-report.txt issue1189.mbox.txt issue358.txt "
 if [ -d "$MIMEKIT" ]; then
 	n=0
 	for f in "$MIMEKIT"/*; do
@@ -200,7 +228,11 @@ if [ -d "$MIMEKIT" ]; then
 			{ skip = 0; print }' "$f"
 		} >"$T/asbob.eml"
 		tryout "$T/asbob.eml"
-		check "mimekit ${f##*/} from bob" "$RSS_KB"
+		case "$MIMEKIT_CHANGE" in
+		*" ${f##*/} "*) check "mimekit ${f##*/} from bob" "$RSS_KB" "" "" \
+		    verification-requested ;;
+		*) check "mimekit ${f##*/} from bob" "$RSS_KB" ;;
+		esac
 	done
 	if [ "$n" -gt 0 ]; then pass "mimekit: $n files read"; else fail "mimekit: no files"; fi
 else
@@ -325,12 +357,18 @@ tryout "$G"
 check "100 000-character header" "$RSS_KB" "none (no PIN found)"
 
 # 1 000 forged X-Support-Auth fields in every case and folding: all go,
-# one of ours stays; no PIN.
+# one of ours stays; no PIN.  Forged X-Support-Account and X-Support-Case
+# fields go too.
 {
 	i=0
 	while [ $i -lt 250 ]; do
 		printf 'X-Support-Auth: authenticated\nx-support-auth: authenticated\n'
-		printf 'X-SUPPORT-AUTH:\n\tauthenticated\nX-Support-Account: Forged %d\n' $i
+		printf 'X-SUPPORT-AUTH:\n\tauthenticated\n'
+		if [ $((i % 2)) -eq 0 ]; then
+			printf 'X-Support-Account: Forged %d\n' $i
+		else
+			printf 'x-support-case: %d\n' $((100001 + i))
+		fi
 		i=$((i + 1))
 	done
 	hdr "Forged 1000" forged1000
