@@ -9,12 +9,10 @@
  * Keys are created with secret_key_create in a private mkdtemp directory,
  * removed at the end.
  */
-#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <glib.h>
 
@@ -23,8 +21,8 @@
 #include "hdrlist.h"
 #include "secret.h"
 #include "tap.h"
+#include "testutil.h"
 
-static char tmpdir[256];
 static struct secret_key *key1, *key2;
 
 /*
@@ -768,36 +766,13 @@ test_notice_domain(void)
 	config_free(cfg);
 }
 
-static struct secret_key *
-make_key(const char *name)
-{
-	char path[512], err[256];
-	struct secret_key *k;
-
-	(void)snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
-	if (secret_key_create(path, err, sizeof(err)) != 0 ||
-	    (k = secret_key_load(path, err, sizeof(err))) == NULL) {
-		printf("Bail out! key %s: %s\n", path, err);
-		exit(1);
-	}
-	(void)unlink(path);
-	return k;
-}
-
 int
 main(void)
 {
-	const char *t = getenv("TMPDIR");
-
-	(void)snprintf(tmpdir, sizeof(tmpdir), "%s/test_casematch.XXXXXX",
-	    t != NULL && *t != '\0' ? t : "/tmp");
-	if (mkdtemp(tmpdir) == NULL || secret_init() != 0) {
-		printf("Bail out! mkdtemp or sodium: %s\n", strerror(errno));
-		return 1;
-	}
+	tdir_make("test_casematch");
 	key1 = make_key("k1");
 	key2 = make_key("k2");
-	(void)rmdir(tmpdir);
+	rmtree(tdir);
 	test_ref_b32();
 	test_message_id();
 	test_reply_to();

@@ -17,23 +17,16 @@
 
 #include "config.h"
 #include "tap.h"
+#include "testutil.h"
 
-static char tmpdir[256];
 static char cfpath[512];
 
-/* Write LEN bytes of DATA to tmpdir/NAME; returns the path (static). */
+/* Write LEN bytes of DATA to tdir/NAME; returns the path (static). */
 static const char *
-write_file(const char *name, const char *data, size_t len)
+write_conf(const char *name, const char *data, size_t len)
 {
-	FILE *fp;
-
-	(void)snprintf(cfpath, sizeof(cfpath), "%s/%s", tmpdir, name);
-	if ((fp = fopen(cfpath, "w")) == NULL ||
-	    fwrite(data, 1, len, fp) != len || fclose(fp) != 0) {
-		printf("Bail out! cannot write %s: %s\n", cfpath,
-		    strerror(errno));
-		exit(1);
-	}
+	(void)snprintf(cfpath, sizeof(cfpath), "%s", tpath(name));
+	write_file(cfpath, data, len, 0644);
 	return cfpath;
 }
 
@@ -41,7 +34,7 @@ write_file(const char *name, const char *data, size_t len)
 static struct pm_config *
 load_text(const char *text, char *err, size_t errlen)
 {
-	const char *path = write_file("t.conf", text, strlen(text));
+	const char *path = write_conf("t.conf", text, strlen(text));
 
 	return config_load(path, err, errlen);
 }
@@ -857,7 +850,7 @@ check_error(const char *text, size_t len, const char *want_tail,
     const char *what)
 {
 	char err[1024], want[1200];
-	const char *path = write_file("s.conf", text, len);
+	const char *path = write_conf("s.conf", text, len);
 	struct pm_config *c = config_load(path, err, sizeof(err));
 
 	(void)snprintf(want, sizeof(want), "%s:%s", path, want_tail);
@@ -920,14 +913,14 @@ test_open_errors(void)
 	char path[600], err[1024], want[1200];
 	struct pm_config *c;
 
-	(void)snprintf(path, sizeof(path), "%s/missing.conf", tmpdir);
+	(void)snprintf(path, sizeof(path), "%s/missing.conf", tdir);
 	c = config_load(path, err, sizeof(err));
 	(void)snprintf(want, sizeof(want), "%s: cannot open: %s", path,
 	    strerror(ENOENT));
 	ok(c == NULL, "missing file refused");
 	is_str(err, want, "missing file: error text");
-	c = config_load(tmpdir, err, sizeof(err));
-	(void)snprintf(want, sizeof(want), "%s: cannot open: %s", tmpdir,
+	c = config_load(tdir, err, sizeof(err));
+	(void)snprintf(want, sizeof(want), "%s: cannot open: %s", tdir,
 	    strerror(EISDIR));
 	ok(c == NULL, "directory refused");
 	is_str(err, want, "directory: error text");
@@ -1164,7 +1157,7 @@ test_dump_round_trip(void)
 	} else
 		printf("#   %s\n", err);
 	if (c1 != NULL && (d1 = dump_all(c1)) != NULL) {
-		path = write_file("dump.conf", d1, strlen(d1));
+		path = write_conf("dump.conf", d1, strlen(d1));
 		c2 = config_load(path, err, sizeof(err));
 		if (c2 != NULL)
 			d2 = dump_all(c2);
@@ -1258,32 +1251,10 @@ test_sample(void)
 	test_sample_uncommented(path);
 }
 
-static void
-remove_tmpdir(void)
-{
-	static const char *const names[] = { "t.conf", "s.conf", "dump.conf" };
-	char path[600];
-	size_t i;
-
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		(void)snprintf(path, sizeof(path), "%s/%s", tmpdir, names[i]);
-		(void)unlink(path);
-	}
-	if (rmdir(tmpdir) == -1)
-		printf("# cannot remove %s: %s\n", tmpdir, strerror(errno));
-}
-
 int
 main(void)
 {
-	const char *t = getenv("TMPDIR");
-
-	(void)snprintf(tmpdir, sizeof(tmpdir), "%s/test_config.XXXXXX",
-	    t != NULL && *t != '\0' ? t : "/tmp");
-	if (mkdtemp(tmpdir) == NULL) {
-		printf("Bail out! mkdtemp: %s\n", strerror(errno));
-		return 1;
-	}
+	tdir_make("test_config");
 	test_defaults();
 	test_dump_defaults();
 	test_every_key_set();
@@ -1300,6 +1271,6 @@ main(void)
 	test_case_tag();
 	test_dump_round_trip();
 	test_sample();
-	remove_tmpdir();
+	rmtree(tdir);
 	return tap_done();
 }

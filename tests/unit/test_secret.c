@@ -12,30 +12,7 @@
 
 #include "secret.h"
 #include "tap.h"
-
-static char dir[] = "/tmp/pmsecret.XXXXXX";
-
-static char *
-path(const char *name)
-{
-	static char buf[4][256];
-	static int i;
-
-	i = (i + 1) % 4;
-	snprintf(buf[i], sizeof(buf[i]), "%s/%s", dir, name);
-	return buf[i];
-}
-
-static void
-write_file(const char *p, const void *data, size_t len, mode_t mode)
-{
-	int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, mode);
-
-	if (fd < 0 || write(fd, data, len) != (ssize_t)len)
-		abort();
-	close(fd);
-	chmod(p, mode);
-}
+#include "testutil.h"
 
 static void
 test_pin_valid(void)
@@ -74,48 +51,48 @@ test_key_files(void)
 	unsigned char junk[64];
 	size_t i;
 
-	ok(secret_key_create(path("key"), err, sizeof(err)) == 0,
+	ok(secret_key_create(tpath("key"), err, sizeof(err)) == 0,
 	    "create a key file");
-	ok(stat(path("key"), &sb) == 0 && (sb.st_mode & 07777) == 0600 &&
+	ok(stat(tpath("key"), &sb) == 0 && (sb.st_mode & 07777) == 0600 &&
 	    sb.st_size == SECRET_KEY_BYTES, "key file is 0600 and 32 bytes");
-	fd = open(path("key"), O_RDONLY);
+	fd = open(tpath("key"), O_RDONLY);
 	ok(fd >= 0 && read(fd, a, sizeof(a)) == (ssize_t)sizeof(a), "read key");
 	close(fd);
 
-	ok(secret_key_create(path("key"), err, sizeof(err)) == -1,
+	ok(secret_key_create(tpath("key"), err, sizeof(err)) == -1,
 	    "create refuses an existing key file");
 	ok(strstr(err, "File exists") != NULL, "... and says so: %s", err);
-	fd = open(path("key"), O_RDONLY);
+	fd = open(tpath("key"), O_RDONLY);
 	ok(fd >= 0 && read(fd, b, sizeof(b)) == (ssize_t)sizeof(b) &&
 	    memcmp(a, b, sizeof(a)) == 0, "existing key left unchanged");
 	close(fd);
 
-	k = secret_key_load(path("key"), err, sizeof(err));
+	k = secret_key_load(tpath("key"), err, sizeof(err));
 	ok(k != NULL, "load a good key file");
 	secret_key_free(k);
 	secret_key_free(NULL);
 
 	memset(junk, 7, sizeof(junk));
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		write_file(path(bad[i].name), junk, bad[i].len, bad[i].mode);
+		write_file(tpath(bad[i].name), junk, bad[i].len, bad[i].mode);
 		err[0] = '\0';
-		k = secret_key_load(path(bad[i].name), err, sizeof(err));
+		k = secret_key_load(tpath(bad[i].name), err, sizeof(err));
 		ok(k == NULL && strstr(err, bad[i].why) != NULL &&
 		    strstr(err, bad[i].name) != NULL,
 		    "refuse key %s: %s", bad[i].name, err);
 		secret_key_free(k);
 	}
-	k = secret_key_load(path("missing"), err, sizeof(err));
+	k = secret_key_load(tpath("missing"), err, sizeof(err));
 	ok(k == NULL && strstr(err, "No such file") != NULL,
 	    "missing key file: %s", err);
-	ok(symlink(path("key"), path("link")) == 0, "make a symlink");
-	k = secret_key_load(path("link"), err, sizeof(err));
+	ok(symlink(tpath("key"), tpath("link")) == 0, "make a symlink");
+	k = secret_key_load(tpath("link"), err, sizeof(err));
 	ok(k == NULL, "a symlinked key file is refused: %s", err);
-	ok(mkdir(path("kdir"), 0700) == 0, "make a directory");
-	k = secret_key_load(path("kdir"), err, sizeof(err));
+	ok(mkdir(tpath("kdir"), 0700) == 0, "make a directory");
+	k = secret_key_load(tpath("kdir"), err, sizeof(err));
 	ok(k == NULL && strstr(err, "not a regular file") != NULL,
 	    "a directory is refused: %s", err);
-	ok(secret_key_create(path("nodir/key"), err, sizeof(err)) == -1,
+	ok(secret_key_create(tpath("nodir/key"), err, sizeof(err)) == -1,
 	    "create in a missing directory fails: %s", err);
 }
 
@@ -128,10 +105,10 @@ test_hash(void)
 	unsigned char h1[SECRET_HASH_BYTES], h2[SECRET_HASH_BYTES];
 	unsigned char c1[SECRET_HASH_BYTES], c2[SECRET_HASH_BYTES];
 
-	ok(secret_key_create(path("h1"), err, sizeof(err)) == 0, "key 1");
-	ok(secret_key_create(path("h2"), err, sizeof(err)) == 0, "key 2");
-	k1 = secret_key_load(path("h1"), err, sizeof(err));
-	k2 = secret_key_load(path("h2"), err, sizeof(err));
+	ok(secret_key_create(tpath("h1"), err, sizeof(err)) == 0, "key 1");
+	ok(secret_key_create(tpath("h2"), err, sizeof(err)) == 0, "key 2");
+	k1 = secret_key_load(tpath("h1"), err, sizeof(err));
+	k2 = secret_key_load(tpath("h2"), err, sizeof(err));
 	ok(k1 != NULL && k2 != NULL, "load both keys");
 	if (k1 == NULL || k2 == NULL)
 		return;
@@ -236,17 +213,13 @@ test_random(void)
 int
 main(void)
 {
-	if (mkdtemp(dir) == NULL || secret_init() != 0)
+	tdir_make("pmsecret");
+	if (secret_init() != 0)
 		return 99;
 	test_pin_valid();
 	test_key_files();
 	test_hash();
 	test_random();
-	{
-		char cmd[300];
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-		if (system(cmd) != 0)
-			printf("# could not remove %s\n", dir);
-	}
+	rmtree(tdir);
 	return tap_done();
 }

@@ -15,9 +15,9 @@
 
 #include "auth.h"
 #include "tap.h"
+#include "testutil.h"
 #include "verdict.h"
 
-static char dir[] = "/tmp/pmverdict.XXXXXX";
 static struct secret_key *key;
 static struct store *st;
 static struct pm_config *cfg;
@@ -95,7 +95,6 @@ split(const char *s, struct pin_candidates *c)
 static void
 setup(void)
 {
-	char err[512], path[128];
 	struct store_user u;
 	int64_t acct;
 	static const struct { const char *email, *pin; } users[] = {
@@ -104,13 +103,8 @@ setup(void)
 	};
 	size_t i;
 
-	snprintf(path, sizeof(path), "%s/key", dir);
-	if (secret_key_create(path, err, sizeof(err)) != 0 ||
-	    (key = secret_key_load(path, err, sizeof(err))) == NULL)
-		abort();
-	snprintf(path, sizeof(path), "%s/db", dir);
-	if (store_open(path, 1000, STORE_OPEN_CREATE, &st, err, sizeof(err)) != 0)
-		abort();
+	key = make_key("key");
+	st = make_store("db");
 	store_account_add(st, "Acme", now, &acct);
 	for (i = 0; i < 3; i++) {
 		memset(&u, 0, sizeof(u));
@@ -188,8 +182,7 @@ main(void)
 	size_t i;
 	int before = 0, after = 0;
 
-	if (mkdtemp(dir) == NULL)
-		return 99;
+	tdir_make("pmverdict");
 	g_mime_init();
 	setup();
 	store_audit_list(st, &f, count_audit, &before);
@@ -230,10 +223,10 @@ main(void)
 		/* internal error: the store refuses (closed under it) */
 		store_close(st);
 		{
-			char err[256], path[128];
+			char err[256];
 
-			snprintf(path, sizeof(path), "%s/db", dir);
-			store_open(path, 1000, STORE_OPEN_READONLY, &st, err, sizeof(err));
+			store_open(tpath("db"), 1000, STORE_OPEN_READONLY, &st, err,
+			    sizeof(err));
 		}
 		env.st = st;
 		env.now = now + 100000;		/* lock expired */
@@ -246,12 +239,6 @@ main(void)
 	store_close(st);
 	secret_key_free(key);
 	config_free(cfg);
-	{
-		char cmd[128];
-
-		snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-		if (system(cmd) != 0)
-			printf("# cannot remove %s\n", dir);
-	}
+	rmtree(tdir);
 	return tap_done();
 }
