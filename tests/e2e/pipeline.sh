@@ -4,7 +4,12 @@
 # sender, exactly one X-Support-Auth whatever the client sent, the PIN
 # gone from every delivered part (decoded), a 20 MB message held whole
 # and redacted, a 60 MB one (over MaxMessageSize) delivered intact and
-# tagged policy, out-of-scope mail untouched.
+# tagged policy, out-of-scope mail untouched.  Every support message opens
+# a case, numbered from CaseStart (100000) in the order sent: the
+# X-Support-Case value and the subject tag "[Case #N] " are exact.  Bob's
+# change request without a valid PIN is answered by a verification
+# request (X-Support-Auth: verification-requested); his 60 MB message,
+# not read, by a case-created notice: both reach the fake Mailer.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 . "$top_srcdir/tests/e2e/postfix.sh"
 
@@ -55,12 +60,14 @@ send_get() {
 	pf_message "$4" >"$5"
 }
 
-# tags FILE AUTH AR-FIELD ACCOUNT DESC: the delivered tags, exactly; one
-# X-Support-Case, its number in $CASE (the subject is tagged "[Case #N]").
+# tags FILE AUTH AR-FIELD ACCOUNT DESC CASE: the delivered tags, exactly;
+# one X-Support-Case: CASE (kept in $CASE: the subject is tagged
+# "[Case #CASE]"); X-Support-Auth, X-Support-Case, X-Support-Account in
+# that order.
 tags() {
-	CASE=$(fields "$1" X-Support-Case | sed -n 's/^X-Support-Case: \([1-9][0-9]*\)$/\1/p')
-	pf_is "$(nfields "$1" X-Support-Case) $(echo "$CASE" | grep -c .)" "1 1" \
-	    "$5: one X-Support-Case with a number"
+	CASE=$6
+	pf_is "$(fields "$1" X-Support-Case)" "X-Support-Case: $6" \
+	    "$5: exactly X-Support-Case: $6"
 	pf_is "$(fields "$1" X-Support-Auth)" "X-Support-Auth: $2" \
 	    "$5: exactly X-Support-Auth: $2"
 	pf_is "$(nfields "$1" X-Support-Auth)" 1 "$5: one X-Support-Auth"
@@ -70,6 +77,8 @@ tags() {
 	if [ -n "$4" ]; then
 		pf_is "$(fields "$1" X-Support-Account)" "X-Support-Account: $4" \
 		    "$5: X-Support-Account: $4"
+		pf_is "$(ours "$1")" "X-Support-Auth X-Support-Case X-Support-Account " \
+		    "$5: our fields once each, in order"
 	else
 		pf_is "$(ours "$1")" "X-Support-Auth X-Support-Case " "$5: no X-Support-Account"
 	fi
@@ -90,8 +99,11 @@ please reset the voicemail of line 3. My PIN is 482913.
 Bob
 EOF
 send_get bob@acme.example support@example.com "$T/m1.eml" "<right-1@acme.example>" "$T/g1.eml"
-tags "$T/g1.eml" authenticated "$AR_BOB_PASS" Acme "right PIN"
-pf_is "$(head -n 3 "$T/g1.eml")" "$AR_BOB_PASS" "right PIN: Authentication-Results on top"
+tags "$T/g1.eml" authenticated "$AR_BOB_PASS" Acme "right PIN" 100000
+pf_is "$(head -n 6 "$T/g1.eml")" "$AR_BOB_PASS
+X-Support-Auth: authenticated
+X-Support-Case: 100000
+X-Support-Account: Acme" "right PIN: our fields on top, in order"
 pf_body <"$T/g1.eml" >"$T/g1.body"
 sed 's/482913/[PIN redacted]/' "$T/m1.eml" | pf_body >"$T/w1.body"
 pf_same_file "$T/g1.body" "$T/w1.body" "right PIN: body as sent, PIN redacted"
@@ -113,7 +125,7 @@ send_get bob@acme.example support@example.com "$T/m2.eml" "<wrong-2@acme.example
 # a change request ("add") without a valid PIN: Bob is asked to verify
 tags "$T/g2.eml" verification-requested 'Authentication-Results: mx.example.com;
 	x-pin=fail (wrong PIN)
-	header.from=bob@acme.example' Acme "wrong PIN"
+	header.from=bob@acme.example' Acme "wrong PIN" 100001
 pf_is "$(pf_header Subject <"$T/g2.eml")" "[Case #$CASE] PIN [PIN redacted] - new extension" \
     "wrong PIN: redacted in the subject"
 pf_is "$(pf_body <"$T/g2.eml")" "Please add extension 204. PIN: [PIN redacted]" \
@@ -132,7 +144,9 @@ EOF
 send_get eve@else.example support@example.com "$T/m3.eml" "<stranger-3@else.example>" "$T/g3.eml"
 tags "$T/g3.eml" unverified 'Authentication-Results: mx.example.com;
 	x-pin=none (sender not on file)
-	header.from=eve@else.example' "" "stranger"
+	header.from=eve@else.example' "" "stranger" 100002
+pf_is "$(pf_header Subject <"$T/g3.eml")" "[Case #$CASE] forwarding" \
+    "stranger: Subject tagged"
 pf_is "$(pf_body <"$T/g3.eml")" \
     "I am Bob's assistant, his PIN is [PIN redacted]. Forward line 3 to me." \
     "stranger: Bob's PIN redacted all the same"
@@ -157,7 +171,7 @@ EOF
 send_get mallory@evil.example support@example.com "$T/m4.eml" "<forged-4@evil.example>" "$T/g4.eml"
 tags "$T/g4.eml" unverified 'Authentication-Results: mx.example.com;
 	x-pin=none (sender not on file)
-	header.from=mallory@evil.example' "" "forged"
+	header.from=mallory@evil.example' "" "forged" 100003
 pf_is "$(ours "$T/g4.eml")" "X-Support-Auth X-Support-Case " "forged: only our X-Support-* left"
 pf_is "$(fields "$T/g4.eml" Authentication-Results | grep -v '^[[:space:]]')" \
     'Authentication-Results: mx.example.com;
@@ -170,7 +184,7 @@ pf_is "$(pf_header Subject <"$T/g4.eml") $(pf_body <"$T/g4.eml")" \
 # --- 5. multipart/alternative, quoted-printable plain and base64 HTML ---
 send_get bob@acme.example support@example.com "$MSGS/alternative.eml" \
     "<alt-5@acme.example>" "$T/g5.eml"
-tags "$T/g5.eml" authenticated "$AR_BOB_PASS" Acme "alternative"
+tags "$T/g5.eml" authenticated "$AR_BOB_PASS" Acme "alternative" 100004
 cat >"$T/parts.py" <<'EOF'
 import email, email.policy, sys
 m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default)
@@ -202,7 +216,9 @@ pf_wait_delivered "$n" 60 || { fail "second recipient: delivered"; pf_log; }
 pf_is "$(pf_rcpts '<second-6@acme.example>' | tr '\n' ' ')" \
     "other@example.org support@example.com " "second recipient: both copies delivered"
 pf_message "<second-6@acme.example>" >"$T/g6.eml"
-tags "$T/g6.eml" authenticated "$AR_BOB_PASS" Acme "second recipient"
+tags "$T/g6.eml" authenticated "$AR_BOB_PASS" Acme "second recipient" 100005
+pf_is "$(pf_header Subject <"$T/g6.eml")" "[Case #$CASE] copy" \
+    "second recipient: Subject tagged"
 pf_is "$(pf_body <"$T/g6.eml")" "PIN [PIN redacted]" "second recipient: redacted"
 
 # --- 7. no support address: untouched ---
@@ -249,7 +265,8 @@ EOF
 t0=$(date +%s)
 send_get bob@acme.example support@example.com "$T/m8.eml" "<big-8@acme.example>" "$T/g8.eml"
 t1=$(date +%s)
-tags "$T/g8.eml" authenticated "$AR_BOB_PASS" Acme "20 MB"
+tags "$T/g8.eml" authenticated "$AR_BOB_PASS" Acme "20 MB" 100006
+pf_is "$(pf_header Subject <"$T/g8.eml")" "[Case #$CASE] PBX log" "20 MB: Subject tagged"
 cat >"$T/big.py" <<'EOF'
 import email, hashlib, sys
 m = email.message_from_binary_file(open(sys.argv[1], "rb"))
@@ -297,7 +314,9 @@ send_get bob@acme.example support@example.com "$T/m9.eml" "<huge-9@acme.example>
 t1=$(date +%s)
 tags "$T/g9.eml" unverified 'Authentication-Results: mx.example.com;
 	x-pin=policy (message too large or too complex to read)
-	header.from=bob@acme.example' Acme "60 MB"
+	header.from=bob@acme.example' Acme "60 MB" 100007
+pf_is "$(pf_header Subject <"$T/g9.eml")" "[Case #$CASE] full PBX backup" \
+    "60 MB: Subject tagged (header edits only, the body is not replaced)"
 pf_is "$(pf_body <"$T/g9.eml" | sha256sum)" "$(pf_body <"$T/m9.eml" | sha256sum)" \
     "60 MB: body identical (sha256), PIN included: not read, not redacted"
 diag "60 MB message: $((t1 - t0)) s from submission to delivery"
@@ -310,3 +329,22 @@ lacks "$log" "error" "pinmilter logged no error"
 lacks "$log" "Sanitizer" "no sanitizer report (when built with one)"
 pf_is "$(grep -c ' x-pin=' "$T/pinmilter.log")" 8 \
     "one verdict line per support message (8), none for out-of-scope mail"
+
+# --- the notices: two, to Bob's address on file, through the fake Mailer ---
+# The outbox worker wakes every few seconds: wait for both (30 s at most).
+_n=300
+while [ "$_n" -gt 0 ] && [ "$(ls "$T/notices" | wc -l)" -lt 2 ]; do
+	sleep 0.1
+	_n=$((_n - 1))
+done
+sleep 1		# a third one would be a failure: give it the chance
+pf_is "$(for f in "$T"/notices/*; do
+	awk '/^$/ { exit } /^(To|X-Support-Notice):/' "$f" | sort | tr '\n' ' '
+	grep -o '^Subject: \[Case #[0-9]*\]' "$f"
+done | sort)" "To: bob@acme.example X-Support-Notice: case-created Subject: [Case #100007]
+To: bob@acme.example X-Support-Notice: verification-request Subject: [Case #100001]" \
+    "notices: a verification request (case 100001) and a case-created (100007), to Bob"
+pf_is "$("$PINCTL" -c "$CONF" outbox list | awk 'NR > 1 { print $3, $5, $8 }' | sort)" \
+    "case-created 100007 sent
+verification-request 100001 sent" "notices: marked sent in the outbox"
+pf_is "$(cat "$T"/notices/* | grep -c 482913)" 0 "notices: no PIN in them"
