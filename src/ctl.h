@@ -154,6 +154,22 @@ void ctl_table_add(struct ctl_table *t, const char *const *cells);
 void ctl_table_print(struct ctl_table *t);
 void ctl_table_free(struct ctl_table *t);
 
+/*
+ * A listing: with --json a JSON array, else a table with NCOLS columns
+ * under HEADER.  The store's row callback fills whichever is set.
+ * ctl_list_done() prints it if RC is STORE_OK, else reports
+ * "DOING: what the store said"; it frees the listing and returns the
+ * exit status.
+ */
+struct ctl_list {
+	struct ctl_table *table;
+	json_object *array;
+};
+void ctl_list_init(const struct ctl *c, struct ctl_list *l, unsigned ncols,
+    const char *const *header);
+int ctl_list_done(const struct ctl *c, struct ctl_list *l, int rc,
+    const char *doing);
+
 /* ---- handlers ---- */
 int ctl_init(struct ctl *);
 int ctl_account_add(struct ctl *);

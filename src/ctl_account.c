@@ -95,15 +95,10 @@ ctl_account_add(struct ctl *c)
 	return CTL_EXIT_OK;
 }
 
-struct ctl_account_out {
-	struct ctl_table *table;
-	json_object *array;
-};
-
 static int
 ctl_account_row(const struct store_account *a, void *arg)
 {
-	struct ctl_account_out *out = arg;
+	struct ctl_list *out = arg;
 	char created[CTL_TIME_BUF], users[16];
 	json_object *o;
 
@@ -126,24 +121,11 @@ ctl_account_row(const struct store_account *a, void *arg)
 int
 ctl_account_list(struct ctl *c)
 {
-	struct ctl_account_out out = { NULL, NULL };
-	int rc;
+	struct ctl_list out;
 
-	if (c->given & CTL_OPT_JSON)
-		out.array = json_object_new_array();
-	else
-		out.table = ctl_table_new(3,
-		    (const char *const[]){ "ACCOUNT", "USERS", "CREATED" });
-	rc = store_account_list(c->st, ctl_account_row, &out);
-	if (rc != STORE_OK) {
-		json_object_put(out.array);
-		ctl_table_free(out.table);
-		return ctl_store_err(c, rc, "listing accounts");
-	}
-	if (out.array != NULL)
-		ctl_json_print(out.array);
-	else
-		ctl_table_print(out.table);
-	ctl_table_free(out.table);
-	return CTL_EXIT_OK;
+	ctl_list_init(c, &out, 3,
+	    (const char *const[]){ "ACCOUNT", "USERS", "CREATED" });
+	return ctl_list_done(c, &out,
+	    store_account_list(c->st, ctl_account_row, &out),
+	    "listing accounts");
 }

@@ -12,15 +12,10 @@
 
 #include "ctl.h"
 
-struct ctl_audit_out {
-	struct ctl_table *table;
-	json_object *array;
-};
-
 static int
 ctl_audit_row(const struct store_audit *a, void *arg)
 {
-	struct ctl_audit_out *out = arg;
+	struct ctl_list *out = arg;
 	char t[CTL_TIME_BUF], num[24];
 	json_object *o;
 
@@ -57,8 +52,7 @@ int
 ctl_audit_list(struct ctl *c)
 {
 	struct store_audit_filter f;
-	struct ctl_audit_out out = { NULL, NULL };
-	int rc;
+	struct ctl_list out;
 
 	memset(&f, 0, sizeof(f));
 	f.email = c->user;
@@ -73,21 +67,8 @@ ctl_audit_list(struct ctl *c)
 		    "(2026-11-29T10:00:00Z) or a span (30m, 12h, 7d)");
 		return CTL_EXIT_USAGE;
 	}
-	if (c->given & CTL_OPT_JSON)
-		out.array = json_object_new_array();
-	else
-		out.table = ctl_table_new(7, (const char *const[]){ "TIME",
-		    "ACTOR", "ACTION", "EMAIL", "CASE", "RESULT", "DETAIL" });
-	rc = store_audit_list(c->st, &f, ctl_audit_row, &out);
-	if (rc != STORE_OK) {
-		json_object_put(out.array);
-		ctl_table_free(out.table);
-		return ctl_store_err(c, rc, "reading the audit log");
-	}
-	if (out.array != NULL)
-		ctl_json_print(out.array);
-	else
-		ctl_table_print(out.table);
-	ctl_table_free(out.table);
-	return CTL_EXIT_OK;
+	ctl_list_init(c, &out, 7, (const char *const[]){ "TIME", "ACTOR",
+	    "ACTION", "EMAIL", "CASE", "RESULT", "DETAIL" });
+	return ctl_list_done(c, &out, store_audit_list(c->st, &f,
+	    ctl_audit_row, &out), "reading the audit log");
 }

@@ -54,15 +54,10 @@ ctl_case_json(const struct store_case *k)
 	return o;
 }
 
-struct ctl_case_out {
-	struct ctl_table *table;
-	json_object *array;
-};
-
 static int
 ctl_case_row(const struct store_case *k, void *arg)
 {
-	struct ctl_case_out *out = arg;
+	struct ctl_list *out = arg;
 	char num[24], t1[CTL_TIME_BUF], t2[CTL_TIME_BUF], t3[CTL_TIME_BUF];
 
 	if (out->array != NULL) {
@@ -83,27 +78,13 @@ ctl_case_row(const struct store_case *k, void *arg)
 int
 ctl_case_list(struct ctl *c)
 {
-	struct ctl_case_out out = { NULL, NULL };
-	int rc;
+	struct ctl_list out;
 
-	if (c->given & CTL_OPT_JSON)
-		out.array = json_object_new_array();
-	else
-		out.table = ctl_table_new(10, (const char *const[]){ "CASE",
-		    "ACCOUNT", "EMAIL", "STATE", "OPENED", "AUTHENTICATED",
-		    "VERIFY-SENT", "REF", "BY", "SUBJECT" });
-	rc = store_case_list(c->st, ctl_case_row, &out);
-	if (rc != STORE_OK) {
-		json_object_put(out.array);
-		ctl_table_free(out.table);
-		return ctl_store_err(c, rc, "listing cases");
-	}
-	if (out.array != NULL)
-		ctl_json_print(out.array);
-	else
-		ctl_table_print(out.table);
-	ctl_table_free(out.table);
-	return CTL_EXIT_OK;
+	ctl_list_init(c, &out, 10, (const char *const[]){ "CASE", "ACCOUNT",
+	    "EMAIL", "STATE", "OPENED", "AUTHENTICATED", "VERIFY-SENT", "REF",
+	    "BY", "SUBJECT" });
+	return ctl_list_done(c, &out, store_case_list(c->st, ctl_case_row,
+	    &out), "listing cases");
 }
 
 /* Parse argument 0 and read that case; an exit status. */

@@ -551,3 +551,33 @@ ctl_table_free(struct ctl_table *t)
 	g_ptr_array_free(t->rows, TRUE);
 	g_free(t);
 }
+
+void
+ctl_list_init(const struct ctl *c, struct ctl_list *l, unsigned ncols,
+    const char *const *header)
+{
+	l->table = NULL;
+	l->array = NULL;
+	if (c->given & CTL_OPT_JSON)
+		l->array = json_object_new_array();
+	else
+		l->table = ctl_table_new(ncols, header);
+}
+
+int
+ctl_list_done(const struct ctl *c, struct ctl_list *l, int rc,
+    const char *doing)
+{
+	if (rc == STORE_OK && l->array != NULL)
+		ctl_json_print(l->array);	/* and drops it */
+	else if (rc == STORE_OK)
+		ctl_table_print(l->table);
+	else
+		json_object_put(l->array);
+	ctl_table_free(l->table);
+	l->array = NULL;
+	l->table = NULL;
+	if (rc != STORE_OK)
+		return ctl_store_err(c, rc, "%s", doing);
+	return CTL_EXIT_OK;
+}

@@ -50,15 +50,10 @@ ctl_outbox_json(const struct store_notice *n)
 	return o;
 }
 
-struct ctl_outbox_out {
-	struct ctl_table *table;
-	json_object *array;
-};
-
 static int
 ctl_outbox_row(const struct store_notice *n, void *arg)
 {
-	struct ctl_outbox_out *out = arg;
+	struct ctl_list *out = arg;
 	char id[24], num[24], tries[16], t1[CTL_TIME_BUF], t2[CTL_TIME_BUF];
 	bool queued = n->sent_at == 0 && !n->dead;
 
@@ -82,25 +77,11 @@ ctl_outbox_row(const struct store_notice *n, void *arg)
 int
 ctl_outbox_list(struct ctl *c)
 {
-	struct ctl_outbox_out out = { NULL, NULL };
-	int rc;
+	struct ctl_list out;
 
-	if (c->given & CTL_OPT_JSON)
-		out.array = json_object_new_array();
-	else
-		out.table = ctl_table_new(9, (const char *const[]){ "ID",
-		    "CREATED", "KIND", "RECIPIENT", "CASE", "ATTEMPTS",
-		    "NEXT-TRY", "STATE", "ERROR" });
-	rc = store_outbox_list(c->st, ctl_outbox_row, &out);
-	if (rc != STORE_OK) {
-		json_object_put(out.array);
-		ctl_table_free(out.table);
-		return ctl_store_err(c, rc, "listing the outbox");
-	}
-	if (out.array != NULL)
-		ctl_json_print(out.array);
-	else
-		ctl_table_print(out.table);
-	ctl_table_free(out.table);
-	return CTL_EXIT_OK;
+	ctl_list_init(c, &out, 9, (const char *const[]){ "ID", "CREATED",
+	    "KIND", "RECIPIENT", "CASE", "ATTEMPTS", "NEXT-TRY", "STATE",
+	    "ERROR" });
+	return ctl_list_done(c, &out, store_outbox_list(c->st, ctl_outbox_row,
+	    &out), "listing the outbox");
 }

@@ -140,8 +140,7 @@ ctl_user_cells(const struct store_user *u, time_t now, char *pin,
 }
 
 struct ctl_user_out {
-	struct ctl_table *table;
-	json_object *array;
+	struct ctl_list list;
 	time_t now;
 	bool admins;			/* short rows: EMAIL NAME */
 };
@@ -152,51 +151,33 @@ ctl_user_row(const struct store_user *u, void *arg)
 	struct ctl_user_out *out = arg;
 	char pin[48], lock[48];
 
-	if (out->array != NULL) {
-		json_object_array_add(out->array, ctl_user_json(u, out->now));
+	if (out->list.array != NULL) {
+		json_object_array_add(out->list.array,
+		    ctl_user_json(u, out->now));
 		return 0;
 	}
 	if (out->admins) {
-		ctl_table_add(out->table,
+		ctl_table_add(out->list.table,
 		    (const char *const[]){ u->email, u->name });
 		return 0;
 	}
 	ctl_user_cells(u, out->now, pin, sizeof(pin), lock, sizeof(lock));
-	ctl_table_add(out->table, (const char *const[]){ u->email, u->account,
-	    ctl_role_name(u->role), pin, lock, u->name });
+	ctl_table_add(out->list.table, (const char *const[]){ u->email,
+	    u->account, ctl_role_name(u->role), pin, lock, u->name });
 	return 0;
 }
 
 static void
 ctl_user_out_init(struct ctl *c, struct ctl_user_out *out, bool admins)
 {
-	memset(out, 0, sizeof(*out));
 	out->now = c->now;
 	out->admins = admins;
-	if (c->given & CTL_OPT_JSON)
-		out->array = json_object_new_array();
-	else if (admins)
-		out->table = ctl_table_new(2,
+	if (admins)
+		ctl_list_init(c, &out->list, 2,
 		    (const char *const[]){ "EMAIL", "NAME" });
 	else
-		out->table = ctl_table_new(6, (const char *const[]){ "EMAIL",
+		ctl_list_init(c, &out->list, 6, (const char *const[]){ "EMAIL",
 		    "ACCOUNT", "ROLE", "PIN", "LOCKED", "NAME" });
-}
-
-static int
-ctl_user_out_done(struct ctl *c, struct ctl_user_out *out, int rc)
-{
-	if (rc == STORE_OK && out->array != NULL) {
-		ctl_json_print(out->array);
-		out->array = NULL;
-	} else if (rc == STORE_OK) {
-		ctl_table_print(out->table);
-	}
-	json_object_put(out->array);
-	ctl_table_free(out->table);
-	if (rc != STORE_OK)
-		return ctl_store_err(c, rc, "listing users");
-	return CTL_EXIT_OK;
 }
 
 int
@@ -218,7 +199,7 @@ ctl_user_list(struct ctl *c)
 	ctl_user_out_init(c, &out, false);
 	rc = store_user_list(c->st, c->account ? acct.name : NULL,
 	    ctl_user_row, &out);
-	return ctl_user_out_done(c, &out, rc);
+	return ctl_list_done(c, &out.list, rc, "listing users");
 }
 
 int
@@ -232,7 +213,7 @@ ctl_user_admins(struct ctl *c)
 		return r;
 	ctl_user_out_init(c, &out, true);
 	r = store_user_list_admins(c->st, u.account_id, ctl_user_row, &out);
-	return ctl_user_out_done(c, &out, r);
+	return ctl_list_done(c, &out.list, r, "listing users");
 }
 
 int
