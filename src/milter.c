@@ -286,13 +286,16 @@ milter_process(SMFICTX *ctx, struct milter_msg *msg)
 	msg->pm.env_sender = msg->env_sender;
 	msg->pm.rcpts = (const char *const *)msg->rcpts;
 	msg->pm.nrcpts = msg->nrcpts;
-	if (msg->failed || (env.st = milter_store(msg->queue_id)) == NULL) {
+	if (msg->failed) {		/* headers or body not held whole */
 		pm_log_err("%s: internal error, message not processed",
 		    msg->queue_id);
 		if (milter_cfg->on_internal_error == PM_ON_ERROR_ACCEPT)
 			return milter_accept_unprocessed(ctx, msg);
 		return milter_fail(ctx);
 	}
+	/* without a database the pipeline still strips forged tags and
+	 * redacts, for OnInternalError accept */
+	env.st = milter_store(msg->queue_id);
 	if (pipeline_run(&env, &msg->pm, true, &r) != 0 &&
 	    milter_cfg->on_internal_error != PM_ON_ERROR_ACCEPT)
 		rc = milter_fail(ctx);

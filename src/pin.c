@@ -1186,3 +1186,23 @@ pin_redact(const char *text, size_t len, const struct pin_candidates *c,
 		*nreplaced = count;
 	return buf;
 }
+
+void
+pin_candidates_merge(struct pin_candidates *a, const struct pin_candidates *b)
+{
+	size_t i, j;
+
+	a->overflow = a->overflow || b->overflow;
+	for (i = 0; i < b->n; i++) {
+		for (j = 0; j < a->n; j++)
+			if (memcmp(a->v[j], b->v[i], PIN_BUF) == 0)
+				break;
+		if (j < a->n)
+			continue;
+		if (a->n == PIN_MAX_FOUND) {
+			a->overflow = true;
+			break;
+		}
+		memcpy(a->v[a->n++], b->v[i], PIN_BUF);
+	}
+}

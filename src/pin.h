@@ -82,6 +82,10 @@ int pin_extract(const char *text, size_t len, unsigned flags,
 char *pin_redact(const char *text, size_t len, const struct pin_candidates *c,
     const char *mask, size_t *outlen, size_t *nreplaced);
 
+/* Add B's values to A (distinct, in order; overflow when A is full). */
+void pin_candidates_merge(struct pin_candidates *a,
+    const struct pin_candidates *b);
+
 /* Overwrite every candidate with zeros (not optimised away); n = 0. */
 void pin_candidates_wipe(struct pin_candidates *c);
 

@@ -66,27 +66,6 @@ pipeline_stream(struct pipeline_msg *msg)
 	return cat;
 }
 
-/* Add B's values to A, keeping A's order and distinctness. */
-static void
-pipeline_merge(struct pin_candidates *a, const struct pin_candidates *b)
-{
-	size_t i, j;
-
-	a->overflow = a->overflow || b->overflow;
-	for (i = 0; i < b->n; i++) {
-		for (j = 0; j < a->n; j++)
-			if (memcmp(a->v[j], b->v[i], PIN_BUF) == 0)
-				break;
-		if (j < a->n)
-			continue;
-		if (a->n == PIN_MAX_FOUND) {
-			a->overflow = true;
-			break;
-		}
-		memcpy(a->v[a->n++], b->v[i], PIN_BUF);
-	}
-}
-
 /* Candidates of every Subject field (a message may carry several). */
 static void
 pipeline_subjects(const struct hdrlist *hl, struct pin_candidates *out)
@@ -100,7 +79,7 @@ pipeline_subjects(const struct hdrlist *hl, struct pin_candidates *out)
 
 		memset(&one, 0, sizeof(one));
 		pin_extract(decoded, strlen(decoded), 0, &one);
-		pipeline_merge(out, &one);
+		pin_candidates_merge(out, &one);
 		pin_candidates_wipe(&one);
 		explicit_bzero(decoded, strlen(decoded));
 		g_free(decoded);
@@ -206,9 +185,9 @@ pipeline_run(const struct pipeline_env *env, struct pipeline_msg *msg,
 		pipeline_subjects(&msg->headers, &cands);
 		if (t.author != NULL)
 			pin_extract(t.author, strlen(t.author),
-			    casework_awaits_pin(env->st, &match) ?
+			    env->st != NULL && casework_awaits_pin(env->st, &match) ?
 			    PIN_EXTRACT_BARE_LINE : 0, &more);
-		pipeline_merge(&cands, &more);
+		pin_candidates_merge(&cands, &more);
 	} else {
 		whole = false;		/* unreadable: nothing to test */
 	}
@@ -219,7 +198,11 @@ pipeline_run(const struct pipeline_env *env, struct pipeline_msg *msg,
 	in.cands = &cands;
 	in.incomplete = !whole;
 	in.queue_id = msg->queue_id;
-	verdict_decide(&venv, &in, &r->verdict);
+	if (env->st == NULL)		/* no database: nothing can be decided */
+		verdict_internal_error(&r->verdict,
+		    sender.status == SENDER_OK ? sender.addr : "");
+	else
+		verdict_decide(&venv, &in, &r->verdict);
 	if (!r->verdict.error) {
 		struct casework_env cenv = { env->cfg, env->key, env->st,
 		    env->tmpl, env->now };
@@ -245,21 +228,21 @@ pipeline_run(const struct pipeline_env *env, struct pipeline_msg *msg,
 		g_free(stored);
 	}
 
-	if (!r->verdict.error && env->cfg->redact_pin && m != NULL && cands.n > 0) {
+	/* Redaction needs no database: it is done after an internal error too
+	 * (OnInternalError accept must not deliver a PIN either). */
+	if (env->cfg->redact_pin && m != NULL) {
 		n = redact_message(m, &cands, &msg->headers, whole, crlf, &r->edits);
 		if (n < 0) {
 			pm_log_err("%s: redaction failed", msg->queue_id);
+			edits_clear(&r->edits);	/* no half-done edits */
 			verdict_internal_error(&r->verdict, r->verdict.from);
 		} else {
 			r->redactions = (unsigned)n;
 		}
 	}
 edits:
-	if (r->verdict.error) {
-		/* only the tags of a temperror verdict; no half-done edits */
-		edits_clear(&r->edits);
+	if (r->verdict.error)
 		rc = -1;
-	}
 	if (edits_for_verdict(&r->edits, env->cfg, &msg->headers, &r->verdict) != 0 ||
 	    pipeline_tag(env->cfg, &msg->headers, &cw, &r->edits) != 0) {
 		pm_log_err("%s: out of memory", msg->queue_id);

@@ -31,7 +31,9 @@ struct notice_templates;
 struct pipeline_env {
 	const struct pm_config *cfg;
 	const struct secret_key *key;
-	struct store *st;		/* this thread's connection */
+	struct store *st;		/* this thread's connection; NULL when the
+					 * database cannot be opened: the verdict
+					 * is then temperror, redaction still runs */
 	time_t now;
 	const struct notice_templates *tmpl;	/* NULL: no notices */
 };

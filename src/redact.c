@@ -1,6 +1,8 @@
 /*
  * redact.c - take every PIN candidate out of what will be delivered.
  *
+ * What is taken out: the message's candidates (tested or not), and in
+ * each text any keyword-anchored PIN it shows itself, quotes included.
  * Subject: every Subject field, decoded (RFC 2047), redacted, re-encoded.
  * Text parts: decoded to UTF-8, redacted, converted back to the part's
  * charset (UTF-8 when that fails), and set as the part's content; GMime
@@ -137,6 +139,28 @@ wipe_array(GByteArray *ba)
 	}
 }
 
+/*
+ * TEXT with every candidate taken out: the message's own (C, tested or
+ * not) and any keyword-anchored PIN that TEXT itself shows, in quoted
+ * replies too (a customer quoting an earlier message of theirs must not
+ * deliver the PIN it held).  NULL on ENOMEM.
+ */
+static char *
+redact_text(const char *text, size_t len, const struct pin_candidates *c,
+    size_t *outlen, size_t *n)
+{
+	struct pin_candidates all = *c, own;
+	char *out;
+
+	memset(&own, 0, sizeof(own));
+	(void)pin_extract(text, len, 0, &own);
+	pin_candidates_merge(&all, &own);
+	out = pin_redact(text, len, &all, NULL, outlen, n);
+	pin_candidates_wipe(&all);
+	pin_candidates_wipe(&own);
+	return out;
+}
+
 /* Drop format=flowed and delsp: the text we set has no soft breaks. */
 static void
 unset_flowed(GMimePart *part)
@@ -182,7 +206,7 @@ redact_text_part(GMimeTextPart *tp, const struct pin_candidates *c)
 		textlen = ba->len;
 	}
 	wipe_array(ba);
-	out = pin_redact(text, textlen, c, NULL, &outlen, &n);
+	out = redact_text(text, textlen, c, &outlen, &n);
 	explicit_bzero(text, textlen);
 	g_free(text);
 	if (out == NULL)
@@ -190,7 +214,7 @@ redact_text_part(GMimeTextPart *tp, const struct pin_candidates *c)
 	if (html) {
 		/* does the rendered text still show a candidate? */
 		rendered = html_to_text(out, outlen, "utf-8");
-		again = pin_redact(rendered, strlen(rendered), c, NULL, NULL, &left);
+		again = redact_text(rendered, strlen(rendered), c, NULL, &left);
 		if (again != NULL && left > 0) {
 			explicit_bzero(out, outlen);
 			g_free(out);
@@ -249,7 +273,7 @@ redact_other_part(GMimePart *part, const struct pin_candidates *c)
 		wipe_array(ba);
 		return 0;
 	}
-	out = pin_redact((const char *)ba->data, ba->len, c, NULL, &outlen, &n);
+	out = redact_text((const char *)ba->data, ba->len, c, &outlen, &n);
 	wipe_array(ba);
 	if (out == NULL)
 		return -1;
@@ -281,7 +305,7 @@ redact_multipart_text(GMimeMultipart *mp, const struct pin_candidates *c)
 
 		if (parts[i] == NULL || parts[i][0] == '\0')
 			continue;
-		out = pin_redact(parts[i], strlen(parts[i]), c, NULL, &outlen, &n);
+		out = redact_text(parts[i], strlen(parts[i]), c, &outlen, &n);
 		if (out == NULL)
 			return -1;
 		if (n > 0) {
@@ -365,7 +389,7 @@ redact_subjects(const struct hdrlist *hl, const struct pin_candidates *c,
 		int rc;
 
 		wipe_free(subject);
-		out = pin_redact(valid, strlen(valid), c, NULL, &outlen, &n);
+		out = redact_text(valid, strlen(valid), c, &outlen, &n);
 		wipe_free(valid);
 		if (out == NULL)
 			return -1;
@@ -447,8 +471,6 @@ redact_message(GMimeMessage *m, const struct pin_candidates *c,
 	int subj, body = 0, rc = 0;
 	size_t i;
 
-	if (c->n == 0)
-		return 0;
 	if ((subj = redact_subjects(hl, c, e)) < 0)
 		return -1;
 	if (top != NULL && body_too) {
