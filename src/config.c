@@ -134,7 +134,7 @@ static const struct cfg_key cfg_keys[] = {
 	{ "PidFile", CFG_PATH, NULL, 0, 0, OFF(pid_file), CF_NONE },
 	{ "Syslog", CFG_FACILITY, "mail", 0, 0, OFF(syslog_facility), 0 },
 	{ "NoticeFrom", CFG_ADDRESS, NULL, 0, 0, OFF(notice_from), CF_NONE },
-	{ "Mailer", CFG_COMMAND, "/usr/sbin/sendmail -t -i",
+	{ "Mailer", CFG_COMMAND, "/usr/sbin/sendmail -f <> -t -i",
 	    0, 0, OFF(mailer), 0 },
 	{ "TemplateDir", CFG_PATH, "/etc/pinmilter/templates",
 	    0, 0, OFF(template_dir), 0 },

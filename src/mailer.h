@@ -6,7 +6,7 @@
  *   RCPT TO:<recipient>, DATA, QUIT), 30 seconds per step;
  * - else Mailer: the program and its arguments, split on white space and
  *   run with execve (never a shell), the message on its standard input
- *   with LF line ends (the default "/usr/sbin/sendmail -t -i" reads the
+ *   with LF line ends (the default "/usr/sbin/sendmail -f <> -t -i" reads the
  *   recipient from the To: field; the recipient is not put on argv),
  *   60 seconds at most.
  * mailer_send() blocks: call it from the outbox worker, never from a

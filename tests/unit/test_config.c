@@ -129,7 +129,7 @@ test_defaults(void)
 	ok(c->pid_file == NULL, "default PidFile: none");
 	is_str(c->syslog_facility, "mail", "default Syslog mail");
 	ok(c->notice_from == NULL, "default NoticeFrom: none");
-	is_str(c->mailer, "/usr/sbin/sendmail -t -i", "default Mailer");
+	is_str(c->mailer, "/usr/sbin/sendmail -f <> -t -i", "default Mailer");
 	is_str(c->template_dir, "/etc/pinmilter/templates", "default TemplateDir");
 	is_str(c->case_tag, "[Case #%n]", "default CaseTag");
 	is_int(c->case_start, 100000, "default CaseStart");
@@ -189,7 +189,7 @@ test_dump_defaults(void)
 	    "PidFile none\n"
 	    "Syslog mail\n"
 	    "NoticeFrom none\n"
-	    "Mailer /usr/sbin/sendmail -t -i\n"
+	    "Mailer /usr/sbin/sendmail -f <> -t -i\n"
 	    "TemplateDir /etc/pinmilter/templates\n"
 	    "CaseTag \"[Case #%%n]\"\n"
 	    "CaseStart 100000\n"
