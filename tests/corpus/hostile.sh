@@ -194,14 +194,6 @@ redacted() {
 		pass "$1: bob's PIN is not delivered"
 	fi
 }
-# delivered NAME: bob's PIN is in the output as is (it was no candidate).
-delivered() {
-	if grep -qaF "$PIN" "$T/o.eml"; then
-		pass "$1: bob's PIN was no candidate and is delivered"
-	else
-		fail "$1: bob's PIN was no candidate and is delivered"
-	fi
-}
 
 # ---- 1. the MimeKit fixtures ----
 # From bob, these ask for a change: their header section ends early (an
@@ -273,7 +265,8 @@ check "PIN in preamble and epilogue" "$RSS_KB" "pass (PIN verified)"
 redacted "PIN in preamble and epilogue"
 
 # A boundary that never appears at all: the whole body is the preamble,
-# which is nobody's text.
+# which is nobody's text: no candidate, nothing tested; but the PIN is
+# anchored by its keyword, and such a PIN is redacted wherever it is.
 {
 	hdr "Boundary missing" noboundary
 	printf 'Content-Type: multipart/alternative; boundary="not-there"\n\n'
@@ -281,7 +274,7 @@ redacted "PIN in preamble and epilogue"
 } >"$G"
 tryout "$G"
 check "boundary never used" "$RSS_KB" "none (no PIN found)"
-delivered "boundary never used"
+redacted "boundary never used"
 
 # Invalid base64: characters outside the alphabet inside the encoded PIN
 # sentence.  GMime's decoder skips them, so the text reads as written.
@@ -439,7 +432,8 @@ fi
 rm -f "$G" "$T/o.eml"
 
 # Multiparts nested 200 deep (MaxMimeDepth 10), the PIN in the deepest
-# leaf: beyond the depth read, so not author text and not a candidate.
+# leaf: beyond the depth read, so not author text and not a candidate;
+# redacted all the same (keyword-anchored).
 nest() {
 	hdr "Nested $1" "nested$1"
 	printf 'Content-Type: multipart/mixed; boundary="b0"\n\n'
@@ -453,7 +447,7 @@ nest() {
 nest deep >"$G"
 tryout "$G"
 check "multiparts nested 200 deep" "$RSS_KB" "none (no PIN found)"
-delivered "multiparts nested 200 deep"
+redacted "multiparts nested 200 deep"
 
 # The same, with the PIN also in a text part at the top: read and redacted
 # everywhere, the deep copy included.

@@ -23,8 +23,10 @@
 #     (482913, 482 913, 482-913, 482.913, 4 8 2 9 1 3, full width, split
 #     by HTML tags or entities, in any transfer encoding or charset),
 #     except the values a row's notes list as keep=N: those were never
-#     candidates (quoted, attached, not anchored) and must be delivered
-#     unchanged, and the values listed as bug:N, a known pipeline bug,
+#     candidates and no keyword anchors them (an order number, a bare
+#     line), so they must be delivered unchanged (a keyword-anchored PIN
+#     is redacted even in a quote or an attachment, where it is no
+#     candidate), and the values listed as bug:N, a known pipeline bug,
 #     checked as a TAP TODO (XFAIL now, XPASS once fixed); bug:verdict
 #     makes the x-pin, X-Support-Auth and notice checks such TODOs.
 # Notices are on (new_instance's TemplateDir): a known user's change or
