@@ -26,6 +26,8 @@
 
 #define DAY	86400
 
+static const char why_interval[] = "a PIN was issued recently (PinIssueInterval)";
+
 bool
 casework_awaits_pin(struct store *st, const struct casematch *m)
 {
@@ -234,7 +236,7 @@ cw_notice_refused(const struct casework_env *env, const struct casework_in *in,
 		return "daily notice cap reached for the recipient";
 	if (strcmp(kind, NOTICE_PIN_DELIVERY) == 0 && u->pin_set_at != 0 &&
 	    env->now - u->pin_set_at < (time_t)env->cfg->pin_issue_interval)
-		return "a PIN was issued recently (PinIssueInterval)";
+		return why_interval;
 	return NULL;
 }
 
@@ -293,6 +295,17 @@ casework_run(const struct casework_env *env, const struct casework_in *in,
 		out->no_notice = cw_notice_refused(env, in, &u, kind, &rc);
 		if (rc != STORE_OK)
 			goto fail;
+		if (out->no_notice == why_interval && out->opened) {
+			/* no second PIN so soon; a new case is still confirmed */
+			if ((rc = cw_audit(env, "notice.skip", u.email, c.number,
+			    "skipped", "kind=%s queue=%s reason=%s", kind,
+			    in->queue_id, out->no_notice)) != STORE_OK)
+				goto fail;
+			kind = NOTICE_CASE_CREATED;
+			out->no_notice = cw_notice_refused(env, in, &u, kind, &rc);
+			if (rc != STORE_OK)
+				goto fail;
+		}
 		if (out->no_notice != NULL) {
 			if ((rc = cw_audit(env, "notice.skip", u.email, c.number,
 			    "skipped", "kind=%s queue=%s reason=%s", kind,

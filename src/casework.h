@@ -17,7 +17,8 @@
  *   answer to automatic, bulk, list or bounce mail (rules.c);
  * - one notice per message at most, chosen in this order: a PIN delivery
  *   (the user asked for a new PIN, or has none and asks for a change),
- *   rate-limited by PinIssueInterval; a verification request (a change
+ *   rate-limited by PinIssueInterval (a new case then still gets its
+ *   case-created notice); a verification request (a change
  *   request without a valid PIN; at most one per case); a case-created
  *   notice for a new case; nothing for an authenticated message;
  * - at most MaxNoticesPerDay notices per recipient per 24 hours.

@@ -130,6 +130,19 @@ response_suppress(const char *value)
 	}
 }
 
+/* multipart/report (RFC 6522): delivery status (bounces), read receipts,
+ * abuse and other feedback reports are machine mail. */
+static const char *
+report_type(const char *value)
+{
+	while (*value == ' ' || *value == '\t' || *value == '\n')
+		value++;
+	return strncasecmp(value, "multipart/report", 16) == 0 &&
+	    (value[16] == '\0' || value[16] == ';' || value[16] == ' ' ||
+	    value[16] == '\t' || value[16] == '\n') ?
+	    "multipart/report (bounce, receipt or feedback report)" : NULL;
+}
+
 /* One header field: a reason not to answer, or NULL. */
 static const char *
 field_rule(const char *name, const char *value)
@@ -153,6 +166,8 @@ field_rule(const char *name, const char *value)
 		return precedence(value);
 	if (strcasecmp(name, "X-Auto-Response-Suppress") == 0)
 		return response_suppress(value);
+	if (strcasecmp(name, "Content-Type") == 0)
+		return report_type(value);
 	return NULL;
 }
 

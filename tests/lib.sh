@@ -69,10 +69,27 @@ lacks() {
 	case "$1" in *"$2"*) fail "$3"; diag "unexpected: $2" ;; *) pass "$3" ;; esac
 }
 
+# conf_set KEY VALUE...: set KEY in $CONF (replacing any line for it).
+conf_set() {
+	_k=$1; shift
+	grep -v "^$_k[[:space:]]" "$CONF" >"$CONF.new"
+	printf '%s\t%s\n' "$_k" "$*" >>"$CONF.new"
+	mv "$CONF.new" "$CONF"
+}
+
 # new_instance: a config, key and database under $T/inst; sets $CONF.
+# Notices go to a stand-in Mailer that keeps each message in
+# $T/inst/notices/ (never to the system's sendmail).
 new_instance() {
-	mkdir -p "$T/inst"
+	mkdir -p "$T/inst/notices"
 	CONF="$T/inst/pinmilter.conf"
+	cat >"$T/inst/mailer" <<'MAILER'
+#!/bin/sh
+# stand-in Mailer for tests: keep the message, succeed
+d=$(dirname "$0")/notices
+cat >"$d/notice.$$.$(date +%s%N)"
+MAILER
+	chmod 755 "$T/inst/mailer"
 	cat >"$CONF" <<CONF
 Socket		unix:$T/inst/milter.sock
 Database	$T/inst/pinmilter.db
@@ -81,6 +98,7 @@ SupportAddress	support@example.com
 AuthservID	mx.example.com
 PidFile		$T/inst/pinmilter.pid
 TemplateDir	$top_srcdir/conf/templates
+Mailer		$T/inst/mailer -t -i
 Syslog		no
 CONF
 	"$PINCTL" -c "$CONF" init >/dev/null

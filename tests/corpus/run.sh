@@ -348,7 +348,8 @@ check_case() {
 
 # check_notice (in check_row): the notice column (a kind: queued to the
 # address on file, case 100000, and named in the log line; skipped:KIND:
-# audited as skipped, nothing queued; -: neither), the case's state, and
+# audited as skipped, nothing queued; KIND+skipped:KIND2: KIND2 refused
+# and KIND sent instead; -: neither), the case's state, and
 # no PIN in the case record or the audit.
 check_notice() {
 	_log=$(grep '^pinmilter: tryout: from=' "$T/o.err")
@@ -363,6 +364,9 @@ check_notice() {
 	case "$want_notice" in
 	-) want="log=- outbox=- skipped=-" ;;
 	skipped:*) want="log=- outbox=- skipped=${want_notice#skipped:};" ;;
+	*+skipped:*)
+		_k=${want_notice%%+*}
+		want="log=$_k outbox=$_k $_from 100000 queued; skipped=${want_notice#*+skipped:};" ;;
 	*) want="log=$want_notice outbox=$want_notice $_from 100000 queued; skipped=-" ;;
 	esac
 	if [ -n "$vbug" ]; then

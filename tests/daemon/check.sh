@@ -109,7 +109,7 @@ expect_rc 1 "-n with an unknown UserID group"
 is "$problems" 'pinmilter: UserID: no such group "nosuchgroup-pm"' "unknown group"
 
 fresh
-echo "Mailer $T/no-sendmail -t -i" >>"$CONF"
+conf_set Mailer "$T/no-sendmail -t -i"
 check_n
 expect_rc 1 "-n with a missing Mailer program"
 is "$problems" "pinmilter: Mailer $T/no-sendmail: No such file or directory" \

@@ -404,7 +404,8 @@ is "$(audit action email | grep -c '^notice.*|eve@else.example$')" 0 \
 sed '/^SMTPRelay/d' "$CONF" >"$T/conf.new" && cat "$T/conf.new" >"$CONF"
 # "-f <>": the null sender of RFC 3834, as the SMTP client uses (without
 # it sendmail would put the daemon's user there).
-printf 'Mailer\t/usr/sbin/sendmail -C %s -f <> -t -i\nMaxNoticesPerDay\t2\n' "$PF/etc" >>"$CONF"
+conf_set Mailer "/usr/sbin/sendmail -C $PF/etc -f <> -t -i"
+conf_set MaxNoticesPerDay 2
 pm_start || { fail "pinmilter restarts with MaxNoticesPerDay 2"; exit 1; }
 for i in 1 2 3; do
 	cat >"$T/m8.eml" <<EOF

@@ -21,7 +21,7 @@ MSGS="$top_srcdir/tests/e2e/messages"
 mkdir -p "$T/notices"
 printf '#!/bin/sh\ncat >"%s/notices/n.$$"\n' "$T" >"$T/mailer"
 chmod 755 "$T/mailer"
-echo "Mailer $T/mailer -t -i" >>"$CONF"
+conf_set Mailer "$T/mailer -t -i"
 pinctl() { "$PINCTL" -c "$CONF" "$@" >/dev/null; }
 pinctl account add Acme &&
     pinctl user add bob@acme.example --account Acme --name "Bob Front Desk" &&

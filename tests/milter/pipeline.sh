@@ -25,7 +25,7 @@ PLIB="$top_srcdir/tests/milter/pipeline-lib.lua"
 mkdir -p "$T/notices"
 printf '#!/bin/sh\ncat >"%s/notices/n.$$"\n' "$T" >"$T/mailer"
 chmod 755 "$T/mailer"
-echo "Mailer $T/mailer -t -i" >>"$CONF"
+conf_set Mailer "$T/mailer -t -i"
 
 pinctl() { "$PINCTL" -c "$CONF" "$@"; }
 run pinctl account add Acme

@@ -80,6 +80,17 @@ static const struct loopcase loop_cases[] = {
 	    "a@x.org", NULL },
 	{ "Precedence: normal", ALICE "Precedence: normal\n", "a@x.org", NULL },
 	{ "Precedence: bulky", ALICE "Precedence: bulky\n", "a@x.org", NULL },
+	/* multipart/report: bounces, read receipts, feedback reports */
+	{ "read receipt (multipart/report)", ALICE "Content-Type: multipart/report;"
+	    " report-type=disposition-notification; boundary=x\n", "a@x.org",
+	    "multipart/report (bounce, receipt or feedback report)" },
+	{ "MULTIPART/REPORT folded", ALICE "Content-Type:\n MULTIPART/REPORT;\n"
+	    " report-type=delivery-status\n", "a@x.org",
+	    "multipart/report (bounce, receipt or feedback report)" },
+	{ "multipart/reports is not a report", ALICE "Content-Type: "
+	    "multipart/reports; boundary=x\n", "a@x.org", NULL },
+	{ "multipart/mixed", ALICE "Content-Type: multipart/mixed; boundary=x\n",
+	    "a@x.org", NULL },
 	/* List-* */
 	{ "List-Unsubscribe only",
 	    ALICE "List-Unsubscribe: <mailto:leave@lists.example>\n", "a@x.org",
