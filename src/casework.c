@@ -118,13 +118,10 @@ cw_case(const struct casework_env *env, const struct casework_in *in,
 		    in->queue_id)) != STORE_OK)
 			return rc;
 	}
-	if (m->external_ref[0] != '\0' && (rc = store_case_find_external(env->st,
-	    m->external_ref, c)) != STORE_NOTFOUND) {
-		if (rc != STORE_OK)
-			return rc;
-		if (cw_same_account(c, u, known))
-			return STORE_OK;
-	}
+	if (m->external_ref[0] != '\0' && known &&
+	    (rc = store_case_find_external(env->st, m->external_ref,
+	    u->account_id, c)) != STORE_NOTFOUND)
+		return rc;	/* the sender's own account's case, or an error */
 	memset(c, 0, sizeof(*c));
 	if (known) {
 		c->account_id = u->account_id;
@@ -287,7 +284,9 @@ casework_run(const struct casework_env *env, const struct casework_in *in,
 	if ((rc = cw_case(env, in, v, &u, known, &c, out)) != STORE_OK ||
 	    (rc = cw_inbound_id(env, in, c.number)) != STORE_OK)
 		goto fail;
-	if (v->pin == XPIN_PASS &&
+	/* a PIN proves its owner: it authenticates a case of that owner's
+	 * account only (a token may bring anyone's reply to a case) */
+	if (v->pin == XPIN_PASS && known && c.account_id == u.account_id &&
 	    (rc = store_case_authenticate(env->st, c.number, v->from,
 	    env->now)) != STORE_OK)
 		goto fail;

@@ -8,6 +8,9 @@
  * the audit rows.  A notice exists in the outbox exactly when the
  * decision that made it was committed.
  *
+ * A PIN pass authenticates the case only when the sender is a user of the
+ * case's account.
+ *
  * Rules (DESIGN.md section 2 steps 4 and 8; LESSONS.md):
  * - a valid signed token (In-Reply-To/References or a plus-address)
  *   joins its case; a subject tag or an external reference joins only a

@@ -245,7 +245,8 @@ static const char *const store_sql[Q__COUNT] = {
 	    "FROM cases), 0), coalesce((SELECT last FROM case_sequence "
 	    "WHERE id = 1), 0)) AS m)",
 	[Q_CASE_FIND_EXTERNAL] = "SELECT " CASE_COLS
-	    "WHERE c.external_ref = ?1 ORDER BY c.number DESC LIMIT 1",
+	    "WHERE c.external_ref = ?1 AND (?2 = 0 OR c.account_id = ?2) "
+	    "ORDER BY c.number DESC LIMIT 1",
 	/* Authenticated stays so: a second call keeps who and when. */
 	[Q_CASE_AUTHENTICATE] = "UPDATE cases SET "
 	    "authenticated_at = CASE WHEN state = 'authenticated' "
@@ -1393,7 +1394,7 @@ store_case_open(struct store *st, const struct store_case *c, int64_t start,
 
 int
 store_case_find_external(struct store *st, const char *ref,
-    struct store_case *out)
+    int64_t account_id, struct store_case *out)
 {
 	sqlite3_stmt *s;
 	int rc;
@@ -1407,7 +1408,7 @@ store_case_find_external(struct store *st, const char *ref,
 		memset(out, 0, sizeof(*out));
 		return rc;
 	}
-	if ((rc = stmt_bind(st, s, "t", ref)) == STORE_OK &&
+	if ((rc = stmt_bind(st, s, "ti", ref, account_id)) == STORE_OK &&
 	    (rc = stmt_row(st, s, "case find")) == STORE_OK)
 		rc = case_from_row(st, s, out);
 	else {

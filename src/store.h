@@ -200,9 +200,11 @@ int store_case_list(struct store *st, store_case_cb cb, void *arg);
  */
 int store_case_open(struct store *st, const struct store_case *c,
     int64_t start, time_t now, int64_t *number);
-/* The newest case carrying external reference REF (CaseRefPattern). */
+/* The newest case carrying external reference REF (CaseRefPattern) of
+ * account ACCOUNT_ID (0: of any account).  Per account, so that a
+ * stranger's case with the same reference cannot hide a customer's. */
 int store_case_find_external(struct store *st, const char *ref,
-    struct store_case *out);
+    int64_t account_id, struct store_case *out);
 /* Mark authenticated (state, when, by whom); an authenticated case stays
  * so: a second call changes nothing and returns STORE_OK. */
 int store_case_authenticate(struct store *st, int64_t number,

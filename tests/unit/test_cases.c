@@ -441,21 +441,27 @@ test_external(struct store *st)
 	is_int(store_case_open(st, &a, 100000, 8000, &na), STORE_OK, "open a");
 	is_int(store_case_open(st, &o, 100000, 8001, &no), STORE_OK, "open o");
 	is_int(store_case_open(st, &b, 100000, 8002, &nb), STORE_OK, "open b");
-	is_int(store_case_find_external(st, "TKT-77", &k), STORE_OK,
+	is_int(store_case_find_external(st, "TKT-77", 0, &k), STORE_OK,
 	    "external TKT-77");
 	is_int(k.number, nb, "external: the newest case with the ref");
 	is_str(k.email, "alice@acme.example", "external: its fields");
 	is_str(k.external_ref, "TKT-77", "external: ref filled");
-	is_int(store_case_find_external(st, "TKT-78", &k), STORE_OK,
+	is_int(store_case_find_external(st, "TKT-78", 0, &k), STORE_OK,
 	    "external TKT-78");
 	is_int(k.number, no, "external: the only case");
-	is_int(store_case_find_external(st, "tkt-77", &k), STORE_NOTFOUND,
+	is_int(store_case_find_external(st, "tkt-77", 0, &k), STORE_NOTFOUND,
 	    "external refs are exact");
 	is_int(k.number, 0, "not found: cleared");
-	is_int(store_case_find_external(st, "", &k), STORE_INVALID,
+	is_int(store_case_find_external(st, "", 0, &k), STORE_INVALID,
 	    "external: empty ref");
 	is_int(store_case_find(st, na, &k), STORE_OK, "find a");
 	is_str(k.external_ref, "TKT-77", "find fills external_ref");
+	/* per account: another account's newer case does not hide ours */
+	is_int(store_case_find_external(st, "TKT-78", acme, &k), STORE_NOTFOUND,
+	    "external TKT-78 of Acme: none (the only one has no account)");
+	is_int(store_case_find_external(st, "TKT-77", acme, &k), STORE_OK,
+	    "external TKT-77 of Acme");
+	is_int(k.number, nb, "external of Acme: the newest of Acme's");
 }
 
 struct list_out {

@@ -285,7 +285,7 @@ test_migrate_v1(void)
 	is_str(c.external_ref, "TKT-9", "v1 -> v2: external ref");
 	is_int(c.verification_requested_at, 0,
 	    "v1 -> v2: verification_requested_at 0");
-	is_int(store_case_find_external(st, "TKT-9", &c), STORE_OK,
+	is_int(store_case_find_external(st, "TKT-9", 0, &c), STORE_OK,
 	    "v1 -> v2: found by external ref");
 	is_int(c.number, 100005, "v1 -> v2: external ref case");
 	is_int(store_case_by_message_id(st, "<m1@acme.example>", &n), STORE_OK,
