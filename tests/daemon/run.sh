@@ -59,11 +59,15 @@ for sig in HUP INT; do
 done
 
 # ---- a stale socket (crash) is replaced; other files are not ----
-start_milter
+start_milter || diag "did not come up:" "$(cat "$T/milter.log")"
 old=$MPID
+before=$(ls -la "$T/inst" 2>&1; cat "$T/milter.log")
 kill -KILL "$MPID"; wait "$MPID" 2>/dev/null; MPID=""
 if [ -S "$SOCK" ]; then pass "after SIGKILL the socket is left behind"; else
-	fail "after SIGKILL the socket is left behind"; fi
+	fail "after SIGKILL the socket is left behind"
+	diag "before the kill:" "$before" "after:" "$(ls -la "$T/inst" 2>&1)" \
+	    "$(cat "$T/milter.log")"
+fi
 start_milter
 if [ -n "$MPID" ] && ! gone "$MPID"; then pass "restart over a stale socket"; else
 	fail "restart over a stale socket"; diag "$(cat "$T/milter.log")"; fi

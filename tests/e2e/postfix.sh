@@ -489,7 +489,11 @@ pm_start() {
 	_pf_watch "$PM_PID"
 	_n=100
 	while [ "$_n" -gt 0 ]; do
-		if [ -S "$PM_SOCKET" ]; then
+		# up when the socket is there and smfi_main accepts on it
+		if [ -S "$PM_SOCKET" ] && python3 -c 'import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.settimeout(1)
+s.connect(sys.argv[1])' "$PM_SOCKET" 2>/dev/null; then
 			# Postfix's smtpd runs as user postfix: it must be able
 			# to connect (write permission on the socket).
 			# pinmilter makes it mode 0660 for its own group; here

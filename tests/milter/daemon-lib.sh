@@ -29,13 +29,29 @@ wait_for() {
 
 # start_milter [ARGS...]: pinmilter -f in the background; waits until it
 # logged "starting:" (socket bound, PidFile written, user switched,
-# database checked), or died.  Returns 1 if it did not come up.
+# database checked) and its socket accepts a connection, or it died.
+# (libmilter makes the unix socket anew when smfi_main starts listening:
+# "starting:" alone may come a moment before the socket is there for
+# good.)  Returns 1 if it did not come up.
 start_milter() {
 	"$PINMILTER" -f -c "$CONF" "$@" >"$T/milter.log" 2>&1 &
 	MPID=$!
 	wait_for _milter_up && ! gone "$MPID"
 }
-_milter_up() { grep -q '^pinmilter: starting: ' "$T/milter.log" || gone "$MPID"; }
+_milter_up() {
+	gone "$MPID" && return 0
+	grep -q '^pinmilter: starting: ' "$T/milter.log" || return 1
+	case "$(sed -n 's/^Socket[[:space:]]*//p' "$CONF" | tail -n 1)" in
+	unix:*|local:*) _milter_accepts ;;
+	*) return 0 ;;
+	esac
+}
+_milter_accepts() {
+	python3 -c 'import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.settimeout(1)
+s.connect(sys.argv[1])' "$SOCK" 2>/dev/null
+}
 
 # stop_milter [SIGNAL]: signal the -f daemon and reap it; $mrc is its exit
 # status (137 if it had to be killed after 20 s).
