@@ -237,20 +237,15 @@ auth_set_pin(struct store *st, const struct secret_key *key,
     int64_t user_id, const char *pin, const char *actor, const char *action,
     time_t now)
 {
-	struct store_user u;
 	int rc;
 
 	if (st == NULL || key == NULL || !secret_pin_valid(pin))
 		return STORE_INVALID;
 	if ((rc = store_begin(st)) != STORE_OK)
 		return rc;
-	if ((rc = store_user_find_id(st, user_id, &u)) == STORE_OK &&
-	    (rc = auth_store_pin(st, key, &u, pin, actor, action, now)) ==
-	    STORE_OK && (rc = store_commit(st)) == STORE_OK) {
-		secret_wipe(&u, sizeof(u));
+	if ((rc = auth_set_pin_in(st, key, user_id, pin, actor, action,
+	    now)) == STORE_OK && (rc = store_commit(st)) == STORE_OK)
 		return STORE_OK;
-	}
 	store_rollback(st);
-	secret_wipe(&u, sizeof(u));
 	return rc;
 }
