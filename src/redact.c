@@ -437,24 +437,29 @@ static int
 redact_body(GMimeObject *top, bool crlf, struct edits *e)
 {
 	GMimeFormatOptions *fo = g_mime_format_options_new();
-	GMimeStream *mem = g_mime_stream_mem_new();
-	GByteArray *ba;
-	char *body;
+	GByteArray *ba = g_byte_array_new();
+	GMimeStream *mem = g_mime_stream_mem_new_with_byte_array(ba);
 	int rc = -1;
 
+	/* the stream writes into BA, which we keep: no second copy of a
+	 * body that may be MaxMessageSize large */
+	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(mem), FALSE);
 	g_mime_format_options_set_newline_format(fo, crlf ?
 	    GMIME_NEWLINE_FORMAT_DOS : GMIME_NEWLINE_FORMAT_UNIX);
 	if (g_mime_object_write_content_to_stream(top, fo, mem) >= 0) {
-		ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
-		if ((body = malloc(ba->len + 1)) != NULL) {
-			memcpy(body, ba->data, ba->len);
-			body[ba->len] = '\0';
-			edits_set_body(e, body, ba->len);
-			rc = 0;
-		}
-		explicit_bzero(ba->data, ba->len);
+		size_t len = ba->len;
+
+		g_byte_array_append(ba, (const guint8 *)"", 1);	/* a NUL */
+		/* GLib allocates with malloc (GLib >= 2.46): free() owns it */
+		edits_set_body(e, (char *)g_byte_array_free(ba, FALSE), len);
+		ba = NULL;
+		rc = 0;
 	}
 	g_object_unref(mem);
+	if (ba != NULL) {
+		explicit_bzero(ba->data, ba->len);
+		g_byte_array_free(ba, TRUE);
+	}
 	g_mime_format_options_free(fo);
 	return rc;
 }
