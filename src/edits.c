@@ -186,6 +186,35 @@ edits_for_verdict(struct edits *e, const struct pm_config *cfg,
 	return rc;
 }
 
+char *
+edits_subject_value(const char *utf8)
+{
+	char *cut, *enc, *line, *folded, *v;
+	size_t n;
+
+	if (g_utf8_strlen(utf8, -1) > EDITS_SUBJECT_CHARS) {
+		char *head = g_utf8_substring(utf8, 0, EDITS_SUBJECT_CHARS);
+
+		cut = g_strconcat(head, "...", NULL);
+		g_free(head);
+	} else {
+		cut = g_strdup(utf8);
+	}
+	enc = g_mime_utils_header_encode_text(NULL, cut, "utf-8");
+	g_free(cut);
+	line = g_strconcat("Subject: ", g_strstrip(enc), NULL);
+	g_free(enc);
+	folded = g_mime_utils_unstructured_header_fold(NULL, NULL, line);
+	g_free(line);
+	/* "Subject: VALUE\n" -> "VALUE" */
+	v = g_strdup(folded + (strncmp(folded, "Subject:", 8) == 0 ? 8 : 0));
+	g_free(folded);
+	n = strlen(v);
+	while (n > 0 && (v[n - 1] == '\n' || v[n - 1] == '\r'))
+		v[--n] = '\0';
+	return g_strchug(v);
+}
+
 int
 edits_tag_subject(struct edits *e, const struct hdrlist *hl, const char *tag)
 {
@@ -211,7 +240,19 @@ edits_tag_subject(struct edits *e, const struct hdrlist *hl, const char *tag)
 		return edits_insert(e, "Subject", tag);
 	while (*raw == ' ' || *raw == '\t')
 		raw++;
-	v = g_strdup_printf("%s %s", tag, raw);
+	if (strlen(raw) > EDITS_VALUE_MAX) {
+		/* too long to prefix as it is: decoded, cut, encoded again */
+		char *dec = g_mime_utils_header_decode_text(NULL, raw);
+		char *text = g_strdup_printf("%s %s", tag, dec);
+
+		v = edits_subject_value(text);
+		g_free(text);
+		g_free(dec);
+	} else if (*raw == '\0') {
+		v = g_strdup(tag);
+	} else {
+		v = g_strdup_printf("%s %s", tag, raw);
+	}
 	rc = edits_change(e, "Subject", 1, v);
 	g_free(v);
 	return rc;

@@ -61,6 +61,16 @@ int edits_for_verdict(struct edits *e, const struct pm_config *cfg,
 char *edits_ar_value(const struct pm_config *cfg, const struct verdict *v);
 
 /*
+ * A Subject value to hand the MTA from UTF8 text: at most
+ * EDITS_SUBJECT_CHARS characters (a longer one is cut and ends in "..."),
+ * RFC 2047-encoded where needed and folded, so an edited field stays
+ * well inside what libmilter and MTAs take.  Free with g_free.
+ */
+#define EDITS_SUBJECT_CHARS	500
+#define EDITS_VALUE_MAX		1900	/* bytes of a raw value we prefix */
+char *edits_subject_value(const char *utf8);
+
+/*
  * Put TAG ("[Case #100042]") in front of the first Subject: on top of a
  * change already listed for it (redaction), else as a new change, else
  * (no Subject at all) as a new field.  -1 on ENOMEM.

@@ -394,8 +394,8 @@ redact_subjects(const struct hdrlist *hl, const struct pin_candidates *c,
 		if (out == NULL)
 			return -1;
 		if (n > 0) {
-			enc = g_mime_utils_header_encode_text(NULL, out, "utf-8");
-			rc = edits_change(e, "Subject", i, g_strstrip(enc));
+			enc = edits_subject_value(out);
+			rc = edits_change(e, "Subject", i, enc);
 			wipe_free(enc);
 			if (rc != 0) {
 				wipe_free(out);

@@ -255,6 +255,58 @@ test_edits(void)
 	config_free(cfg);
 }
 
+/* Long subjects: cut, encoded and folded, so the MTA takes the edit. */
+static void
+test_subject_value(void)
+{
+	GString *long_text = g_string_new("");
+	struct hdrlist hl;
+	struct edits e;
+	char *v, *line, *dec;
+	size_t i, maxline = 0, cur = 0;
+	int k;
+
+	v = edits_subject_value("PIN [PIN redacted] add a line");
+	is_str(v, "PIN [PIN redacted] add a line", "short ASCII subject as is");
+	g_free(v);
+	v = edits_subject_value("Caf\xc3\xa9 PIN [PIN redacted]");
+	ok(strncmp(v, "=?", 2) == 0 || strstr(v, "=?utf-8?") || strstr(v, "=?UTF-8?"),
+	    "non-ASCII subject is RFC 2047 encoded: %s", v);
+	dec = g_mime_utils_header_decode_text(NULL, v);
+	is_str(dec, "Caf\xc3\xa9 PIN [PIN redacted]", "... and decodes back");
+	g_free(dec);
+	g_free(v);
+
+	for (k = 0; k < 400; k++)
+		g_string_append(long_text, "very long subject words ");
+	v = edits_subject_value(long_text->str);
+	for (i = 0; v[i]; i++) {
+		cur = v[i] == '\n' ? 0 : cur + 1;
+		if (cur > maxline)
+			maxline = cur;
+	}
+	ok(maxline <= 998, "a long subject is folded (longest line %zu)", maxline);
+	line = g_mime_utils_header_unfold(v);
+	ok(g_utf8_strlen(line, -1) <= EDITS_SUBJECT_CHARS + 4,
+	    "a long subject is cut to %d characters (got %ld)",
+	    EDITS_SUBJECT_CHARS, (long)g_utf8_strlen(line, -1));
+	ok(g_str_has_suffix(g_strchomp(line), "..."), "a cut subject ends in ...");
+	g_free(line);
+	g_free(v);
+
+	/* a raw Subject too long to prefix: decoded, cut, tagged */
+	hdrlist_init(&hl);
+	hdrlist_add(&hl, "Subject", long_text->str);
+	edits_init(&e);
+	is_int(edits_tag_subject(&e, &hl, "[Case #100042]"), 0, "tag a long subject");
+	ok(e.n == 1 && strlen(e.v[0].value) < 1000 &&
+	    strncmp(e.v[0].value, "[Case #100042] very long", 24) == 0,
+	    "the tagged long subject is short and starts with the tag");
+	edits_clear(&e);
+	hdrlist_clear(&hl);
+	g_string_free(long_text, TRUE);
+}
+
 int
 main(void)
 {
@@ -263,6 +315,7 @@ main(void)
 	test_change();
 	test_sender();
 	test_edits();
+	test_subject_value();
 	g_mime_shutdown();
 	return tap_done();
 }
