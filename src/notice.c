@@ -185,7 +185,7 @@ tmpl_read(const char *path, size_t *lenp, char *err, size_t errlen)
 		goto fail;
 	}
 	if (sb.st_size > NOTICE_TEMPLATE_MAX) {
-		snprintf(err, errlen, "%s: larger than %u bytes", path,
+		snprintf(err, errlen, "%s: larger than %d bytes", path,
 		    NOTICE_TEMPLATE_MAX);
 		goto fail;
 	}
