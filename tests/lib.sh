@@ -60,6 +60,28 @@ expect_rc() {
 	if [ "$rc" -eq "$1" ]; then pass "$2 (exit $1)"; else fail "$2: exit $rc, want $1"; diag "stdout: $out" "stderr: $err"; fi
 }
 
+# todo STATUS DESCRIPTION REASON: a TAP TODO check (STATUS 0 = holds) for a
+# known bug: visible as XFAIL without failing the suite; its fix shows as
+# XPASS, which the harness reports as a failure, so the marker goes.
+todo() {
+	_tap_n=$((_tap_n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $_tap_n - $2 # TODO $3"
+	else
+		echo "not ok $_tap_n - $2 # TODO $3"
+	fi
+}
+
+# header_section FILE: a message's header, one field per line (unfolded),
+# CR removed.
+header_section() {
+	awk '{ sub(/\r$/, "") }
+	/^$/ { exit }
+	/^[ \t]/ { sub(/^[ \t]+/, " "); cur = cur $0; next }
+	{ if (have) print cur; cur = $0; have = 1 }
+	END { if (have) print cur }' "$1"
+}
+
 # contains HAYSTACK NEEDLE DESCRIPTION
 contains() {
 	case "$1" in *"$2"*) pass "$3" ;; *) fail "$3"; diag "missing: $2" "in: $1" ;; esac

@@ -38,16 +38,6 @@ RSS_BIG_KB=${RSS_BIG_KB:-307200}	# the 50 MB inputs: 300 MB
 TIMEOUT=${TIMEOUT:-20}
 PIN=482913
 
-# todo STATUS DESCRIPTION REASON: a TAP TODO check (STATUS 0 = holds) for
-# a known bug: visible as XFAIL, and as XPASS once fixed.
-todo() {
-	_tap_n=$((_tap_n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $_tap_n - $2 # TODO $3"
-	else
-		echo "not ok $_tap_n - $2 # TODO $3"
-	fi
-}
 # is_or_todo GOT WANT DESCRIPTION [TODO-REASON]
 is_or_todo() {
 	if [ -z "${4:-}" ]; then
@@ -121,14 +111,6 @@ tryout() {
 	return 0
 }
 
-# headers_of FILE: the header section, unfolded, CR removed.
-headers_of() {
-	awk '{ sub(/\r$/, "") }
-	/^$/ { exit }
-	/^[ \t]/ { sub(/^[ \t]+/, " "); cur = cur $0; next }
-	{ if (have) print cur; cur = $0; have = 1 }
-	END { if (have) print cur }' "$1"
-}
 
 # check NAME RSSBOUND [XPIN-REASON [TODO [AUTH]]]: the common assertions
 # after tryout; with XPIN-REASON ("result (reason)") the exact verdict too;
@@ -144,7 +126,7 @@ check() {
 	fi
 	pass "$name: exit 0"
 	if [ -s "$T/o.eml" ]; then pass "$name: output"; else fail "$name: output"; fi
-	headers_of "$T/o.eml" >"$T/o.hdr"
+	header_section "$T/o.eml" >"$T/o.hdr"
 	ar=$(grep -iE '^authentication-results:[[:space:]]*mx\.example\.com;' "$T/o.hdr" | head -n 1)
 	xpin=$(printf '%s\n' "$ar" | sed -n -e 's/ header\.from=[^ ]*$//' \
 	    -e 's/^[^;]*;[[:space:]]*x-pin=\([a-z]*\) (\(.*\))$/\1 (\2)/p')

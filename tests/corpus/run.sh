@@ -40,17 +40,6 @@
 
 DIR="$top_srcdir/tests/corpus"
 
-# todo STATUS DESCRIPTION REASON: a TAP TODO check (STATUS 0 = holds).  A
-# known bug stays visible (XFAIL) without failing the suite, and its fix
-# shows as XPASS, which the harness reports, so the marker gets removed.
-todo() {
-	_tap_n=$((_tap_n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $_tap_n - $2 # TODO $3"
-	else
-		echo "not ok $_tap_n - $2 # TODO $3"
-	fi
-}
 # Every PIN-like value the corpus uses: the users' PINs, then wrong ones.
 PINS="482913 135790 246802 975310 482931 428913 248913 864209 975301 135709"
 
@@ -160,14 +149,6 @@ else:
 sys.stdout.write(unicodedata.normalize('NFKC', '\n'.join(out)) + '\n')
 EOF
 
-# unfold FILE: the header section, one field per line, CR removed.
-unfold() {
-	awk '{ sub(/\r$/, "") }
-	/^$/ { exit }
-	/^[ \t]/ { sub(/^[ \t]+/, " "); cur = cur $0; next }
-	{ if (have) print cur; cur = $0; have = 1 }
-	END { if (have) print cur }' "$1"
-}
 
 # pin_re PIN: an ERE for the six digits with at most two separators
 # (blanks, dots, hyphens) between any two; it is matched against the text
@@ -211,7 +192,7 @@ check_row() {
 	is "$(grep -v '^pinmilter: tryout: from=' "$T/o.err" |
 	    grep -vc '^pinmilter: warning: ' || true)" 0 \
 	    "$t: stderr holds the log line and parser warnings only"
-	unfold "$T/o.eml" >"$T/o.hdr"
+	header_section "$T/o.eml" >"$T/o.hdr"
 
 	# Authentication-Results: ours exactly once, with result and reason.
 	is "$(count_ci "$T/o.hdr" '^authentication-results:[[:space:]]*mx\.example\.com[[:space:]]*;')" 1 \
@@ -409,7 +390,7 @@ if [ "$n" -ge 40 ]; then pass "at least 40 messages ($n)"; else fail "at least 4
 # The forged copies are gone, the partner's Authentication-Results stays.
 fresh_db
 "$PINMILTER" -c "$RCONF" -t "$DIR/27-forged-headers.eml" >"$T/o.eml" 2>/dev/null
-unfold "$T/o.eml" >"$T/o.hdr"
+header_section "$T/o.eml" >"$T/o.hdr"
 is "$(count_ci "$T/o.hdr" '^x-support-auth:')" 1 "forged: one X-Support-Auth line"
 is "$(count_ci "$T/o.hdr" '^authentication-results:')" 2 "forged: ours and the partner's Authentication-Results"
 is "$(count_ci "$T/o.hdr" '^authentication-results: relay\.partner\.example; dmarc=pass header\.from=acme-dental\.example$')" 1 \
