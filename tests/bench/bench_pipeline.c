@@ -22,11 +22,11 @@
 
 #include <gmime/gmime.h>
 
-#include "auth.h"
-#include "log.h"
-#include "message.h"
-#include "pin.h"
-#include "pipeline.h"
+#include "pin/auth.h"
+#include "util/log.h"
+#include "mail/message.h"
+#include "pin/pin.h"
+#include "filter/pipeline.h"
 
 static char dir[] = "/tmp/pmbench.XXXXXX";
 

@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "auth.h"
+#include "pin/auth.h"
 
 static char tdir[64];
 

@@ -5,13 +5,13 @@
  * Not built by default.  Build and run from the source tree:
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE \
- *     -Isrc tests/fuzz/fuzz_message.c src/message.c src/html.c \
- *     src/quote.c src/log.c \
+ *     -Isrc tests/fuzz/fuzz_message.c src/mail/message.c src/mail/html.c \
+  *     src/mail/quote.c src/mail/flowed.c src/util/log.c \
  *     $(pkg-config --cflags --libs gmime-3.0 libxml-2.0 libsodium) \
  *     -o /tmp/fuzz_message
  *   mkdir -p /tmp/fuzz-corpus
  *   /tmp/fuzz_message -max_total_time=120 -close_fd_mask=2 \
- *     /tmp/fuzz-corpus /work/shared/corpus/mimekit
+ *     /tmp/fuzz-corpus tests/corpus
  *
  * (-close_fd_mask=2 silences the parser warnings logged to stderr.)
  * Each input is read as a whole message, and also, raw, as HTML and as
@@ -24,9 +24,9 @@
 #include <glib.h>
 #include <gmime/gmime.h>
 
-#include "html.h"
-#include "message.h"
-#include "quote.h"
+#include "mail/html.h"
+#include "mail/message.h"
+#include "mail/quote.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

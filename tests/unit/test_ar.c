@@ -4,7 +4,7 @@
  */
 #include <string.h>
 
-#include "ar.h"
+#include "mail/ar.h"
 #include "tap.h"
 
 static const struct {

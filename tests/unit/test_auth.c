@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "auth.h"
+#include "pin/auth.h"
 #include "tap.h"
 #include "testutil.h"
 

@@ -16,10 +16,10 @@
 
 #include <glib.h>
 
-#include "casematch.h"
-#include "config.h"
-#include "hdrlist.h"
-#include "secret.h"
+#include "case/casematch.h"
+#include "core/config.h"
+#include "mail/hdrlist.h"
+#include "core/secret.h"
 #include "tap.h"
 #include "testutil.h"
 
@@ -116,7 +116,7 @@ test_message_id(void)
 	char *id, *id2;
 
 	for (i = 0; i < NNUMBERS; i++) {
-		id = casematch_message_id(key1, numbers[i], "example.com");
+		id = token_message_id(key1, numbers[i], "example.com");
 		plen = (size_t)snprintf(prefix, sizeof(prefix), "<pm-%" PRId64 ".",
 		    numbers[i]);
 		ok(id != NULL && strncmp(id, prefix, plen) == 0 &&
@@ -138,25 +138,25 @@ test_message_id(void)
 		ok(m.token_case == numbers[i] && m.how == CASEMATCH_MESSAGE_ID &&
 		    m.forged == 0 && m.tag_case == 0 && m.external_ref[0] == '\0',
 		    "In-Reply-To %" PRId64 " round trip", numbers[i]);
-		id2 = casematch_message_id(key1, numbers[i], "example.com");
+		id2 = token_message_id(key1, numbers[i], "example.com");
 		ok(id2 != NULL && strcmp(id, id2) != 0,
 		    "two message-ids for %" PRId64 " differ", numbers[i]);
 		g_free(id2);
 		g_free(id);
 	}
-	id = casematch_message_id(key1, 0, "example.com");
+	id = token_message_id(key1, 0, "example.com");
 	parse1("In-Reply-To", id, &m);
 	ok(id != NULL && m.token_case == 0 && m.how == CASEMATCH_NONE &&
 	    m.forged == 0, "case 0 token: valid, names no case, not forged");
 	g_free(id);
-	ok(casematch_message_id(key1, -1, "example.com") == NULL,
+	ok(token_message_id(key1, -1, "example.com") == NULL,
 	    "negative number: no message-id");
-	ok(casematch_message_id(key1, 1, NULL) == NULL, "NULL domain refused");
-	ok(casematch_message_id(key1, 1, "") == NULL, "empty domain refused");
-	ok(casematch_message_id(key1, 1, "a b") == NULL, "domain with space");
-	ok(casematch_message_id(key1, 1, "a>b") == NULL, "domain with >");
-	ok(casematch_message_id(key1, 1, "a@b") == NULL, "domain with @");
-	ok(casematch_message_id(NULL, 1, "a.b") == NULL, "no key");
+	ok(token_message_id(key1, 1, NULL) == NULL, "NULL domain refused");
+	ok(token_message_id(key1, 1, "") == NULL, "empty domain refused");
+	ok(token_message_id(key1, 1, "a b") == NULL, "domain with space");
+	ok(token_message_id(key1, 1, "a>b") == NULL, "domain with >");
+	ok(token_message_id(key1, 1, "a@b") == NULL, "domain with @");
+	ok(token_message_id(NULL, 1, "a.b") == NULL, "no key");
 }
 
 /* Reply-To: shape, MAC, round trip through envelope, To and Cc. */
@@ -170,7 +170,7 @@ test_reply_to(void)
 	char *a;
 
 	for (i = 0; i < NNUMBERS; i++) {
-		a = casematch_reply_to(key1, numbers[i], "support@example.com");
+		a = token_reply_to(key1, numbers[i], "support@example.com");
 		(void)snprintf(msg, sizeof(msg), "%" PRId64, numbers[i]);
 		want_mac(key1, "rcpt", msg, want);
 		(void)snprintf(expect, sizeof(expect),
@@ -197,16 +197,16 @@ test_reply_to(void)
 		ok(m.token_case == numbers[i], "Cc: %s", msg);
 		g_free(a);
 	}
-	ok(casematch_reply_to(key1, -5, "support@example.com") == NULL,
+	ok(token_reply_to(key1, -5, "support@example.com") == NULL,
 	    "reply-to: negative number refused");
-	ok(casematch_reply_to(key1, 5, "support") == NULL,
+	ok(token_reply_to(key1, 5, "support") == NULL,
 	    "reply-to: address without @ refused");
-	ok(casematch_reply_to(key1, 5, "@example.com") == NULL,
+	ok(token_reply_to(key1, 5, "@example.com") == NULL,
 	    "reply-to: address without local part refused");
-	ok(casematch_reply_to(key1, 5, "support@") == NULL,
+	ok(token_reply_to(key1, 5, "support@") == NULL,
 	    "reply-to: address without domain refused");
-	ok(casematch_reply_to(key1, 5, NULL) == NULL, "reply-to: NULL refused");
-	a = casematch_reply_to(key1, 5, "help.desk+x@example.com");
+	ok(token_reply_to(key1, 5, NULL) == NULL, "reply-to: NULL refused");
+	a = token_reply_to(key1, 5, "help.desk+x@example.com");
 	ok(a != NULL && strncmp(a, "help.desk+x+c-5-", 16) == 0,
 	    "reply-to keeps a local part with +");
 	parse_rcpt(a, &m);
@@ -233,8 +233,8 @@ test_altered(void)
 	size_t i, plen = strlen("<pm-100042.") + 17, rlen;
 	unsigned good_id = 0, good_rcpt = 0;
 
-	id = casematch_message_id(key1, 100042, "example.com");
-	a = casematch_reply_to(key1, 100042, "support@example.com");
+	id = token_message_id(key1, 100042, "example.com");
+	a = token_reply_to(key1, 100042, "support@example.com");
 	if (id == NULL || a == NULL) {
 		ok(0, "tokens made");
 		return;
@@ -352,8 +352,8 @@ test_altered(void)
 	/* another key */
 	g_free(id);
 	g_free(a);
-	id = casematch_message_id(key2, 100042, "example.com");
-	a = casematch_reply_to(key2, 100042, "support@example.com");
+	id = token_message_id(key2, 100042, "example.com");
+	a = token_reply_to(key2, 100042, "support@example.com");
 	parse1("In-Reply-To", id, &m);
 	ok(m.token_case == 0 && m.forged == 1,
 	    "message-id made with another key: forged");
@@ -373,7 +373,7 @@ test_references(void)
 	char *id, *id2, *v;
 	int i;
 
-	id = casematch_message_id(key1, 100077, "example.com");
+	id = token_message_id(key1, 100077, "example.com");
 	s = g_string_new(NULL);
 	for (i = 0; i < 20; i++)
 		g_string_append_printf(s, "%s<msg%d.%d@mail.example.org>",
@@ -500,12 +500,12 @@ test_references(void)
 static void
 test_precedence(void)
 {
-	char *a = casematch_message_id(key1, 111, "x.example");
-	char *b = casematch_message_id(key1, 222, "x.example");
-	char *c = casematch_message_id(key1, 333, "x.example");
-	char *d = casematch_reply_to(key1, 444, "support@x.example");
-	char *e = casematch_reply_to(key1, 555, "support@x.example");
-	char *forged = casematch_message_id(key2, 666, "x.example");
+	char *a = token_message_id(key1, 111, "x.example");
+	char *b = token_message_id(key1, 222, "x.example");
+	char *c = token_message_id(key1, 333, "x.example");
+	char *d = token_reply_to(key1, 444, "support@x.example");
+	char *e = token_reply_to(key1, 555, "support@x.example");
+	char *forged = token_message_id(key2, 666, "x.example");
 	char *refs = g_strdup_printf("%s %s", b, c);
 	const char *r1[2] = { "<support@x.example>", d };
 	const char *r0[1] = { "support@x.example" };
@@ -561,7 +561,7 @@ test_precedence(void)
 static void
 test_recipients(void)
 {
-	char *a = casematch_reply_to(key1, 100042, "support@example.com");
+	char *a = token_reply_to(key1, 100042, "support@example.com");
 	char *v;
 	struct casematch m;
 	const char *none[3] = { "<support@example.com>", "<>", "" };
@@ -750,15 +750,15 @@ test_notice_domain(void)
 
 	if (cfg == NULL)
 		return;
-	ok(casematch_notice_domain(cfg) == NULL, "no addresses: no domain");
-	ok(casematch_notice_domain(NULL) == NULL, "no config: no domain");
+	ok(token_notice_domain(cfg) == NULL, "no addresses: no domain");
+	ok(token_notice_domain(NULL) == NULL, "no config: no domain");
 	l[0] = strdup("support@help.example.com");
 	cfg->support_addresses.v = l;
 	cfg->support_addresses.n = 1;
-	is_str(casematch_notice_domain(cfg), "help.example.com",
+	is_str(token_notice_domain(cfg), "help.example.com",
 	    "domain of the first SupportAddress");
 	cfg->notice_from = strdup("noreply@notices.example.com");
-	is_str(casematch_notice_domain(cfg), "notices.example.com",
+	is_str(token_notice_domain(cfg), "notices.example.com",
 	    "NoticeFrom's domain first");
 	free(l[0]);
 	cfg->support_addresses.v = NULL;

@@ -26,17 +26,17 @@
 
 #include <glib.h>
 
-#include "auth.h"
-#include "casematch.h"
-#include "casework.h"
-#include "config.h"
-#include "hdrlist.h"
-#include "notice.h"
-#include "secret.h"
-#include "store.h"
+#include "pin/auth.h"
+#include "case/casematch.h"
+#include "case/casework.h"
+#include "core/config.h"
+#include "mail/hdrlist.h"
+#include "notice/notice.h"
+#include "core/secret.h"
+#include "store/store.h"
 #include "tap.h"
 #include "testutil.h"
-#include "verdict.h"
+#include "case/verdict.h"
 
 #define T0	((time_t)1750000000)
 #define DAY	86400
@@ -923,7 +923,7 @@ e2e_message_id(void)
 {
 	struct one o;
 	struct store_case c;
-	char *mid = casematch_message_id(key, 100005, "example.com");
+	char *mid = token_message_id(key, 100005, "example.com");
 	char *refs = g_strdup_printf("<a@x.example> (comment) %s", mid);
 
 	one_init(&o, CAROL, XPIN_PASS, "Re: here is my PIN", T3);
@@ -962,7 +962,7 @@ static void
 e2e_reply_to(void)
 {
 	struct one o;
-	char *rt = casematch_reply_to(key, 100006, "support@example.com");
+	char *rt = token_reply_to(key, 100006, "support@example.com");
 	const char *rcpts[1];
 	struct outbox_seen before = outbox_now();
 
@@ -985,7 +985,7 @@ e2e_altered(void)
 {
 	struct one o;
 	struct audit_seen a;
-	char *mid = casematch_message_id(key, 100003, "example.com"), *at;
+	char *mid = token_message_id(key, 100003, "example.com"), *at;
 	char *actions;
 
 	at = strchr(mid, '@');

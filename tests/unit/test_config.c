@@ -15,7 +15,7 @@
 
 #include <glib.h>
 
-#include "config.h"
+#include "core/config.h"
 #include "tap.h"
 #include "testutil.h"
 

@@ -5,7 +5,7 @@
 
 #include <glib.h>
 
-#include "flowed.h"
+#include "mail/flowed.h"
 #include "tap.h"
 
 static const struct {

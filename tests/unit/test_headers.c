@@ -10,10 +10,10 @@
 
 #include <gmime/gmime.h>
 
-#include "config.h"
-#include "edits.h"
-#include "hdrlist.h"
-#include "sender.h"
+#include "core/config.h"
+#include "filter/edits.h"
+#include "mail/hdrlist.h"
+#include "mail/sender.h"
 #include "tap.h"
 
 static void

@@ -7,7 +7,7 @@
  */
 #include <stddef.h>
 
-#include "lockout.h"
+#include "core/lockout.h"
 #include "tap.h"
 
 enum ev { FAIL, SUCCESS, CLEAR, CHECK };

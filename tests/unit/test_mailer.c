@@ -28,8 +28,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "mailer.h"
+#include "core/config.h"
+#include "notice/mailer.h"
 #include "tap.h"
 #include "testutil.h"
 

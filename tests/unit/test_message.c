@@ -12,7 +12,7 @@
 #include <glib.h>
 #include <gmime/gmime.h>
 
-#include "message.h"
+#include "mail/message.h"
 #include "tap.h"
 
 #define CORPUS_DEFAULT "/work/shared/corpus/mimekit"

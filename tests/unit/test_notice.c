@@ -17,12 +17,12 @@
 
 #include <gmime/gmime.h>
 
-#include "casematch.h"
-#include "config.h"
-#include "hdrlist.h"
-#include "notice.h"
-#include "secret.h"
-#include "store.h"
+#include "case/casematch.h"
+#include "core/config.h"
+#include "mail/hdrlist.h"
+#include "notice/notice.h"
+#include "core/secret.h"
+#include "store/store.h"
 #include "tap.h"
 #include "testutil.h"
 

@@ -21,11 +21,11 @@
 
 #include <sqlite3.h>
 
-#include "config.h"
-#include "notice.h"
-#include "outbox.h"
-#include "secret.h"
-#include "store.h"
+#include "core/config.h"
+#include "notice/notice.h"
+#include "notice/outbox.h"
+#include "core/secret.h"
+#include "store/store.h"
 #include "tap.h"
 #include "testutil.h"
 

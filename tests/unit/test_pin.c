@@ -15,7 +15,7 @@
 
 #include <glib.h>
 
-#include "pin.h"
+#include "pin/pin.h"
 #include "tap.h"
 
 #define B	PIN_EXTRACT_BARE_LINE

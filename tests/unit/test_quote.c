@@ -7,8 +7,8 @@
 
 #include <glib.h>
 
-#include "html.h"
-#include "quote.h"
+#include "mail/html.h"
+#include "mail/quote.h"
 #include "tap.h"
 
 struct text_case {

@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
-#include "hdrlist.h"
-#include "rules.h"
+#include "core/config.h"
+#include "mail/hdrlist.h"
+#include "case/rules.h"
 #include "tap.h"
 
 /*

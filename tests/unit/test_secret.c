@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "secret.h"
+#include "core/secret.h"
 #include "tap.h"
 #include "testutil.h"
 

@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "spool.h"
+#include "util/spool.h"
 #include "tap.h"
 
 struct collect { char *buf; size_t len, cap; };

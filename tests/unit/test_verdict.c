@@ -13,10 +13,10 @@
 
 #include <gmime/gmime.h>
 
-#include "auth.h"
+#include "pin/auth.h"
 #include "tap.h"
 #include "testutil.h"
-#include "verdict.h"
+#include "case/verdict.h"
 
 static struct secret_key *key;
 static struct store *st;

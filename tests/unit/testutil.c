@@ -19,9 +19,9 @@
 
 #include <sqlite3.h>
 
-#include "config.h"
-#include "secret.h"
-#include "store.h"
+#include "core/config.h"
+#include "core/secret.h"
+#include "store/store.h"
 #include "testutil.h"
 
 char tdir[256];

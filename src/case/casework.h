@@ -1,0 +1,84 @@
+/*
+ * casework.h - the case processor: which case a support message belongs
+ * to, what it does to that case, and which notice (if any) answers it.
+ *
+ * One BEGIN IMMEDIATE transaction per message: join or open the case,
+ * record the message's Message-ID, mark the case authenticated on a PIN
+ * pass, issue a PIN when one is due, queue at most one notice, and write
+ * the audit rows.  A notice exists in the outbox exactly when the
+ * decision that made it was committed.
+ *
+ * A PIN pass authenticates the case only when the sender is a user of the
+ * case's account.
+ *
+ * Rules (DESIGN.md section 2 steps 4 and 8; LESSONS.md):
+ * - a valid signed token (In-Reply-To/References or a plus-address)
+ *   joins its case; a subject tag or an external reference joins only a
+ *   case of the sender's own account; anything else opens a new case;
+ *   forged tokens are ignored and audited;
+ * - notices go only to the address on file of a known user, never in
+ *   answer to automatic, bulk, list or bounce mail (rules.c);
+ * - one notice per message at most, chosen in this order: a PIN delivery
+ *   (the user asked for a new PIN, or has none and asks for a change),
+ *   rate-limited by PinIssueInterval (a new case then still gets its
+ *   case-created notice); a verification request (a change
+ *   request without a valid PIN; at most one per case); a case-created
+ *   notice for a new case; nothing for an authenticated message;
+ * - at most MaxNoticesPerDay notices per recipient per 24 hours.
+ */
+#ifndef PM_CASEWORK_H
+#define PM_CASEWORK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "case/casematch.h"
+#include "core/config.h"
+#include "mail/hdrlist.h"
+#include "notice/notice.h"
+#include "core/secret.h"
+#include "store/store.h"
+#include "case/verdict.h"
+
+struct casework_env {
+	const struct pm_config *cfg;
+	const struct secret_key *key;
+	struct store *st;
+	const struct notice_templates *tmpl;	/* NULL: no notices */
+	time_t now;
+};
+
+struct casework_in {
+	const char *queue_id;
+	const struct hdrlist *headers;
+	const char *env_sender;		/* envelope sender, NULL: unknown */
+	const char *subject;		/* first Subject, decoded, or NULL */
+	const char *text;		/* the author's own text, or NULL */
+	const struct casematch *match;
+};
+
+struct casework_out {
+	int64_t case_number;
+	bool opened;			/* a new case */
+	bool tagged;			/* the subject already has this tag */
+	const char *notice;		/* kind queued, NULL: none */
+	const char *no_notice;		/* why none was sent, NULL: n/a */
+};
+
+/*
+ * Before the PIN is looked for: is this a reply (by signed token) to a
+ * case that awaits verification?  Then a bare 6-digit line counts.
+ */
+bool casework_awaits_pin(struct store *st, const struct casematch *m);
+
+/*
+ * Run the case processor for a message whose verdict V is decided.  May
+ * turn V->auth into VERDICT_VERIFICATION_REQUESTED and sets
+ * V->case_number.  Returns 0, or -1 on a store or memory failure (the
+ * transaction is rolled back: no case, no notice).
+ */
+int casework_run(const struct casework_env *env, const struct casework_in *in,
+    struct verdict *v, struct casework_out *out);
+
+#endif

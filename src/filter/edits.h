@@ -1,0 +1,84 @@
+/*
+ * edits.h - the changes pinmilter makes to one message, as a list of
+ * milter-style operations, computed once and applied either through
+ * libmilter (milter.c) or to a header list for "pinmilter -t"
+ * (edits_apply), so what -t prints is what the MTA delivers.
+ *
+ * Operations, applied in list order:
+ *   EDIT_CHANGE  name, index (1-based among fields of that name), value;
+ *                value NULL deletes (smfi_chgheader)
+ *   EDIT_INSERT  at the top of the header (smfi_insheader(ctx, 0, ...))
+ * plus an optional new body (smfi_replacebody).
+ *
+ * Deletions of one name are emitted from the highest index down, so no
+ * deletion shifts the index of another (OpenDKIM CVE-2022-48521).
+ */
+#ifndef PM_EDITS_H
+#define PM_EDITS_H
+
+#include <stddef.h>
+
+#include "core/config.h"
+#include "mail/hdrlist.h"
+#include "case/verdict.h"
+
+enum edit_op { EDIT_CHANGE, EDIT_INSERT };
+
+struct edit {
+	enum edit_op op;
+	char *name;
+	size_t index;		/* EDIT_CHANGE */
+	char *value;		/* NULL: delete */
+};
+
+struct edits {
+	struct edit *v;
+	size_t n, cap;
+	char *body;		/* new body, or NULL: unchanged */
+	size_t body_len;
+};
+
+void edits_init(struct edits *e);
+void edits_clear(struct edits *e);
+
+int edits_change(struct edits *e, const char *name, size_t index,
+    const char *value);
+int edits_insert(struct edits *e, const char *name, const char *value);
+/* Take ownership of BODY (malloc'd). */
+void edits_set_body(struct edits *e, char *body, size_t len);
+
+/*
+ * The header edits of a verdict: delete every inbound X-Support-* field
+ * and every Authentication-Results carrying our AuthservID, then add
+ * Authentication-Results, X-Support-Auth, X-Support-Case (when the case
+ * processor set one) and (known sender) X-Support-Account at the top.
+ * -1 on ENOMEM.
+ */
+int edits_for_verdict(struct edits *e, const struct pm_config *cfg,
+    const struct hdrlist *hl, const struct verdict *v);
+
+/* The Authentication-Results value for V (folded, < 2048 bytes). */
+char *edits_ar_value(const struct pm_config *cfg, const struct verdict *v);
+
+/*
+ * A Subject value to hand the MTA from UTF8 text: at most
+ * EDITS_SUBJECT_CHARS characters (a longer one is cut and ends in "..."),
+ * RFC 2047-encoded where needed and folded, so an edited field stays
+ * well inside what libmilter and MTAs take.  Free with g_free.
+ */
+#define EDITS_SUBJECT_CHARS	500
+#define EDITS_VALUE_MAX		1900	/* bytes of a raw value we prefix */
+char *edits_subject_value(const char *utf8);
+
+/*
+ * Put TAG ("[Case #100042]") in front of the first Subject: on top of a
+ * change already listed for it (redaction), else as a new change, else
+ * (no Subject at all) as a new field.  -1 on ENOMEM.
+ */
+int edits_tag_subject(struct edits *e, const struct hdrlist *hl,
+    const char *tag);
+
+/* Apply the header operations to HL as the MTA would. -1 on failure. */
+int edits_apply(const struct edits *e, struct hdrlist *hl);
+
+#endif

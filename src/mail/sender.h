@@ -1,0 +1,38 @@
+/*
+ * sender.h - who wrote the message: exactly one From: field holding
+ * exactly one mailbox, parsed by GMime, or nobody.
+ *
+ * Two From fields, a group, a list of addresses, an address without a
+ * domain, or one GMime cannot parse: the message cannot authenticate
+ * (OpenDMARC CVE-2019-16378 took the first of several).
+ */
+#ifndef PM_SENDER_H
+#define PM_SENDER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "mail/hdrlist.h"
+
+#define SENDER_ADDR_MAX	256
+
+enum sender_status {
+	SENDER_OK = 0,
+	SENDER_NONE,		/* no From field */
+	SENDER_MULTIPLE_FIELDS,	/* more than one From field */
+	SENDER_MULTIPLE,	/* more than one address, or a group */
+	SENDER_INVALID,		/* unparseable, no @, too long, odd bytes */
+};
+
+struct sender {
+	enum sender_status status;
+	char addr[SENDER_ADDR_MAX];	/* local@domain as written, when OK */
+	const char *domain;		/* points into addr, when OK */
+};
+
+/* Decide the sender from the header fields.  Needs g_mime_init(). */
+void sender_from_headers(const struct hdrlist *hl, struct sender *out);
+
+const char *sender_status_reason(enum sender_status st);
+
+#endif

@@ -1,0 +1,491 @@
+/*
+ * milter.c - libmilter callbacks: collect one message's envelope, decide
+ * whether it is for a support address, and hand it to the pipeline.
+ *
+ * Flow of one message (protocol v6, steps negotiated in milter_negotiate):
+ *   MAIL   allocate a struct milter_msg, keep the queue id    (no reply)
+ *   RCPT   append the recipient to the list                   (no reply)
+ *   header append to the header list (bounded, hdrlist.c)       (no reply)
+ *   EOH    scope: any recipient a SupportAddress?  No: ACCEPT, which ends
+ *          the message for the MTA.  Never decided at RCPT: Postfix takes
+ *          an ACCEPT there as "no more events for this message", which
+ *          would let a support address given as the second recipient
+ *          through unfiltered.
+ *   body   append to the spool: memory up to BodyMemoryLimit, then an
+ *          unlinked temp file; past MaxMessageSize bytes are dropped
+ *   EOM    milter_process(): pipeline_run() (the same code as -t), then
+ *          its edits through smfi_chgheader/insheader/replacebody
+ * The message context is freed at EOM, ABORT and CLOSE, and before any
+ * reply that ends the message (ACCEPT/TEMPFAIL/REJECT), after which
+ * libmilter calls neither EOM nor ABORT.
+ *
+ * Security notes: envelope data is untrusted; it is copied with its
+ * length bounded by libmilter's command size and made printable before it
+ * is logged.  The configuration and key are read-only after start and
+ * shared by all threads; each message's state lives in its own context.
+ *
+ * Diagnostics: an allocation failure before EOH cannot be answered (those
+ * stages send no reply), so it is remembered and answered at EOH with the
+ * OnInternalError action.  Each line logged names the queue id.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <libmilter/mfapi.h>
+
+#include "core/config.h"
+#include "util/log.h"
+#include "milter/milter.h"
+#include "notice/outbox.h"
+#include "filter/pipeline.h"
+
+/* Actions the pipeline needs; Postfix grants them only at negotiation. */
+#define MILTER_ACTIONS	(SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_CHGBODY)
+
+/* Stages we skip and stages that send no reply (libmilter fakes NR_* for
+ * an MTA that lacks them).  Body replies stay on: the pipeline may answer
+ * SMFIS_SKIP past MaxMessageSize (SMFIP_SKIP, when the MTA offers it). */
+#define MILTER_STEPS	(SMFIP_NOCONNECT | SMFIP_NOHELO | SMFIP_NOUNKNOWN | \
+	SMFIP_NODATA | SMFIP_NR_MAIL | SMFIP_NR_RCPT | SMFIP_NR_HDR)
+
+#define MILTER_MAX_RCPTS	10000	/* far above any MTA's own limit */
+#define MILTER_QUEUEID_MAX	64
+
+enum milter_scope {
+	MILTER_SCOPE_UNDECIDED = 0,
+	MILTER_SCOPE_OUT,
+	MILTER_SCOPE_IN,
+};
+
+/* One message, from MAIL to EOM/ABORT. */
+struct milter_msg {
+	char queue_id[MILTER_QUEUEID_MAX];	/* printable, "NOQUEUE" if unknown */
+	char *env_sender;			/* MAIL FROM as given */
+	char **rcpts;				/* envelope recipients as given */
+	size_t nrcpts, rcpts_cap;
+	enum milter_scope scope;
+	bool failed;				/* internal error: answer at EOH/EOM */
+	struct pipeline_msg pm;			/* headers and body for the pipeline */
+};
+
+static const struct pm_config *milter_cfg;
+static const struct secret_key *milter_key;
+static const struct notice_templates *milter_tmpl;
+
+static void
+milter_msg_free(struct milter_msg *msg)
+{
+	size_t i;
+
+	if (msg == NULL)
+		return;
+	for (i = 0; i < msg->nrcpts; i++)
+		free(msg->rcpts[i]);
+	free(msg->rcpts);
+	free(msg->env_sender);
+	hdrlist_clear(&msg->pm.headers);
+	spool_free(msg->pm.body);
+	free(msg);
+}
+
+/* Free this connection's message context, if any. */
+static void
+milter_msg_drop(SMFICTX *ctx)
+{
+	milter_msg_free(smfi_getpriv(ctx));
+	(void)smfi_setpriv(ctx, NULL);
+}
+
+/* Refresh the queue id from the {i} macro when the MTA sent it. */
+static void
+milter_msg_queue_id(SMFICTX *ctx, struct milter_msg *msg)
+{
+	const char *id = smfi_getsymval(ctx, "i");
+
+	if (id != NULL && *id != '\0')
+		(void)log_printable(id, msg->queue_id, sizeof(msg->queue_id));
+}
+
+static int
+milter_msg_add_rcpt(struct milter_msg *msg, const char *rcpt)
+{
+	char **v;
+	size_t cap;
+
+	if (msg->nrcpts == msg->rcpts_cap) {
+		if (msg->rcpts_cap >= MILTER_MAX_RCPTS)
+			return -1;
+		cap = msg->rcpts_cap ? msg->rcpts_cap * 2 : 4;
+		if ((v = realloc(msg->rcpts, cap * sizeof(*v))) == NULL)
+			return -1;
+		msg->rcpts = v;
+		msg->rcpts_cap = cap;
+	}
+	if ((msg->rcpts[msg->nrcpts] = strdup(rcpt)) == NULL)
+		return -1;
+	msg->nrcpts++;
+	return 0;
+}
+
+/* In scope when any recipient, not only the first, is a support address. */
+static enum milter_scope
+milter_msg_scope(const struct milter_msg *msg)
+{
+	size_t i;
+
+	for (i = 0; i < msg->nrcpts; i++)
+		if (config_is_support_address(milter_cfg, msg->rcpts[i]))
+			return MILTER_SCOPE_IN;
+	return MILTER_SCOPE_OUT;
+}
+
+/* The reply for an internal failure, per OnInternalError. */
+static sfsistat
+milter_error_status(void)
+{
+	switch (milter_cfg->on_internal_error) {
+	case PM_ON_ERROR_ACCEPT:
+		return SMFIS_ACCEPT;
+	case PM_ON_ERROR_REJECT:
+		return SMFIS_REJECT;
+	case PM_ON_ERROR_TEMPFAIL:
+	default:
+		return SMFIS_TEMPFAIL;
+	}
+}
+
+/* One store connection per libmilter thread, opened on first use. */
+static pthread_key_t milter_store_key;
+static pthread_once_t milter_store_once = PTHREAD_ONCE_INIT;
+
+static void
+milter_store_close(void *st)
+{
+	store_close(st);
+}
+
+static void
+milter_store_key_init(void)
+{
+	if (pthread_key_create(&milter_store_key, milter_store_close) != 0)
+		pm_log_err("pthread_key_create failed");
+}
+
+static struct store *
+milter_store(const char *queue_id)
+{
+	struct store *st;
+	char err[512];
+
+	pthread_once(&milter_store_once, milter_store_key_init);
+	if ((st = pthread_getspecific(milter_store_key)) != NULL)
+		return st;
+	if (store_open(milter_cfg->database, milter_cfg->database_timeout * 1000,
+	    0, &st, err, sizeof(err)) != STORE_OK) {
+		pm_log_err("%s: %s", queue_id, err);
+		return NULL;
+	}
+	if (pthread_setspecific(milter_store_key, st) != 0) {
+		store_close(st);
+		return NULL;
+	}
+	return st;
+}
+
+/* The reply for an internal failure, with a clear SMTP text. */
+static sfsistat
+milter_fail(SMFICTX *ctx)
+{
+	sfsistat rc = milter_error_status();
+
+	if (rc == SMFIS_TEMPFAIL)
+		(void)smfi_setreply(ctx, "451", "4.3.0",
+		    "pinmilter: temporary failure, please try again later");
+	else if (rc == SMFIS_REJECT)
+		(void)smfi_setreply(ctx, "550", "5.3.0",
+		    "pinmilter: message could not be processed");
+	return rc;
+}
+
+/* Hand the edits to the MTA: header operations in order, then the body. */
+static int
+milter_apply(SMFICTX *ctx, const struct edits *e)
+{
+	size_t i, off;
+
+	for (i = 0; i < e->n; i++) {
+		const struct edit *ed = &e->v[i];
+		int rc;
+
+		if (ed->op == EDIT_INSERT)
+			rc = smfi_insheader(ctx, 0, ed->name, ed->value);
+		else
+			rc = smfi_chgheader(ctx, ed->name, (int)ed->index,
+			    ed->value);
+		if (rc != MI_SUCCESS)
+			return -1;
+	}
+	for (off = 0; e->body != NULL && off < e->body_len; off += 65536) {
+		size_t n = e->body_len - off < 65536 ? e->body_len - off : 65536;
+
+		if (smfi_replacebody(ctx, (unsigned char *)e->body + off,
+		    (int)n) != MI_SUCCESS)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * OnInternalError accept, and the pipeline could not run at all (no
+ * store, body not spooled): deliver the message tagged x-pin=temperror,
+ * with forged tags removed all the same; a client's own
+ * "X-Support-Auth: authenticated" must never reach the helpdesk.  If
+ * even that fails, tempfail.
+ */
+static sfsistat
+milter_accept_unprocessed(SMFICTX *ctx, struct milter_msg *msg)
+{
+	struct verdict v;
+	struct edits e;
+	sfsistat rc = SMFIS_CONTINUE;
+
+	memset(&v, 0, sizeof(v));
+	verdict_internal_error(&v, "");
+	edits_init(&e);
+	if (edits_for_verdict(&e, milter_cfg, &msg->pm.headers, &v) != 0 ||
+	    milter_apply(ctx, &e) != 0) {
+		pm_log_err("%s: cannot tag the message", msg->queue_id);
+		(void)smfi_setreply(ctx, "451", "4.3.0",
+		    "pinmilter: temporary failure, please try again later");
+		rc = SMFIS_TEMPFAIL;
+	}
+	edits_clear(&e);
+	return rc;
+}
+
+/*
+ * An in-scope message, complete, at end of message: run the pipeline
+ * (pipeline.c, the same code as "pinmilter -t") and apply its edits.
+ * On an internal error the OnInternalError action decides: tempfail or
+ * reject the message, or deliver it tagged x-pin=temperror.
+ */
+static sfsistat
+milter_process(SMFICTX *ctx, struct milter_msg *msg)
+{
+	struct pipeline_env env = { milter_cfg, milter_key, NULL, time(NULL),
+	    milter_tmpl };
+	struct pipeline_result r;
+	sfsistat rc = SMFIS_CONTINUE;
+
+	snprintf(msg->pm.queue_id, sizeof(msg->pm.queue_id), "%s",
+	    msg->queue_id);
+	msg->pm.env_sender = msg->env_sender;
+	msg->pm.rcpts = (const char *const *)msg->rcpts;
+	msg->pm.nrcpts = msg->nrcpts;
+	if (msg->failed) {		/* headers or body not held whole */
+		pm_log_err("%s: internal error, message not processed",
+		    msg->queue_id);
+		if (milter_cfg->on_internal_error == PM_ON_ERROR_ACCEPT)
+			return milter_accept_unprocessed(ctx, msg);
+		return milter_fail(ctx);
+	}
+	/* without a database the pipeline still strips forged tags and
+	 * redacts, for OnInternalError accept */
+	env.st = milter_store(msg->queue_id);
+	if (pipeline_run(&env, &msg->pm, true, &r) != 0 &&
+	    milter_cfg->on_internal_error != PM_ON_ERROR_ACCEPT)
+		rc = milter_fail(ctx);
+	else if (r.reject != NULL) {
+		(void)smfi_setreply(ctx, "550", "5.7.1", (char *)r.reject);
+		rc = SMFIS_REJECT;
+	}
+	else if (milter_apply(ctx, &r.edits) != 0) {
+		pm_log_err("%s: the MTA refused an edit", msg->queue_id);
+		rc = milter_fail(ctx);
+	}
+	if (r.notice != NULL)
+		outbox_kick();		/* committed: the worker may send it */
+	pipeline_result_clear(&r);
+	return rc;
+}
+
+static sfsistat
+milter_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
+    unsigned long f2, unsigned long f3, unsigned long *pf0,
+    unsigned long *pf1, unsigned long *pf2, unsigned long *pf3)
+{
+	(void)ctx;
+	(void)f2;
+	(void)f3;
+	if ((f0 & MILTER_ACTIONS) != MILTER_ACTIONS) {
+		pm_log_err("the MTA does not allow header and body changes "
+		    "(actions 0x%lx): refusing the connection", f0);
+		return SMFIS_REJECT;
+	}
+	*pf0 = MILTER_ACTIONS;
+	*pf1 = f1 & (MILTER_STEPS | SMFIP_SKIP);
+	*pf2 = 0;
+	*pf3 = 0;
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat
+milter_envfrom(SMFICTX *ctx, char **argv)
+{
+	struct milter_msg *msg;
+
+	milter_msg_drop(ctx);		/* a leftover, should the MTA skip ABORT */
+	if ((msg = calloc(1, sizeof(*msg))) == NULL ||
+	    (argv[0] != NULL && (msg->env_sender = strdup(argv[0])) == NULL)) {
+		pm_log_err("NOQUEUE: out of memory");
+		free(msg);
+		return SMFIS_NOREPLY;	/* no context: EOH answers the error */
+	}
+	memcpy(msg->queue_id, "NOQUEUE", sizeof("NOQUEUE"));
+	milter_msg_queue_id(ctx, msg);
+	if (smfi_setpriv(ctx, msg) != MI_SUCCESS) {
+		pm_log_err("%s: cannot store the message context",
+		    msg->queue_id);
+		milter_msg_free(msg);
+	}
+	return SMFIS_NOREPLY;
+}
+
+static sfsistat
+milter_envrcpt(SMFICTX *ctx, char **argv)
+{
+	struct milter_msg *msg = smfi_getpriv(ctx);
+
+	if (msg == NULL || msg->failed)
+		return SMFIS_NOREPLY;
+	if (argv[0] == NULL || milter_msg_add_rcpt(msg, argv[0]) == -1) {
+		pm_log_err("%s: cannot record recipient %zu", msg->queue_id,
+		    msg->nrcpts + 1);
+		msg->failed = true;
+	}
+	return SMFIS_NOREPLY;
+}
+
+static sfsistat
+milter_header(SMFICTX *ctx, char *name, char *value)
+{
+	struct milter_msg *msg = smfi_getpriv(ctx);
+
+	if (msg == NULL || msg->failed)
+		return SMFIS_NOREPLY;
+	if (hdrlist_add(&msg->pm.headers, name, value) != 0) {
+		pm_log_err("%s: out of memory collecting headers", msg->queue_id);
+		msg->failed = true;
+	}
+	return SMFIS_NOREPLY;
+}
+
+static sfsistat
+milter_eoh(SMFICTX *ctx)
+{
+	struct milter_msg *msg = smfi_getpriv(ctx);
+
+	if (msg == NULL || msg->failed) {
+		pm_log_err("%s: internal error before end of headers",
+		    msg ? msg->queue_id : "NOQUEUE");
+		milter_msg_drop(ctx);
+		return milter_error_status();
+	}
+	milter_msg_queue_id(ctx, msg);
+	msg->scope = milter_msg_scope(msg);
+	if (msg->scope == MILTER_SCOPE_OUT) {
+		pm_log_debug("%s: no support address among %zu recipient(s)",
+		    msg->queue_id, msg->nrcpts);
+		milter_msg_drop(ctx);
+		return SMFIS_ACCEPT;
+	}
+	msg->pm.body = spool_new(milter_cfg->body_memory_limit,
+	    milter_cfg->max_message_size, milter_cfg->temp_dir);
+	if (msg->pm.body == NULL) {
+		pm_log_err("%s: out of memory", msg->queue_id);
+		milter_msg_drop(ctx);
+		return milter_fail(ctx);
+	}
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat
+milter_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
+{
+	struct milter_msg *msg = smfi_getpriv(ctx);
+
+	if (msg == NULL || msg->failed || msg->pm.body == NULL)
+		return SMFIS_CONTINUE;
+	if (spool_append(msg->pm.body, chunk, len) != 0) {
+		pm_log_err("%s: cannot spool the body: %s", msg->queue_id,
+		    strerror(errno));
+		msg->failed = true;
+	}
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat
+milter_eom(SMFICTX *ctx)
+{
+	struct milter_msg *msg = smfi_getpriv(ctx);
+	sfsistat rc;
+
+	if (msg == NULL || msg->scope != MILTER_SCOPE_IN) {
+		/* cannot happen: EOH answered or ended the message */
+		pm_log_err("%s: end of message without a message in scope",
+		    msg ? msg->queue_id : "NOQUEUE");
+		milter_msg_drop(ctx);
+		return milter_error_status();
+	}
+	milter_msg_queue_id(ctx, msg);
+	rc = milter_process(ctx, msg);
+	milter_msg_drop(ctx);
+	return rc;
+}
+
+static sfsistat
+milter_abort(SMFICTX *ctx)
+{
+	milter_msg_drop(ctx);
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat
+milter_close(SMFICTX *ctx)
+{
+	milter_msg_drop(ctx);
+	return SMFIS_CONTINUE;
+}
+
+int
+milter_register(const struct pm_config *cfg, const struct secret_key *key,
+    const struct notice_templates *tmpl)
+{
+	struct smfiDesc desc;
+
+	milter_cfg = cfg;
+	milter_key = key;
+	milter_tmpl = tmpl;
+	memset(&desc, 0, sizeof(desc));
+	desc.xxfi_name = MILTER_NAME;
+	desc.xxfi_version = SMFI_VERSION;
+	desc.xxfi_flags = MILTER_ACTIONS;
+	desc.xxfi_envfrom = milter_envfrom;
+	desc.xxfi_envrcpt = milter_envrcpt;
+	desc.xxfi_header = milter_header;
+	desc.xxfi_eoh = milter_eoh;
+	desc.xxfi_body = milter_body;
+	desc.xxfi_eom = milter_eom;
+	desc.xxfi_abort = milter_abort;
+	desc.xxfi_close = milter_close;
+	desc.xxfi_negotiate = milter_negotiate;
+	if (smfi_register(desc) != MI_SUCCESS) {
+		pm_log_err("smfi_register failed");
+		return -1;
+	}
+	return 0;
+}

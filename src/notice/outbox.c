@@ -1,0 +1,354 @@
+/*
+ * outbox.c - deliver queued notices from a worker thread.
+ *
+ * A round (outbox_run_once) reads up to OUTBOX_BATCH due notices
+ * (store_outbox_due: not sent, not dead, next_try <= now, oldest first),
+ * and for each one: opens the sealed bytes (secret_open, purpose
+ * "outbox"), hands them to mailer_send(), then marks the row:
+ * - sent: store_outbox_mark_sent (the store drops the message bytes);
+ * - retry: store_outbox_mark_failed with next_try = now + OutboxRetry *
+ *   2^(attempts-1) (attempts counting this one), at most one hour, and
+ *   dead once attempts reaches OutboxMaxAttempts;
+ * - permanent failure (MAILER_FAIL), or bytes that cannot be opened
+ *   (another key, damage): dead at once, with the reason in last_error.
+ * The worker thread runs a round, then sleeps on a condition variable
+ * for OUTBOX_INTERVAL seconds or until outbox_kick(); a full batch is
+ * followed at once by another round.
+ *
+ * Delivery is AT LEAST ONCE.  A notice is marked sent only after the
+ * Mailer exited 0 or the relay accepted the DATA.  If pinmilter dies (or
+ * the store cannot be written) between that moment and the mark, the row
+ * is still due and the notice is sent again after the restart: the
+ * recipient may get it twice, never zero times.  Likewise two pinmilter
+ * processes on one database may both send a notice due at the same time.
+ * A duplicate notice is harmless by design (a PIN delivery repeats the
+ * same PIN; the other kinds are informational).
+ *
+ * Security notes: the opened message may hold a PIN: it is wiped as soon
+ * as the mailer returns; it is never logged (log lines name the notice
+ * id, kind, case and recipient, an address on file).  The thread blocks
+ * every asynchronous signal, so libmilter's signal handling is unchanged.
+ *
+ * Diagnostics: one log line per delivery (info when sent, warn when it
+ * will be retried or was given up), err for store failures.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "util/log.h"
+#include "notice/mailer.h"
+#include "notice/outbox.h"
+
+struct job {
+	int64_t id;
+	int64_t case_number;
+	char recipient[STORE_EMAIL_MAX];
+	char kind[STORE_KIND_MAX];
+	unsigned attempts;
+	unsigned char *sealed;		/* copy of the sealed bytes, or NULL */
+	size_t len;
+	bool nomem;			/* the copy failed: skip this round */
+};
+
+struct batch {
+	struct job v[OUTBOX_BATCH];
+	unsigned n;
+};
+
+static struct {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	pthread_t thread;
+	bool running, stop, kicked;
+	const struct pm_config *cfg;
+	const struct secret_key *key;
+	struct store *st;
+} ob = { .mu = PTHREAD_MUTEX_INITIALIZER };
+
+unsigned
+outbox_backoff(const struct pm_config *cfg, unsigned attempts)
+{
+	unsigned d = cfg->outbox_retry > 0 ? cfg->outbox_retry : 1, i;
+
+	for (i = 1; i < attempts && d < OUTBOX_BACKOFF_MAX; i++)
+		d *= 2;
+	return d < OUTBOX_BACKOFF_MAX ? d : OUTBOX_BACKOFF_MAX;
+}
+
+static bool
+outbox_stopping(void)
+{
+	bool stop;
+
+	(void)pthread_mutex_lock(&ob.mu);
+	stop = ob.stop;
+	(void)pthread_mutex_unlock(&ob.mu);
+	return stop;
+}
+
+/* store_outbox_due callback: copy the row (its bytes are freed after). */
+static int
+batch_add(const struct store_notice *n, void *arg)
+{
+	struct batch *b = arg;
+	struct job *j;
+
+	if (b->n >= OUTBOX_BATCH)
+		return 0;
+	j = &b->v[b->n++];
+	memset(j, 0, sizeof(*j));
+	j->id = n->id;
+	j->case_number = n->case_number;
+	memcpy(j->recipient, n->recipient, sizeof(j->recipient));
+	j->recipient[sizeof(j->recipient) - 1] = '\0';
+	memcpy(j->kind, n->kind, sizeof(j->kind));
+	j->kind[sizeof(j->kind) - 1] = '\0';
+	j->attempts = n->attempts;
+	if (n->message != NULL && n->message_len > 0) {
+		if ((j->sealed = malloc(n->message_len)) == NULL)
+			j->nomem = true;
+		else {
+			memcpy(j->sealed, n->message, n->message_len);
+			j->len = n->message_len;
+		}
+	}
+	return 0;
+}
+
+/* Open J and send it: a mailer_rc, with the reason in err. */
+static int
+job_send(const struct pm_config *cfg, const struct secret_key *key,
+    const struct job *j, char *err, size_t errlen)
+{
+	unsigned char *msg;
+	size_t len;
+	int rc;
+
+	if (j->sealed == NULL || j->len <= SECRET_SEAL_OVERHEAD) {
+		snprintf(err, errlen, "no message bytes to send");
+		return MAILER_FAIL;
+	}
+	len = j->len - SECRET_SEAL_OVERHEAD;
+	if ((msg = malloc(len)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return MAILER_RETRY;
+	}
+	if (secret_open(key, "outbox", j->sealed, j->len, msg) != 0) {
+		snprintf(err, errlen, "cannot open the sealed notice (another "
+		    "KeyFile, or damaged)");
+		rc = MAILER_FAIL;
+	} else
+		rc = mailer_send(cfg, j->recipient, (const char *)msg, len, err,
+		    errlen);
+	secret_wipe(msg, len);
+	free(msg);
+	return rc;
+}
+
+/* Send J and mark it.  0, or -1 when the store could not be written. */
+static int
+job_run(struct store *st, const struct pm_config *cfg,
+    const struct secret_key *key, const struct job *j, time_t now,
+    unsigned *sent, unsigned *failed)
+{
+	char err[STORE_ERROR_MAX], rcpt[STORE_EMAIL_MAX];
+	unsigned attempts = j->attempts + 1, delay = 0;
+	bool dead;
+	int mrc, rc;
+
+	(void)log_printable(j->recipient, rcpt, sizeof(rcpt));
+	mrc = job_send(cfg, key, j, err, sizeof(err));
+	if (mrc == MAILER_SENT) {
+		rc = store_outbox_mark_sent(st, j->id, now);
+		(*sent)++;
+		pm_log_info("outbox: notice %lld (%s, case %lld) to %s sent",
+		    (long long)j->id, j->kind, (long long)j->case_number, rcpt);
+	} else {
+		dead = mrc == MAILER_FAIL || attempts >= cfg->outbox_max_attempts;
+		if (!dead)
+			delay = outbox_backoff(cfg, attempts);
+		rc = store_outbox_mark_failed(st, j->id, now + (time_t)delay,
+		    err, dead);
+		(*failed)++;
+		if (dead)
+			pm_log_warn("outbox: notice %lld (%s, case %lld) to %s: "
+			    "%s; given up after %u attempt%s", (long long)j->id,
+			    j->kind, (long long)j->case_number, rcpt, err,
+			    attempts, attempts == 1 ? "" : "s");
+		else
+			pm_log_warn("outbox: notice %lld (%s, case %lld) to %s: "
+			    "%s; attempt %u of %u, next in %u s", (long long)j->id,
+			    j->kind, (long long)j->case_number, rcpt, err,
+			    attempts, cfg->outbox_max_attempts, delay);
+	}
+	if (rc != STORE_OK) {
+		pm_log_err("outbox: notice %lld: cannot record the outcome: %s",
+		    (long long)j->id, store_errmsg(st));
+		return -1;
+	}
+	return 0;
+}
+
+int
+outbox_run_once(struct store *st, const struct pm_config *cfg,
+    const struct secret_key *key, time_t now, unsigned *sent,
+    unsigned *failed)
+{
+	struct batch *b;
+	unsigned i, s = 0, f = 0;
+	int rc = 0;
+
+	if ((b = calloc(1, sizeof(*b))) == NULL) {
+		pm_log_err("outbox: out of memory");
+		return -1;
+	}
+	if (store_outbox_due(st, now, OUTBOX_BATCH, batch_add, b) != STORE_OK) {
+		pm_log_err("outbox: cannot read due notices: %s",
+		    store_errmsg(st));
+		rc = -1;
+	}
+	for (i = 0; i < b->n && rc == 0 && !outbox_stopping(); i++)
+		if (!b->v[i].nomem)
+			rc = job_run(st, cfg, key, &b->v[i], now, &s, &f);
+	for (i = 0; i < b->n; i++)
+		free(b->v[i].sealed);
+	free(b);
+	if (sent != NULL)
+		*sent = s;
+	if (failed != NULL)
+		*failed = f;
+	return rc;
+}
+
+/* Sleep until kicked, stopped, or OUTBOX_INTERVAL seconds.  ob.mu held. */
+static void
+outbox_sleep(void)
+{
+	struct timespec until;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += OUTBOX_INTERVAL;
+	while (!ob.stop && !ob.kicked)
+		if (pthread_cond_timedwait(&ob.cv, &ob.mu, &until) == ETIMEDOUT)
+			break;
+}
+
+static void *
+outbox_main(void *arg)
+{
+	unsigned sent, failed;
+	int rc;
+
+	(void)arg;
+	(void)pthread_mutex_lock(&ob.mu);
+	while (!ob.stop) {
+		ob.kicked = false;
+		(void)pthread_mutex_unlock(&ob.mu);
+		rc = outbox_run_once(ob.st, ob.cfg, ob.key, time(NULL), &sent,
+		    &failed);
+		(void)pthread_mutex_lock(&ob.mu);
+		if (rc == 0 && sent + failed >= OUTBOX_BATCH)
+			continue;	/* a full batch: more may be due */
+		outbox_sleep();
+	}
+	(void)pthread_mutex_unlock(&ob.mu);
+	return NULL;
+}
+
+/* Start the thread with every asynchronous signal blocked in it. */
+static int
+outbox_spawn(void)
+{
+	sigset_t all, old;
+	int rc;
+
+	(void)sigfillset(&all);
+	(void)sigdelset(&all, SIGSEGV);
+	(void)sigdelset(&all, SIGBUS);
+	(void)sigdelset(&all, SIGFPE);
+	(void)sigdelset(&all, SIGILL);
+	(void)pthread_sigmask(SIG_BLOCK, &all, &old);
+	rc = pthread_create(&ob.thread, NULL, outbox_main, NULL);
+	(void)pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return rc;
+}
+
+int
+outbox_start(const struct pm_config *cfg, const struct secret_key *key,
+    char *err, size_t errlen)
+{
+	pthread_condattr_t ca;
+	char why[256];
+	int rc;
+
+	if (ob.running) {
+		snprintf(err, errlen, "outbox: already running");
+		return -1;
+	}
+	if (store_open(cfg->database, cfg->database_timeout * 1000, 0, &ob.st,
+	    why, sizeof(why)) != STORE_OK) {
+		snprintf(err, errlen, "outbox: %s", why);
+		return -1;
+	}
+	if (pthread_condattr_init(&ca) != 0 ||
+	    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) != 0 ||
+	    pthread_cond_init(&ob.cv, &ca) != 0) {
+		snprintf(err, errlen, "outbox: cannot make a condition variable");
+		store_close(ob.st);
+		ob.st = NULL;
+		return -1;
+	}
+	(void)pthread_condattr_destroy(&ca);
+	ob.cfg = cfg;
+	ob.key = key;
+	ob.stop = ob.kicked = false;
+	if ((rc = outbox_spawn()) != 0) {
+		snprintf(err, errlen, "outbox: cannot start a thread: %s",
+		    strerror(rc));
+		(void)pthread_cond_destroy(&ob.cv);
+		store_close(ob.st);
+		ob.st = NULL;
+		return -1;
+	}
+	(void)pthread_mutex_lock(&ob.mu);
+	ob.running = true;
+	(void)pthread_mutex_unlock(&ob.mu);
+	return 0;
+}
+
+void
+outbox_kick(void)
+{
+	(void)pthread_mutex_lock(&ob.mu);
+	if (ob.running) {
+		ob.kicked = true;
+		(void)pthread_cond_signal(&ob.cv);
+	}
+	(void)pthread_mutex_unlock(&ob.mu);
+}
+
+void
+outbox_stop(void)
+{
+	(void)pthread_mutex_lock(&ob.mu);
+	if (!ob.running) {
+		(void)pthread_mutex_unlock(&ob.mu);
+		return;
+	}
+	ob.stop = true;
+	(void)pthread_cond_signal(&ob.cv);
+	(void)pthread_mutex_unlock(&ob.mu);
+	(void)pthread_join(ob.thread, NULL);
+	(void)pthread_mutex_lock(&ob.mu);
+	ob.running = false;
+	ob.stop = false;
+	(void)pthread_mutex_unlock(&ob.mu);
+	(void)pthread_cond_destroy(&ob.cv);
+	store_close(ob.st);
+	ob.st = NULL;
+}

@@ -1,0 +1,251 @@
+/*
+ * auth.c - PIN verification and PIN changes: lockout, then audit, in one
+ * transaction.
+ *
+ * auth_verify() reads the user inside BEGIN IMMEDIATE, so two checks of
+ * the same user (two milter threads, a milter and pinctl) cannot both see
+ * the old failure count.  It decides (no PIN, locked, too many
+ * candidates, pass, fail), writes the new counters and one audit row,
+ * and commits; any store error rolls everything back and is AUTH_ERROR,
+ * so a pass is never reported unless it was recorded.
+ *
+ * Security: every candidate is hashed and compared (constant time, no
+ * early exit), so the time taken does not tell which candidate matched.
+ * Candidates are never copied, logged or written: the audit detail holds
+ * the channel, the number of candidates and the caller's reference only.
+ * The user's salt and hash are wiped from local copies before return.
+ *
+ * Diagnostics: on AUTH_ERROR the reason is store_errmsg(st).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "pin/auth.h"
+
+const char *
+auth_result_name(enum auth_result r)
+{
+	static const char *const names[] = {
+		[AUTH_PASS] = "pass", [AUTH_FAIL] = "fail",
+		[AUTH_LOCKED] = "locked", [AUTH_TOO_MANY] = "too-many",
+		[AUTH_NO_USER] = "no-user", [AUTH_NO_PIN] = "no-pin",
+		[AUTH_ERROR] = "error",
+	};
+
+	if ((unsigned)r >= sizeof(names) / sizeof(names[0]))
+		return "error";
+	return names[r];
+}
+
+/* Bounded copy for the audit: control characters become '?'. */
+static void
+auth_clean(const char *in, char *out, size_t size)
+{
+	size_t i;
+
+	for (i = 0; in != NULL && in[i] != '\0' && i + 1 < size; i++)
+		out[i] = ((unsigned char)in[i] < 0x20 || in[i] == 0x7f) ?
+		    '?' : in[i];
+	out[i] = '\0';
+}
+
+/* Like auth_clean, for a word in the detail: white space too. */
+static void
+auth_clean_word(const char *in, char *out, size_t size)
+{
+	char *p;
+
+	auth_clean(in, out, size);
+	for (p = out; *p != '\0'; p++)
+		if (*p == ' ')
+			*p = '?';
+}
+
+/*
+ * Decide for a found user and update u->lock.  Tests every candidate when
+ * it tests any.  *locked_now tells whether this attempt locked the user.
+ */
+static enum auth_result
+auth_decide(const struct secret_key *key, const struct lockout_policy *pol,
+    const struct auth_request *req, time_t now, struct store_user *u,
+    bool *locked_now)
+{
+	bool match = false;
+	size_t i;
+
+	*locked_now = false;
+	if (!u->has_pin)
+		return AUTH_NO_PIN;
+	if (lockout_is_locked(&u->lock, now))
+		return AUTH_LOCKED;
+	if (req->max_candidates != 0 &&
+	    req->ncandidates > req->max_candidates) {
+		*locked_now = lockout_record_failure(&u->lock, pol, now);
+		return AUTH_TOO_MANY;
+	}
+	for (i = 0; i < req->ncandidates; i++)
+		match |= secret_pin_matches(key, u->pin_salt, u->pin_hash,
+		    req->candidates[i]);
+	if (match) {
+		lockout_record_success(&u->lock);
+		return AUTH_PASS;
+	}
+	for (i = 0; i < req->ncandidates; i++)
+		if (lockout_record_failure(&u->lock, pol, now))
+			*locked_now = true;
+	return AUTH_FAIL;
+}
+
+/* The audit row of one verification; never a candidate. */
+static int
+auth_audit_verify(struct store *st, const struct auth_request *req,
+    time_t now, enum auth_result res, const char *email, bool locked_now)
+{
+	struct store_audit e;
+	char channel[32], ref[128];
+
+	memset(&e, 0, sizeof(e));
+	e.at = now;
+	e.case_number = req->case_number > 0 ? req->case_number : 0;
+	auth_clean(req->actor && *req->actor ? req->actor : "unknown",
+	    e.actor, sizeof(e.actor));
+	(void)snprintf(e.action, sizeof(e.action), "pin.verify");
+	(void)snprintf(e.result, sizeof(e.result), "%s", auth_result_name(res));
+	auth_clean(email, e.email, sizeof(e.email));
+	auth_clean_word(req->channel && *req->channel ? req->channel : "-",
+	    channel, sizeof(channel));
+	auth_clean_word(req->ref, ref, sizeof(ref));
+	(void)snprintf(e.detail, sizeof(e.detail),
+	    "channel=%s candidates=%zu%s%s%s", channel, req->ncandidates,
+	    *ref ? " ref=" : "", ref, locked_now ? " locked-now" : "");
+	return store_audit_add(st, &e);
+}
+
+static bool
+auth_lock_changed(const struct lockout_state *a, const struct lockout_state *b)
+{
+	return a->failures != b->failures ||
+	    a->window_start != b->window_start ||
+	    a->locked_until != b->locked_until;
+}
+
+enum auth_result
+auth_verify(struct store *st, const struct secret_key *key,
+    const struct lockout_policy *pol, const struct auth_request *req,
+    time_t now, struct store_user *user)
+{
+	struct store_user local;
+	struct lockout_state before = { 0, 0, 0 };
+	char claimed[STORE_EMAIL_MAX];
+	enum auth_result res;
+	bool locked_now = false;
+	int rc;
+
+	if (user == NULL)
+		user = &local;
+	if (st == NULL || key == NULL || pol == NULL || req == NULL ||
+	    req->email == NULL ||
+	    (req->ncandidates != 0 && req->candidates == NULL)) {
+		memset(user, 0, sizeof(*user));
+		return AUTH_ERROR;
+	}
+	/* req->email may point into *user: copy it before the lookup. */
+	auth_clean(req->email, claimed, sizeof(claimed));
+	if (store_begin(st) != STORE_OK) {
+		memset(user, 0, sizeof(*user));
+		return AUTH_ERROR;
+	}
+	rc = store_user_find(st, req->email, user);
+	if (rc == STORE_NOTFOUND || rc == STORE_INVALID)
+		res = AUTH_NO_USER;	/* an invalid address is nobody */
+	else if (rc != STORE_OK)
+		goto fail;
+	else {
+		before = user->lock;
+		res = auth_decide(key, pol, req, now, user, &locked_now);
+		if (auth_lock_changed(&before, &user->lock) &&
+		    store_user_set_lockout(st, user->id, &user->lock) !=
+		    STORE_OK) {
+			user->lock = before;
+			goto fail;
+		}
+	}
+	if (auth_audit_verify(st, req, now, res,
+	    res == AUTH_NO_USER ? claimed : user->email, locked_now) !=
+	    STORE_OK || store_commit(st) != STORE_OK) {
+		user->lock = before;
+		goto fail;
+	}
+	secret_wipe(&local, sizeof(local));
+	return res;
+fail:
+	store_rollback(st);
+	secret_wipe(&local, sizeof(local));
+	return AUTH_ERROR;
+}
+
+/* Store a new salt and hash of PIN for U and audit it, inside a
+ * transaction. */
+static int
+auth_store_pin(struct store *st, const struct secret_key *key,
+    const struct store_user *u, const char *pin, const char *actor,
+    const char *action, time_t now)
+{
+	unsigned char salt[SECRET_SALT_BYTES], hash[SECRET_HASH_BYTES];
+	struct store_audit e;
+	int rc;
+
+	secret_salt_new(salt);
+	if (secret_pin_hash(key, salt, pin, hash) != 0)
+		rc = STORE_INVALID;
+	else
+		rc = store_user_set_pin(st, u->id, salt, hash, now);
+	secret_wipe(salt, sizeof(salt));
+	secret_wipe(hash, sizeof(hash));
+	if (rc != STORE_OK)
+		return rc;
+	memset(&e, 0, sizeof(e));
+	e.at = now;
+	auth_clean(actor && *actor ? actor : "unknown", e.actor,
+	    sizeof(e.actor));
+	auth_clean(action && *action ? action : "pin.set", e.action,
+	    sizeof(e.action));
+	auth_clean(u->email, e.email, sizeof(e.email));
+	(void)snprintf(e.result, sizeof(e.result), "ok");
+	return store_audit_add(st, &e);
+}
+
+int
+auth_set_pin_in(struct store *st, const struct secret_key *key,
+    int64_t user_id, const char *pin, const char *actor, const char *action,
+    time_t now)
+{
+	struct store_user u;
+	int rc;
+
+	if (st == NULL || key == NULL || !secret_pin_valid(pin))
+		return STORE_INVALID;
+	rc = store_user_find_id(st, user_id, &u);
+	if (rc == STORE_OK)
+		rc = auth_store_pin(st, key, &u, pin, actor, action, now);
+	secret_wipe(&u, sizeof(u));
+	return rc;
+}
+
+int
+auth_set_pin(struct store *st, const struct secret_key *key,
+    int64_t user_id, const char *pin, const char *actor, const char *action,
+    time_t now)
+{
+	int rc;
+
+	if (st == NULL || key == NULL || !secret_pin_valid(pin))
+		return STORE_INVALID;
+	if ((rc = store_begin(st)) != STORE_OK)
+		return rc;
+	if ((rc = auth_set_pin_in(st, key, user_id, pin, actor, action,
+	    now)) == STORE_OK && (rc = store_commit(st)) == STORE_OK)
+		return STORE_OK;
+	store_rollback(st);
+	return rc;
+}
