@@ -13,13 +13,31 @@ for page in pinmilter.8 pinctl.8 pinmilter.conf.5; do
 	is "$rc:$out$err" "0:" "mandoc -Tlint $page is clean"
 done
 
-# Every key of the contract (DESIGN.md section 4) and every key the sample
-# configuration shows is documented in pinmilter.conf(5) as a list item.
+# Every key of the configuration table (as "pinmilter -n -v" dumps it), every
+# key the sample configuration shows, and the keys of the documented
+# contract are documented in pinmilter.conf(5) as a list item, and every key
+# of the table appears in the sample configuration.
+tmp=$(mktemp -d)
+printf 'SupportAddress\tsupport@example.com\n' >"$tmp/dump.conf"
+table=$("$PINMILTER" -c "$tmp/dump.conf" -v -n 2>/dev/null | awk 'NF > 0 && $1 ~ /^[A-Z][A-Za-z]*$/ { print $1 }' | sort -u)
+rm -rf "$tmp"
+if [ "$(printf '%s\n' "$table" | grep -c .)" -ge 30 ]; then
+	pass "pinmilter -n -v dumps the key table"
+else
+	fail "pinmilter -n -v dumps the key table (got: $table)"
+fi
 keys=$(sed -n 's/^#\{0,1\}\([A-Z][A-Za-z]*\)\t.*/\1/p' "$top_srcdir/conf/pinmilter.conf" | sort -u)
+for k in $table; do
+	if printf '%s\n' "$keys" | grep -qx "$k"; then
+		pass "conf/pinmilter.conf shows $k"
+	else
+		fail "conf/pinmilter.conf shows $k"
+	fi
+done
 for k in $(printf '%s\n' Socket Database KeyFile SupportAddress AuthservID \
     TrustedAuthservIDs RequireAlignedFrom MaxCandidates MaxFailures \
     FailureWindow LockoutTime RedactPIN OnInternalError UserID PidFile Syslog \
-    NoticeFrom Mailer TemplateDir $keys | sort -u); do
+    NoticeFrom Mailer TemplateDir $keys $table | sort -u); do
 	if grep -q "^\.It .*\b$k\b" "$top_srcdir/man/pinmilter.conf.5"; then
 		pass "pinmilter.conf(5) documents $k"
 	else
