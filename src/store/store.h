@@ -1,25 +1,35 @@
 /*
- * store.h - all persistent state behind one interface (SQLite today).
+ * store.h - all persistent state behind one interface.
  *
- * Every SQL statement of the project lives in store.c; nothing else
- * includes sqlite3.h, so a PostgreSQL store can later implement this same
- * header.  One struct store is one connection: use it from one thread.
+ * Every SQL statement of the project lives in src/store/; nothing outside
+ * it includes an engine's header or writes SQL.  The engine sits behind
+ * the backend interface of store/backend.h (SQLite today, store/sqlite.c);
+ * a second engine, PostgreSQL say, implements that interface and this
+ * contract holds unchanged.  One struct store is one connection: use it
+ * from one thread.
  *
- * The database is opened in WAL mode with busy_timeout, foreign keys on,
- * and migrated to STORE_SCHEMA_VERSION (PRAGMA user_version) on open; a
- * newer schema than this code knows is refused (STORE_TOONEW).
+ * The database is opened with busy_timeout, foreign keys on (SQLite: in
+ * WAL mode), and migrated to STORE_SCHEMA_VERSION on open; a newer schema
+ * than this code knows is refused (STORE_TOONEW).
  *
  * Strings in the structs are bounded copies (truncation never happens for
  * valid data: the store rejects longer input with STORE_INVALID).  Times
  * are Unix seconds.  Callers pass "now" in: the store never reads a clock.
  *
  * Transactions: store_begin() is BEGIN IMMEDIATE (read-then-write, e.g.
- * failure counters); calls made outside one run in their own implicit
- * transaction.  No PIN ever reaches the store, only salt + keyed hash.
+ * failure counters): it takes the write lock at once or returns
+ * STORE_BUSY after busy_timeout.  Calls made outside one run in their own
+ * implicit transaction.  No PIN ever reaches the store, only salt + keyed
+ * hash.
+ *
+ * Return values: every int function returns an enum store_rc; on any
+ * code but STORE_OK, store_errmsg() holds one line saying why.  A list's
+ * callback may stop it by returning non-zero: that value is returned.
  */
 #ifndef PM_STORE_H
 #define PM_STORE_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -28,7 +38,8 @@
 #include "core/lockout.h"
 #include "core/secret.h"
 
-#define STORE_SCHEMA_VERSION	2	/* 2: cases and outbox (issue 4) */
+#define STORE_SCHEMA_VERSION	2	/* 1: the tables; 2: case and outbox
+					 * columns (store/migrate.c) */
 
 #define STORE_EMAIL_MAX		256	/* RFC 5321 path limit incl. NUL */
 #define STORE_NAME_MAX		256
@@ -77,11 +88,39 @@ int store_begin(struct store *st);
 int store_commit(struct store *st);
 void store_rollback(struct store *st);
 
-/* meta: small named blobs (e.g. "key_check", the key fingerprint). */
+/*
+ * meta: small named blobs (names up to 63 bytes, values up to 64 KiB).
+ * store_meta_get copies the value into BUF and its length into *LEN;
+ * STORE_NOTFOUND if NAME is not set, STORE_INVALID (with *LEN the stored
+ * length) if it does not fit in BUFSIZE.  store_meta_set adds or replaces.
+ * The name "key_check" belongs to store_key_check(): use that.
+ */
 int store_meta_get(struct store *st, const char *name, void *buf,
     size_t bufsize, size_t *len);
 int store_meta_set(struct store *st, const char *name, const void *buf,
     size_t len);
+
+/*
+ * The key check: does a key file belong to this database?  pinctl init
+ * stores the key's fingerprint (secret_key_check_value(), which reveals
+ * nothing about the key); pinctl and pinmilter compare it before using
+ * the key, so a wrong key file is refused instead of failing every PIN.
+ */
+enum store_key_status {
+	STORE_KEY_OK = 0,	/* KEY's fingerprint is the one stored */
+	STORE_KEY_NONE,		/* no fingerprint stored yet (no pinctl init) */
+	STORE_KEY_MISMATCH,	/* another key's fingerprint is stored */
+	STORE_KEY_ERROR,	/* could not read it: store_errmsg() says why */
+};
+/* Check KEY; KEY NULL asks only whether a fingerprint is stored (then
+ * STORE_KEY_MISMATCH: one is, and no key at all cannot match it).  Every
+ * status but STORE_KEY_OK leaves one line in store_errmsg(). */
+enum store_key_status store_key_check(struct store *st,
+    const struct secret_key *key);
+/* Store KEY's fingerprint when none is stored yet; STORE_EXISTS if one
+ * is (a fingerprint is never replaced).  Call inside store_begin(), after
+ * store_key_check() said STORE_KEY_NONE. */
+int store_key_record(struct store *st, const struct secret_key *key);
 
 /* ---- accounts ---- */
 struct store_account {
@@ -158,7 +197,27 @@ struct store_audit_filter {
 };
 typedef int (*store_audit_cb)(const struct store_audit *a, void *arg);
 
-/* Append a row; e->id and e->at as given (at must be set by the caller). */
+/*
+ * Build and append one audit row: the one way the programs write the
+ * audit.  AT is the time; ACTOR (who acted: never defaulted, NULL or ""
+ * is STORE_INVALID), ACTION and RESULT are required; EMAIL is the subject
+ * user (NULL: none) and CASE_NUMBER the case (0: none); FMT formats the
+ * detail (NULL: none).  Each string is copied into its field: control
+ * characters become '?', and a string too long for its field is cut on a
+ * UTF-8 character boundary, so no caller text can make a row invalid or
+ * span lines.  Never pass a PIN.
+ */
+int store_audit_record(struct store *st, time_t at, const char *actor,
+    const char *action, const char *email, int64_t case_number,
+    const char *result, const char *fmt, ...)
+    __attribute__((format(printf, 8, 9)));
+int store_audit_vrecord(struct store *st, time_t at, const char *actor,
+    const char *action, const char *email, int64_t case_number,
+    const char *result, const char *fmt, va_list ap)
+    __attribute__((format(printf, 8, 0)));
+/* Append E as it is (id ignored): strings too long for their field, a
+ * control character, an empty actor, action or result, or a negative
+ * case number is STORE_INVALID.  store_audit_record() builds E. */
 int store_audit_add(struct store *st, const struct store_audit *e);
 /* Matching rows, oldest first. */
 int store_audit_list(struct store *st, const struct store_audit_filter *f,
@@ -181,7 +240,7 @@ struct store_case {
 	time_t opened;
 	time_t authenticated_at;	/* 0: not authenticated */
 	char authenticated_by[STORE_ACTOR_MAX];
-	/* schema 2 (issue 4) */
+	/* since schema version 2 */
 	char external_ref[STORE_ACCOUNT_MAX];	/* CaseRefPattern mode, "" */
 	time_t verification_requested_at;	/* 0: none sent */
 };
@@ -232,8 +291,9 @@ struct store_notice {
 	int64_t case_number;			/* 0: none */
 	char recipient[STORE_EMAIL_MAX];
 	char kind[STORE_KIND_MAX];		/* "case-created", "pin-delivery", ... */
-	unsigned char *message;			/* sealed bytes (secret_seal); malloc'd
-						 * by reads, NULL after sending */
+	unsigned char *message;			/* sealed bytes (secret_seal); owned
+						 * by the store on reads, NULL in
+						 * lists and after sending */
 	size_t message_len;
 	time_t created;
 	unsigned attempts;
