@@ -50,20 +50,14 @@ cw_audit(const struct casework_env *env, const char *action,
     const char *email, int64_t number, const char *result, const char *fmt,
     ...)
 {
-	struct store_audit a;
 	va_list ap;
+	int rc;
 
-	memset(&a, 0, sizeof(a));
-	a.at = env->now;
-	snprintf(a.actor, sizeof(a.actor), "pinmilter");
-	snprintf(a.action, sizeof(a.action), "%s", action);
-	snprintf(a.email, sizeof(a.email), "%s", email ? email : "");
-	a.case_number = number;
-	snprintf(a.result, sizeof(a.result), "%s", result);
 	va_start(ap, fmt);
-	vsnprintf(a.detail, sizeof(a.detail), fmt, ap);
+	rc = store_audit_vrecord(env->st, env->now, env->actor, action, email,
+	    number, result, fmt, ap);
 	va_end(ap);
-	return store_audit_add(env->st, &a);
+	return rc;
 }
 
 /* TEXT as one line of valid UTF-8, at most SIZE-1 bytes, cut on a
@@ -178,7 +172,7 @@ cw_notice(const struct casework_env *env, const struct casework_in *in,
 	if (strcmp(kind, NOTICE_PIN_DELIVERY) == 0) {
 		secret_pin_random(pin);
 		if ((rc = auth_set_pin_in(env->st, env->key, u->id, pin,
-		    "pinmilter", "pin.issue", env->now)) != STORE_OK) {
+		    env->actor, "pin.issue", env->now)) != STORE_OK) {
 			secret_wipe(pin, sizeof(pin));
 			return rc;
 		}

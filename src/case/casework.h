@@ -47,6 +47,7 @@ struct casework_env {
 	struct store *st;
 	const struct notice_templates *tmpl;	/* NULL: no notices */
 	time_t now;
+	const char *actor;			/* audit actor, required */
 };
 
 struct casework_in {

@@ -25,17 +25,9 @@ static void
 verdict_audit(const struct verdict_env *env, const struct verdict_input *in,
     struct verdict *v)
 {
-	struct store_audit a;
-
-	memset(&a, 0, sizeof(a));
-	a.at = env->now;
-	snprintf(a.actor, sizeof(a.actor), "%s", env->actor);
-	snprintf(a.action, sizeof(a.action), "message");
-	snprintf(a.email, sizeof(a.email), "%s", v->from);
-	snprintf(a.result, sizeof(a.result), "%s", verdict_pin_name(v->pin));
-	snprintf(a.detail, sizeof(a.detail), "queue=%s reason=%s",
-	    in->queue_id ? in->queue_id : "-", v->reason);
-	if (store_audit_add(env->st, &a) != STORE_OK) {
+	if (store_audit_record(env->st, env->now, env->actor, "message",
+	    v->from, 0, verdict_pin_name(v->pin), "queue=%s reason=%s",
+	    in->queue_id ? in->queue_id : "-", v->reason) != STORE_OK) {
 		v->error = true;
 		v->pin = XPIN_TEMPERROR;
 		v->auth = VERDICT_UNVERIFIED;

@@ -167,7 +167,6 @@ static int
 ctl_case_vouch(struct ctl *c, const struct store_case *k,
     const struct store_user *a, const char *by)
 {
-	struct store_audit e;
 	bool already = k->state == STORE_CASE_AUTHENTICATED;
 	int rc;
 
@@ -175,16 +174,9 @@ ctl_case_vouch(struct ctl *c, const struct store_case *k,
 	    (rc = store_case_authenticate(c->st, k->number, by, c->now)) !=
 	    STORE_OK)
 		return rc;
-	memset(&e, 0, sizeof(e));
-	e.at = c->now;
-	e.case_number = k->number;
-	snprintf(e.actor, sizeof(e.actor), "%s", c->actor);
-	snprintf(e.action, sizeof(e.action), "case.authenticate");
-	snprintf(e.email, sizeof(e.email), "%s", k->email);
-	snprintf(e.result, sizeof(e.result), "%s", already ? "unchanged" :
-	    "ok");
-	snprintf(e.detail, sizeof(e.detail), "approved-by=%s", a->email);
-	return store_audit_add(c->st, &e);
+	return store_audit_record(c->st, c->now, c->actor, "case.authenticate",
+	    k->email, k->number, already ? "unchanged" : "ok",
+	    "approved-by=%s", a->email);
 }
 
 int

@@ -104,25 +104,21 @@ ctl_open_key(struct ctl *c)
 int
 ctl_check_key(struct ctl *c)
 {
-	unsigned char want[SECRET_HASH_BYTES], got[SECRET_HASH_BYTES];
-	size_t len = 0;
-	int rc;
-
-	rc = store_meta_get(c->st, "key_check", got, sizeof(got), &len);
-	if (rc == STORE_NOTFOUND) {
+	switch (store_key_check(c->st, c->key)) {
+	case STORE_KEY_OK:
+		return CTL_EXIT_OK;
+	case STORE_KEY_NONE:
 		ctl_err(c, "database %s has no key fingerprint "
 		    "(run pinctl init)", c->cfg->database);
 		return CTL_EXIT_USAGE;
-	}
-	if (rc != STORE_OK)
-		return ctl_store_err(c, rc, "reading the key fingerprint");
-	secret_key_check_value(c->key, want);
-	if (len != sizeof(want) || memcmp(want, got, sizeof(want)) != 0) {
+	case STORE_KEY_MISMATCH:
 		ctl_err(c, "key file %s does not match the database %s",
 		    c->cfg->key_file, c->cfg->database);
 		return CTL_EXIT_USAGE;
+	default:
+		return ctl_store_err(c, STORE_ERROR,
+		    "reading the key fingerprint");
 	}
-	return CTL_EXIT_OK;
 }
 
 /* "pinctl:LOGIN", or "pinctl:SUDO_USER" when root through sudo. */
@@ -154,19 +150,14 @@ int
 ctl_audit(struct ctl *c, const char *action, const char *email,
     const char *result, const char *fmt, ...)
 {
-	struct store_audit e;
 	va_list ap;
+	int rc;
 
-	memset(&e, 0, sizeof(e));
-	e.at = c->now;
-	snprintf(e.actor, sizeof(e.actor), "%s", c->actor);
-	snprintf(e.action, sizeof(e.action), "%s", action);
-	snprintf(e.email, sizeof(e.email), "%s", email ? email : "");
-	snprintf(e.result, sizeof(e.result), "%s", result);
 	va_start(ap, fmt);
-	vsnprintf(e.detail, sizeof(e.detail), fmt, ap);
+	rc = store_audit_vrecord(c->st, c->now, c->actor, action, email, 0,
+	    result, fmt, ap);
 	va_end(ap);
-	return store_audit_add(c->st, &e);
+	return rc;
 }
 
 /* ---- validation ---- */

@@ -5,9 +5,10 @@
  * with secret_key_create() (O_EXCL, mode 0600) only when it is missing
  * and the database holds no key fingerprint yet; an existing key file
  * is never touched: it is kept, loaded and checked like any other
- * (permissions, size).  The key's fingerprint is stored in meta
- * "key_check" the first time; later runs compare it, so init with the
- * wrong key file fails instead of silently making every PIN wrong.
+ * (permissions, size).  The key's fingerprint is stored in the database
+ * (store_key_record) the first time; later runs compare it
+ * (store_key_check), so init with the wrong key file fails instead of
+ * silently making every PIN wrong.
  *
  * Running init again is harmless: it keeps the key, migrates the
  * schema, and exits 0.
@@ -28,11 +29,9 @@
 static int
 ctl_init_key(struct ctl *c)
 {
-	unsigned char got[SECRET_HASH_BYTES];
+	enum store_key_status ks;
 	char err[512];
 	struct stat sb;
-	size_t len = 0;
-	int rc;
 
 	if (lstat(c->cfg->key_file, &sb) == 0) {
 		printf("key file %s exists, kept\n", c->cfg->key_file);
@@ -43,15 +42,16 @@ ctl_init_key(struct ctl *c)
 		    strerror(errno));
 		return CTL_EXIT_USAGE;
 	}
-	rc = store_meta_get(c->st, "key_check", got, sizeof(got), &len);
-	if (rc == STORE_OK) {
+	/* no key at all: MISMATCH when a fingerprint is stored */
+	if ((ks = store_key_check(c->st, NULL)) == STORE_KEY_MISMATCH) {
 		ctl_err(c, "key file %s is missing but the database %s was "
 		    "initialised with a key: restore the key file",
 		    c->cfg->key_file, c->cfg->database);
 		return CTL_EXIT_USAGE;
 	}
-	if (rc != STORE_NOTFOUND)
-		return ctl_store_err(c, rc, "reading the key fingerprint");
+	if (ks != STORE_KEY_NONE)
+		return ctl_store_err(c, STORE_ERROR,
+		    "reading the key fingerprint");
 	if (secret_key_create(c->cfg->key_file, err, sizeof(err)) != 0) {
 		ctl_err(c, "%s", err);	/* names the key file */
 		return CTL_EXIT_USAGE;
@@ -64,25 +64,26 @@ ctl_init_key(struct ctl *c)
 static int
 ctl_init_fingerprint(struct ctl *c)
 {
-	unsigned char want[SECRET_HASH_BYTES], got[SECRET_HASH_BYTES];
-	size_t len = 0;
 	int rc;
 
-	secret_key_check_value(c->key, want);
 	if ((rc = store_begin(c->st)) != STORE_OK)
 		return ctl_store_err(c, rc, "starting a transaction");
-	rc = store_meta_get(c->st, "key_check", got, sizeof(got), &len);
-	if (rc == STORE_NOTFOUND) {
-		rc = store_meta_set(c->st, "key_check", want, sizeof(want));
+	switch (store_key_check(c->st, c->key)) {
+	case STORE_KEY_OK:
+		break;
+	case STORE_KEY_NONE:
+		rc = store_key_record(c->st, c->key);
 		if (rc == STORE_OK)
 			rc = ctl_audit(c, "init", "", "ok",
 			    "database and key fingerprint created");
-	} else if (rc == STORE_OK && (len != sizeof(want) ||
-	    memcmp(want, got, sizeof(want)) != 0)) {
+		break;
+	case STORE_KEY_MISMATCH:
 		store_rollback(c->st);
 		ctl_err(c, "key file %s does not match the database %s",
 		    c->cfg->key_file, c->cfg->database);
 		return CTL_EXIT_USAGE;
+	default:
+		rc = STORE_ERROR;
 	}
 	if (rc == STORE_OK)
 		rc = store_commit(c->st);

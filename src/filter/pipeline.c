@@ -205,7 +205,7 @@ pipeline_run(const struct pipeline_env *env, struct pipeline_msg *msg,
 		verdict_decide(&venv, &in, &r->verdict);
 	if (!r->verdict.error) {
 		struct casework_env cenv = { env->cfg, env->key, env->st,
-		    env->tmpl, env->now };
+		    env->tmpl, env->now, venv.actor };
 		/* the case keeps the subject: never with a PIN in it */
 		char *stored = subject == NULL ? NULL :
 		    pin_redact(subject, strlen(subject), &cands, NULL, NULL, NULL);

@@ -57,27 +57,21 @@ int
 check_key_matches(struct store *st, const struct secret_key *key,
     const char *key_file, char *err, size_t errlen)
 {
-	unsigned char want[SECRET_HASH_BYTES], got[SECRET_HASH_BYTES];
-	size_t len;
-	int rc;
-
-	rc = store_meta_get(st, "key_check", got, sizeof(got), &len);
-	if (rc == STORE_NOTFOUND) {
+	switch (store_key_check(st, key)) {
+	case STORE_KEY_OK:
+		return 0;
+	case STORE_KEY_NONE:
 		snprintf(err, errlen, "the database has no key fingerprint "
 		    "(not made by pinctl init?)");
 		return -1;
-	}
-	if (rc != STORE_OK) {
-		snprintf(err, errlen, "key fingerprint: %s", store_errmsg(st));
-		return -1;
-	}
-	secret_key_check_value(key, want);
-	if (len != sizeof(want) || memcmp(got, want, sizeof(want)) != 0) {
+	case STORE_KEY_MISMATCH:
 		snprintf(err, errlen, "key file %s does not belong to this "
 		    "database (fingerprint mismatch)", key_file);
 		return -1;
+	default:
+		snprintf(err, errlen, "key fingerprint: %s", store_errmsg(st));
+		return -1;
 	}
-	return 0;
 }
 
 /* The directory part of PATH into dir; "." when there is none. */

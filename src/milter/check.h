@@ -19,9 +19,9 @@
 int check_config(const struct pm_config *cfg, FILE *out);
 
 /*
- * Does KEY belong to the database ST (meta "key_check", written by
- * pinctl init)?  0 yes, -1 no, with the reason in err.  Shared with the
- * daemon's start-up.
+ * Does KEY belong to the database ST (store_key_check(): the fingerprint
+ * pinctl init stored)?  0 yes, -1 no, with the reason in err.  Shared
+ * with the daemon's start-up.
  */
 int check_key_matches(struct store *st, const struct secret_key *key,
     const char *key_file, char *err, size_t errlen);

@@ -101,24 +101,16 @@ static int
 auth_audit_verify(struct store *st, const struct auth_request *req,
     time_t now, enum auth_result res, const char *email, bool locked_now)
 {
-	struct store_audit e;
 	char channel[32], ref[128];
 
-	memset(&e, 0, sizeof(e));
-	e.at = now;
-	e.case_number = req->case_number > 0 ? req->case_number : 0;
-	auth_clean(req->actor && *req->actor ? req->actor : "unknown",
-	    e.actor, sizeof(e.actor));
-	(void)snprintf(e.action, sizeof(e.action), "pin.verify");
-	(void)snprintf(e.result, sizeof(e.result), "%s", auth_result_name(res));
-	auth_clean(email, e.email, sizeof(e.email));
 	auth_clean_word(req->channel && *req->channel ? req->channel : "-",
 	    channel, sizeof(channel));
 	auth_clean_word(req->ref, ref, sizeof(ref));
-	(void)snprintf(e.detail, sizeof(e.detail),
-	    "channel=%s candidates=%zu%s%s%s", channel, req->ncandidates,
-	    *ref ? " ref=" : "", ref, locked_now ? " locked-now" : "");
-	return store_audit_add(st, &e);
+	return store_audit_record(st, now, req->actor, "pin.verify", email,
+	    req->case_number > 0 ? req->case_number : 0,
+	    auth_result_name(res), "channel=%s candidates=%zu%s%s%s", channel,
+	    req->ncandidates, *ref ? " ref=" : "", ref,
+	    locked_now ? " locked-now" : "");
 }
 
 static bool
@@ -192,7 +184,6 @@ auth_store_pin(struct store *st, const struct secret_key *key,
     const char *action, time_t now)
 {
 	unsigned char salt[SECRET_SALT_BYTES], hash[SECRET_HASH_BYTES];
-	struct store_audit e;
 	int rc;
 
 	secret_salt_new(salt);
@@ -204,15 +195,8 @@ auth_store_pin(struct store *st, const struct secret_key *key,
 	secret_wipe(hash, sizeof(hash));
 	if (rc != STORE_OK)
 		return rc;
-	memset(&e, 0, sizeof(e));
-	e.at = now;
-	auth_clean(actor && *actor ? actor : "unknown", e.actor,
-	    sizeof(e.actor));
-	auth_clean(action && *action ? action : "pin.set", e.action,
-	    sizeof(e.action));
-	auth_clean(u->email, e.email, sizeof(e.email));
-	(void)snprintf(e.result, sizeof(e.result), "ok");
-	return store_audit_add(st, &e);
+	return store_audit_record(st, now, actor,
+	    action && *action ? action : "pin.set", u->email, 0, "ok", NULL);
 }
 
 int

@@ -39,7 +39,7 @@ struct auth_request {
 	const char *const *candidates;	/* distinct 6-digit strings */
 	size_t ncandidates;
 	unsigned max_candidates;	/* 0: no limit (pinctl: 1 candidate) */
-	const char *actor;		/* audit actor */
+	const char *actor;		/* audit actor (required) */
 	const char *channel;		/* "email", "phone/chat" ... for the audit detail */
 	int64_t case_number;		/* 0: none */
 	const char *ref;		/* e.g. the queue id, for the audit detail; may be NULL */
@@ -58,7 +58,8 @@ enum auth_result auth_verify(struct store *st, const struct secret_key *key,
 
 /*
  * Set USER's PIN to PIN (6 digits, checked), clearing the lockout, with an
- * audit row (action "pin.set" or "pin.issue").  Returns a store_rc.
+ * audit row by ACTOR (required; action "pin.set" or "pin.issue").
+ * Returns a store_rc.
  */
 int auth_set_pin(struct store *st, const struct secret_key *key,
     int64_t user_id, const char *pin, const char *actor, const char *action,

@@ -408,6 +408,7 @@ run_step(const struct step *s)
 	env.st = st;
 	env.tmpl = (s->flags & NOTMPL) ? NULL : tmpl;
 	env.now = T0 + s->at;
+	env.actor = "pinmilter";
 	in.queue_id = qid;
 	in.headers = &hl;
 	in.env_sender = s->env != NULL ? s->env : s->from;
@@ -865,6 +866,7 @@ struct one {
 	enum verdict_pin pin;
 	const char *text;
 	time_t now;
+	const char *actor;		/* the audit actor given to casework */
 	struct hdrlist hl;
 	struct casematch m;
 	struct verdict v;
@@ -880,6 +882,7 @@ one_init(struct one *o, const char *from, enum verdict_pin pin,
 	o->pin = pin;
 	o->text = text;
 	o->now = now;
+	o->actor = "pinmilter";
 	hdrlist_init(&o->hl);
 	hdr_add(&o->hl, "From", from);
 	hdr_add(&o->hl, "Subject", text);
@@ -888,7 +891,7 @@ one_init(struct one *o, const char *from, enum verdict_pin pin,
 static int
 one_run(struct one *o)
 {
-	struct casework_env env = { cfg, key, st, tmpl, o->now };
+	struct casework_env env = { cfg, key, st, tmpl, o->now, o->actor };
 	struct casework_in in = { "Q1", &o->hl, o->from, o->text, o->text,
 	    &o->m };
 
@@ -1365,6 +1368,56 @@ test_audit_no_pin(void)
 	is_int(hits, 0, "no delivered PIN in any audit row");
 }
 
+/* The audit actor is the caller's: casework never names one itself. */
+struct actor_seen {
+	int64_t after;		/* rows with a higher id are new */
+	unsigned rows, others;	/* new rows; new rows by another actor */
+};
+
+static int
+actor_cb(const struct store_audit *a, void *arg)
+{
+	struct actor_seen *s = arg;
+
+	if (a->id > s->after) {
+		s->rows++;
+		if (strcmp(a->actor, "relay:test") != 0)
+			s->others++;
+	}
+	return 0;
+}
+
+static void
+test_actor(void)
+{
+	struct audit_seen seen;
+	struct actor_seen s;
+	char *cases;
+	struct one o;
+
+	g_free(audit_new(&seen));
+	memset(&s, 0, sizeof(s));
+	s.after = last_audit;
+	one_init(&o, OLGA, XPIN_NONE, "A question (actor)", T3 + 9000);
+	o.actor = "relay:test";
+	is_int(one_run(&o), 0, "actor: runs");
+	is_int(store_audit_list(st, NULL, actor_cb, &s), STORE_OK,
+	    "actor: audit listed");
+	ok(s.rows >= 2, "actor: rows written (%u)", s.rows);
+	is_int(s.others, 0, "actor: every new row names the caller's actor");
+	one_done(&o);
+	g_free(audit_new(&seen));
+
+	cases = g_strdup(count_of("cases"));
+	one_init(&o, OLGA, XPIN_NONE, "Another question", T3 + 9001);
+	o.actor = NULL;
+	is_int(one_run(&o), -1, "no actor: refused");
+	is_str(store_errmsg(st), "invalid audit actor", "no actor: the reason");
+	is_str(count_of("cases"), cases, "no actor: no case opened");
+	one_done(&o);
+	g_free(cases);
+}
+
 /* ---- set-up ---- */
 
 static int64_t
@@ -1454,6 +1507,7 @@ main(void)
 		test_ref_hidden();
 		test_token_other_account();
 		test_audit_no_pin();
+		test_actor();
 		test_fail_trigger();
 		test_fail_readonly();
 	}
