@@ -93,11 +93,17 @@ chmod 600 "$T/other.key"
 sed "s|^KeyFile[[:space:]].*|KeyFile $T/other.key|" "$CONF" >"$T/other.conf"
 run "$PINCTL" -c "$T/other.conf" init
 expect_rc 2 "init with another key file"
-contains "$err" "does not match the database" "init: key mismatch named"
+is "$err" "pinctl: init: key file $T/other.key does not match the database $D/pm.db" \
+    "init: key mismatch named"
+is "$(printf '%s\n' "$out" | grep -c 'ready')" 0 "init with another key: not ready"
+run "$PINCTL" -c "$CONF" audit
+is "$(printf '%s\n' "$out" | grep -c ' init ')" 1 \
+    "init with another key: no fingerprint stored or audited"
 run_in "123456
 " "$PINCTL" -c "$T/other.conf" pin set bob@example.com
 expect_rc 2 "pin set with another key file"
-contains "$err" "does not match the database" "pin set: key mismatch named"
+is "$err" "pinctl: pin set: key file $T/other.key does not match the database $D/pm.db" \
+    "pin set: key mismatch named"
 one_error "mismatch"
 
 # --- new key file created when missing and the database is new ---

@@ -50,6 +50,16 @@ if [ -e "$PIDFILE" ]; then fail "SIGTERM: PidFile removed"; else pass "SIGTERM: 
 if [ -e "$SOCK" ]; then fail "SIGTERM: socket removed"; else pass "SIGTERM: socket removed"; fi
 contains "$(cat "$T/milter.log")" "pinmilter: stopping" "the stop is logged"
 
+# ---- another instance's key file: the start is refused, nothing left ----
+head -c 32 /dev/urandom >"$T/other.key"
+chmod 600 "$T/other.key"
+sed "s|^KeyFile.*|KeyFile $T/other.key|" "$CONF" >"$T/other.conf"
+run_fails -f -c "$T/other.conf"
+expect_rc 1 "a start with another key file"
+contains "$err" "KeyFile $T/other.key: key file $T/other.key does not belong to this database (fingerprint mismatch)" \
+    "the start names the key mismatch"
+if [ -e "$SOCK" ]; then fail "no socket left after the refused start"; else pass "no socket left after the refused start"; fi
+
 for sig in HUP INT; do
 	start_milter
 	stop_milter "$sig"
