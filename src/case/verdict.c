@@ -43,13 +43,18 @@ verdict_from_aligned(const struct pm_config *cfg, const struct hdrlist *hl,
 	const char *value;
 	size_t i, j;
 
+	/*
+	 * Only the topmost field of a trusted host counts: a host prepends
+	 * its field above everything it received, so a field of the same
+	 * authserv-id further down was written by someone before it (the
+	 * sender, forging a pass under the host's own dmarc=fail).
+	 */
 	for (i = 1; (value = hdrlist_get(hl, "Authentication-Results", i)); i++) {
 		if (!ar_authserv_id(value, id, sizeof(id)))
 			continue;
 		for (j = 0; j < cfg->trusted_authserv_ids.n; j++)
-			if (strcasecmp(id, cfg->trusted_authserv_ids.v[j]) == 0 &&
-			    ar_dmarc_pass(value, domain))
-				return true;
+			if (strcasecmp(id, cfg->trusted_authserv_ids.v[j]) == 0)
+				return ar_dmarc_pass(value, domain);
 	}
 	return false;
 }

@@ -14,6 +14,8 @@
 #include <gmime/gmime.h>
 
 #include "pin/auth.h"
+#include <glib.h>
+
 #include "tap.h"
 #include "testutil.h"
 #include "case/verdict.h"
@@ -27,7 +29,8 @@ struct vcase {
 	const char *name;
 	const char *from;		/* NULL: no From field */
 	const char *cands;		/* comma-separated */
-	const char *ar;			/* an Authentication-Results, or NULL */
+	const char *ar;			/* Authentication-Results fields, top
+					 * first, one per line; or NULL */
 	int aligned;			/* RequireAlignedFrom */
 	int incomplete;
 	const char *auth, *pin, *reason, *account;
@@ -73,6 +76,18 @@ static const struct vcase cases[] = {
 	{ "aligned: trusted but dmarc fail", "bob@acme.example", "482913",
 	  "relay.example.com; dmarc=fail header.from=acme.example", 1, 0,
 	  "unverified", "policy", "From not aligned (no trusted DMARC pass)", "Acme" },
+	{ "aligned: a forged pass below the trusted host's fail", "bob@acme.example", "482913",
+	  "relay.example.com; dmarc=fail header.from=acme.example\n"
+	  "relay.example.com; dmarc=pass header.from=acme.example", 1, 0,
+	  "unverified", "policy", "From not aligned (no trusted DMARC pass)", "Acme" },
+	{ "aligned: a forged pass below the trusted host's field without dmarc", "bob@acme.example", "482913",
+	  "relay.example.com; spf=pass smtp.mailfrom=acme.example\n"
+	  "RELAY.example.com; dmarc=pass header.from=acme.example", 1, 0,
+	  "unverified", "policy", "From not aligned (no trusted DMARC pass)", "Acme" },
+	{ "aligned: an untrusted field above the trusted pass", "bob@acme.example", "482913",
+	  "evil.example; dmarc=fail header.from=acme.example\n"
+	  "relay.example.com; dmarc=pass header.from=acme.example", 1, 0,
+	  "authenticated", "pass", "PIN verified", "Acme" },
 	{ "aligned: pass for another domain", "bob@acme.example", "482913",
 	  "relay.example.com; dmarc=pass header.from=evil.example", 1, 0,
 	  "unverified", "policy", "From not aligned (no trusted DMARC pass)", "Acme" },
@@ -133,8 +148,13 @@ run_case(const struct vcase *c)
 	hdrlist_init(&hl);
 	if (c->from)
 		hdrlist_add(&hl, "From", c->from);
-	if (c->ar)
-		hdrlist_add(&hl, "Authentication-Results", c->ar);
+	if (c->ar) {
+		char **f = g_strsplit(c->ar, "\n", -1);
+
+		for (char **p = f; *p != NULL; p++)
+			hdrlist_add(&hl, "Authentication-Results", *p);
+		g_strfreev(f);
+	}
 	sender_from_headers(&hl, &s);
 	split(c->cands, &pc);
 	cfg->require_aligned_from = c->aligned;
