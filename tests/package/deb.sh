@@ -38,6 +38,17 @@ for d in /etc/pinmilter /var/lib/pinmilter /run/pinmilter \
 	[ -e "$d" ] && skip_all "$d exists already: not touched"
 done
 
+# A private Postfix (tests/e2e/postfix.sh) when the tools are here.
+PF_OK=yes
+PF_OK_WHY=
+case ":$PATH:" in *:/usr/sbin:*) ;; *) PATH=$PATH:/usr/sbin ;; esac
+for prog in postfix postconf postqueue smtp-sink swaks; do
+	command -v "$prog" >/dev/null 2>&1 || { PF_OK=; PF_OK_WHY="$prog missing"; }
+done
+if [ -n "$PF_OK" ]; then
+	. "$top_srcdir/tests/e2e/postfix.sh"
+fi
+
 KEY=/etc/pinmilter/pinmilter.key
 DB=/var/lib/pinmilter/pinmilter.db
 CONF=/etc/pinmilter/pinmilter.conf
@@ -54,6 +65,9 @@ cleanup_package() {
 	"" | un*) ;;
 	*) dpkg --purge pinmilter >/dev/null 2>&1 ;;
 	esac
+	if getent group pinmilter >/dev/null; then
+		gpasswd -d postfix pinmilter >/dev/null 2>&1
+	fi
 }
 at_exit cleanup_package
 
@@ -118,7 +132,7 @@ is "$(id -gn pinmilter)" pinmilter "its primary group is pinmilter"
 is "$(owner_mode /var/lib/pinmilter)" "750 pinmilter:pinmilter" "/var/lib/pinmilter: 0750 pinmilter"
 is "$(owner_mode $KEY)" "600 pinmilter:pinmilter" "the key: 0600, owned by the daemon's user"
 is "$(stat -c %s $KEY)" 32 "the key has 32 bytes"
-is "$(stat -c %U:%G $DB)" pinmilter:pinmilter "the database is owned by pinmilter"
+is "$(owner_mode $DB)" "600 pinmilter:pinmilter" "the database: 0600, owned by pinmilter"
 is "$(owner_mode /run/pinmilter)" "750 pinmilter:pinmilter" "/run/pinmilter: 0750 pinmilter"
 if [ "$spool_before" = yes ]; then
 	is "$(owner_mode /var/spool/postfix/pinmilter)" "750 pinmilter:pinmilter" \
@@ -159,7 +173,7 @@ expect_rc 0 "pinctl user add"
 run_in "482913
 " /usr/sbin/pinctl pin set bob@acme-dental.example
 expect_rc 0 "pinctl pin set (PIN on stdin)"
-is "$(stat -c %U:%G $DB)" pinmilter:pinmilter "pinctl as root leaves the database pinmilter's"
+is "$(owner_mode $DB)" "600 pinmilter:pinmilter" "pinctl as root leaves the database pinmilter's"
 
 cp "$top_srcdir/tests/corpus/01-plain-english.eml" "$T/msg.eml"
 chmod 644 "$T/msg.eml"
@@ -182,6 +196,35 @@ done
 is "$(owner_mode /run/pinmilter/pinmilter.sock)" "660 pinmilter:pinmilter" \
     "the daemon as pinmilter binds its socket (0660)"
 is "$(cat /run/pinmilter/pinmilter.pid 2>/dev/null)" "$DAEMON" "and writes its PidFile"
+
+# ---- Postfix reaches that socket once user postfix is in group pinmilter ----
+# (a private, non-chrooted instance: tests/e2e/postfix.sh)
+if [ -n "$PF_OK" ]; then
+	SOCK=/run/pinmilter/pinmilter.sock
+	pf_start $SOCK || fail "a private Postfix starts"
+	pf_send bob@acme-dental.example support@example.com "$T/msg.eml"
+	pf_contains "$pf_rc $(printf '%s\n' "$pf_out" | grep '^<\*\* ' | head -n 1)" \
+	    "23 <** 451 " "postfix not in group pinmilter: socket refused, mail tempfailed"
+	usermod -aG pinmilter postfix
+	PFRUN="setpriv --reuid=postfix --regid=postfix --init-groups --"
+	if $PFRUN cat $DB >/dev/null 2>&1 || $PFRUN cat $KEY >/dev/null 2>&1; then
+		fail "a member of group pinmilter reads neither the database nor the key"
+	else
+		pass "a member of group pinmilter reads neither the database nor the key"
+	fi
+	pf_start $SOCK || fail "Postfix restarts"
+	pf_send bob@acme-dental.example support@example.com "$T/msg.eml"
+	pf_is "$pf_rc" 0 "postfix in group pinmilter: the support message is accepted"
+	pf_wait_delivered 1 30
+	pf_message 1 >"$T/got.eml"
+	pf_contains "$(header_section "$T/got.eml")" "X-Support-Auth: authenticated" \
+	    "delivered through Postfix and the packaged daemon: authenticated"
+	lacks "$(cat "$T/got.eml")" 482913 "the PIN is not in the delivered mail"
+	pf_stop
+else
+	for i in 1 2 3 4 5 6; do skip "Postfix part: $PF_OK_WHY"; done
+fi
+
 kill "$DAEMON" 2>/dev/null
 wait "$DAEMON"
 rc=$?
@@ -201,7 +244,7 @@ if cmp -s $KEY "$T/key.before"; then pass "the key's bytes are unchanged"; else
 contains "$(grep '^SupportAddress' "$CONF")" help@example.org "the edited pinmilter.conf is kept"
 run /usr/sbin/pinctl user list
 contains "$out" bob@acme-dental.example "the database keeps its users"
-is "$(owner_mode $KEY) $(stat -c %U:%G $DB)" "600 pinmilter:pinmilter pinmilter:pinmilter" \
+is "$(owner_mode $KEY) $(owner_mode $DB)" "600 pinmilter:pinmilter 600 pinmilter:pinmilter" \
     "key and database keep their owners"
 run $RUN /usr/sbin/pinmilter -n
 expect_rc 0 "pinmilter -n as pinmilter after the upgrade"
