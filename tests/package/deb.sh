@@ -5,9 +5,10 @@
 # key and database owners and modes, conffiles, unit, runtime and socket
 # directories), "pinmilter -n" as root and as the daemon's user, pinctl on
 # the installed database, one message through the installed pinmilter -t,
-# the daemon started as the unit starts it, a reinstall that keeps the key,
-# the database and an edited conffile, then apt-get purge removes what the
-# package made.
+# the daemon started as the unit starts it, a private Postfix that reaches
+# its socket only once user postfix is in group pinmilter (and then reads
+# neither key nor database), a reinstall that keeps the key, the database
+# and an edited conffile, then apt-get purge removes what the package made.
 #
 # Needs root, dpkg-buildpackage and debhelper (scripts/install-deps
 # installs them); skipped otherwise, and skipped on a host where pinmilter
@@ -82,8 +83,12 @@ if git -C "$top_srcdir" rev-parse --git-dir >/dev/null 2>&1; then
 	(cd "$top_srcdir" && git ls-files -z -co --exclude-standard |
 	    tar --null --ignore-failed-read -T - -cf -) | tar -C "$SRC" -xf -
 else
+	# a release tarball, maybe configured and built in place
 	tar -C "$top_srcdir" --exclude=./_build --exclude=./_build-asan \
 	    -cf - . | tar -C "$SRC" -xf -
+	if [ -f "$SRC/config.status" ]; then
+		make -C "$SRC" distclean >/dev/null 2>&1
+	fi
 fi
 version=$(sed -n 's/^AC_INIT(\[pinmilter\], \[\([^]]*\)\].*/\1/p' \
     "$SRC/configure.ac")
