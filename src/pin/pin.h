@@ -7,7 +7,7 @@
  * parts; these functions do not decide what is the author's text.
  *
  * What counts as a candidate (the full rules and their reasons are in
- * pin.c and, as cases, in tests/unit/test_pin.c):
+ * pin_scan.c and, as cases, in tests/unit/test_pin.c):
  * - exactly six digits, written 482913, 482 913, 482-913, 482.913 or
  *   4 8 2 9 1 3, after NFKC normalisation (full-width digits, NBSP and
  *   thin spaces become plain);
