@@ -336,6 +336,10 @@ static const struct xcase xcases[] = {
 	X("PIN:<br>482913", "482913"),
 	X("PIN:<br />482913", "482913"),
 	X("PIN: <span style=\"x\">482913</span>", ""),
+	X("PIN <abcdefghij>482913", "482913"),	/* a tag: 10 letters */
+	X("PIN <abcdefghijk>482913", ""),	/* 11: not a tag */
+	X("PIN &amp; 482913", ""),		/* not a space entity */
+	X("PIN 482\xe1\x9a\x80" "913", "482913"),	/* Ogham space: NFKC keeps it */
 	/* start, end, empty */
 	X("", ""),
 	X("PIN", ""),
@@ -493,6 +497,9 @@ static const struct rcase rcases[] = {
 	R("48 2913", "482913", "48 2913", 0),
 	R("482  913", "482913", "482  913", 0),
 	R("482/913", "482913", "482/913", 0),
+	R("9 48 29", "482913", "9 48 29", 0),	/* 2+2+2 needs three pairs */
+	R("1 48 29 13", "482913", "1 " M, 1),
+	R("PIN 482\xe1\x9a\x80" "913", "482913", "PIN " M, 1),
 	R("PIN 654321", "482913", "PIN 654321", 0),
 	/* bytes around kept exactly */
 	R("\xff" "482913\xfe", "482913", "\xff" M "\xfe", 1),
@@ -611,6 +618,43 @@ test_overflow(void)
 	g_string_free(s, TRUE);
 }
 
+/* --- merging the candidates of several texts --- */
+
+static void
+test_merge(void)
+{
+	struct pin_candidates a, b;
+	unsigned i;
+
+	cands_from(&a, "482913,111111");
+	cands_from(&b, "111111,222222,482913");
+	pin_candidates_merge(&a, &b);
+	is_str(joined(&a), "482913,111111,222222",
+	    "merge: distinct values, in order of first appearance");
+	ok(!a.overflow, "merge: no overflow");
+	cands_from(&b, "");
+	b.overflow = true;
+	pin_candidates_merge(&a, &b);
+	ok(a.n == 3 && a.overflow, "merge: an overflow is carried over");
+
+	memset(&a, 0, sizeof a);
+	for (i = 0; i < PIN_MAX_FOUND; i++) {
+		snprintf(a.v[i], PIN_BUF, "%06u", 100000 + i);
+		a.n++;
+	}
+	cands_from(&b, "100000,999999");
+	pin_candidates_merge(&a, &b);
+	ok(a.n == PIN_MAX_FOUND && a.overflow,
+	    "merge into a full list: overflow");
+	is_str(a.v[PIN_MAX_FOUND - 1], "100031", "merge into a full list: kept");
+	cands_from(&a, "482913");
+	cands_from(&b, "482913");
+	pin_candidates_merge(&a, &b);
+	ok(a.n == 1 && !a.overflow, "merge the same value: once");
+	pin_candidates_wipe(&a);
+	pin_candidates_wipe(&b);
+}
+
 /* --- large input: must finish and give the right answer --- */
 
 static void
@@ -672,6 +716,7 @@ main(void)
 	test_redact_table();
 	test_api();
 	test_overflow();
+	test_merge();
 	test_large();
 	return tap_done();
 }
