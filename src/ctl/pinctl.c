@@ -22,6 +22,7 @@
 
 #include "ctl/ctl.h"
 #include "util/log.h"
+#include "util/xalloc.h"
 
 static const struct ctl_command ctl_commands[] = {
 	{ "init", NULL, ctl_init, 0, 0, 0, CTL_NEED_NOTHING, "" },
@@ -323,6 +324,8 @@ main(int argc, char **argv)
 	struct ctl c;
 	int opt, r;
 
+	(void)log_open("pinctl", NULL);
+	xalloc_init();
 	memset(&c, 0, sizeof(c));
 	c.config_path = PM_DEFAULT_CONFIG;
 	opterr = 0;
@@ -356,7 +359,6 @@ main(int argc, char **argv)
 		ctl_usage(stdout);
 		return CTL_EXIT_OK;
 	}
-	(void)log_open("pinctl", NULL);
 	r = ctl_run(&c, argc, argv);
 	store_close(c.st);
 	secret_key_free(c.key);

@@ -45,6 +45,7 @@
 #include "notice/notice.h"
 #include "notice/outbox.h"
 #include "milter/tryout.h"
+#include "util/xalloc.h"
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "unknown"
@@ -387,6 +388,7 @@ main(int argc, char **argv)
 	char err[1024];
 	int rc;
 
+	xalloc_init();
 	switch (options_parse(argc, argv, &o)) {
 	case 1:
 		return 0;
