@@ -200,9 +200,9 @@ cw_notice(const struct casework_env *env, const struct casework_in *in,
 	secret_wipe(pin, sizeof(pin));
 	if (msg != NULL) {
 		secret_wipe(msg, len);
-		free(msg);
+		g_free(msg);
 	}
-	free(msgid);
+	g_free(msgid);
 	g_free(tag);
 	return rc;
 }

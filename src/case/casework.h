@@ -11,7 +11,7 @@
  * A PIN pass authenticates the case only when the sender is a user of the
  * case's account.
  *
- * Rules (DESIGN.md section 2 steps 4 and 8; LESSONS.md):
+ * The rules:
  * - a valid signed token (In-Reply-To/References or a plus-address)
  *   joins its case; a subject tag or an external reference joins only a
  *   case of the sender's own account; anything else opens a new case;
@@ -76,8 +76,8 @@ bool casework_awaits_pin(struct store *st, const struct casematch *m);
 /*
  * Run the case processor for a message whose verdict V is decided.  May
  * turn V->auth into VERDICT_VERIFICATION_REQUESTED and sets
- * V->case_number.  Returns 0, or -1 on a store or memory failure (the
- * transaction is rolled back: no case, no notice).
+ * V->case_number.  Returns 0, or -1 when the store fails or a notice
+ * cannot be built (the transaction is rolled back: no case, no notice).
  */
 int casework_run(const struct casework_env *env, const struct casework_in *in,
     struct verdict *v, struct casework_out *out);

@@ -18,7 +18,8 @@
  * - Queued notices (which may carry a new PIN) are sealed with
  *   crypto_secretbox under a subkey of the server key, so the outbox table
  *   in a dump is as useless as the PIN hashes without the key file.
- * Diagnostics: functions that can fail write one line into err.
+ * Diagnostics: functions that can fail write one line into err.  No
+ * memory for the key is fatal (util/xalloc.h).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,6 +31,7 @@
 #include <sodium.h>
 
 #include "core/secret.h"
+#include "util/xalloc.h"
 
 _Static_assert(SECRET_SEAL_OVERHEAD == crypto_secretbox_NONCEBYTES +
     crypto_secretbox_MACBYTES, "seal overhead");
@@ -120,12 +122,7 @@ secret_key_load(const char *path, char *err, size_t errlen)
 		close(fd);
 		return NULL;
 	}
-	key = sodium_malloc(sizeof(*key));
-	if (key == NULL) {
-		snprintf(err, errlen, "key file %s: out of memory", path);
-		close(fd);
-		return NULL;
-	}
+	key = xalloc_check(sodium_malloc(sizeof(*key)), "sodium_malloc");
 	n = read(fd, key->k, sizeof(key->k));
 	close(fd);
 	if (n != (ssize_t)sizeof(key->k)) {

@@ -37,7 +37,7 @@
 /*
  * "<pm-N.NONCE.MAC@DOMAIN>" for case NUMBER (>= 0), angle brackets
  * included.  DOMAIN: printable ASCII without white space, '<', '>', '@'.
- * Returns a string to release with free() or g_free(), or NULL when
+ * Returns a string to release with g_free(), or NULL when
  * NUMBER is negative or DOMAIN unusable.
  */
 char *token_message_id(const struct secret_key *key, int64_t number,
@@ -45,7 +45,7 @@ char *token_message_id(const struct secret_key *key, int64_t number,
 
 /*
  * "LOCAL+c-N-MAC@DOMAIN" from SUPPORT_ADDR "LOCAL@DOMAIN" for case NUMBER
- * (>= 0).  Released with free() or g_free(); NULL when NUMBER is negative
+ * (>= 0).  Released with g_free(); NULL when NUMBER is negative
  * or SUPPORT_ADDR has no local part or domain.
  */
 char *token_reply_to(const struct secret_key *key, int64_t number,

@@ -145,7 +145,20 @@ int ctl_notice(struct ctl *c, const char *kind, const struct store_user *u,
 
 /* Print a json-c value on stdout and drop it. */
 void ctl_json_print(json_object *o);
-json_object *ctl_json_time(time_t t);
+
+/*
+ * JSON values.  json-c returns NULL when it cannot allocate; these never
+ * do (util/xalloc.h).  A NULL value given to ctl_json_set() or
+ * ctl_json_append() is JSON null, on purpose.
+ */
+json_object *ctl_json_object(void);
+json_object *ctl_json_array(void);
+json_object *ctl_json_str(const char *s);
+json_object *ctl_json_int(int64_t v);
+json_object *ctl_json_bool(bool v);
+json_object *ctl_json_time(time_t t);		/* 0: NULL (null) */
+void ctl_json_set(json_object *o, const char *key, json_object *v);
+void ctl_json_append(json_object *a, json_object *v);
 
 /* Aligned text tables. */
 struct ctl_table;

@@ -103,13 +103,11 @@ ctl_account_row(const struct store_account *a, void *arg)
 	json_object *o;
 
 	if (out->array != NULL) {
-		o = json_object_new_object();
-		json_object_object_add(o, "name",
-		    json_object_new_string(a->name));
-		json_object_object_add(o, "users",
-		    json_object_new_int64(a->users));
-		json_object_object_add(o, "created", ctl_json_time(a->created));
-		json_object_array_add(out->array, o);
+		o = ctl_json_object();
+		ctl_json_set(o, "name", ctl_json_str(a->name));
+		ctl_json_set(o, "users", ctl_json_int(a->users));
+		ctl_json_set(o, "created", ctl_json_time(a->created));
+		ctl_json_append(out->array, o);
 	} else {
 		snprintf(users, sizeof(users), "%u", a->users);
 		ctl_table_add(out->table, (const char *const[]){ a->name,

@@ -20,22 +20,18 @@ ctl_audit_row(const struct store_audit *a, void *arg)
 	json_object *o;
 
 	if (out->array != NULL) {
-		o = json_object_new_object();
-		json_object_object_add(o, "id", json_object_new_int64(a->id));
-		json_object_object_add(o, "at", ctl_json_time(a->at));
-		json_object_object_add(o, "actor",
-		    json_object_new_string(a->actor));
-		json_object_object_add(o, "action",
-		    json_object_new_string(a->action));
-		json_object_object_add(o, "email", a->email[0] ?
-		    json_object_new_string(a->email) : NULL);
-		json_object_object_add(o, "case", a->case_number ?
-		    json_object_new_int64(a->case_number) : NULL);
-		json_object_object_add(o, "result",
-		    json_object_new_string(a->result));
-		json_object_object_add(o, "detail",
-		    json_object_new_string(a->detail));
-		json_object_array_add(out->array, o);
+		o = ctl_json_object();
+		ctl_json_set(o, "id", ctl_json_int(a->id));
+		ctl_json_set(o, "at", ctl_json_time(a->at));
+		ctl_json_set(o, "actor", ctl_json_str(a->actor));
+		ctl_json_set(o, "action", ctl_json_str(a->action));
+		ctl_json_set(o, "email", a->email[0] ?
+		    ctl_json_str(a->email) : NULL);
+		ctl_json_set(o, "case", a->case_number ?
+		    ctl_json_int(a->case_number) : NULL);
+		ctl_json_set(o, "result", ctl_json_str(a->result));
+		ctl_json_set(o, "detail", ctl_json_str(a->detail));
+		ctl_json_append(out->array, o);
 		return 0;
 	}
 	if (a->case_number != 0)

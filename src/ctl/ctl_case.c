@@ -31,26 +31,23 @@ ctl_case_state(enum store_case_state s)
 static json_object *
 ctl_case_json(const struct store_case *k)
 {
-	json_object *o = json_object_new_object();
+	json_object *o = ctl_json_object();
 
-	json_object_object_add(o, "number", json_object_new_int64(k->number));
-	json_object_object_add(o, "account", k->account[0] ?
-	    json_object_new_string(k->account) : NULL);
-	json_object_object_add(o, "email", json_object_new_string(k->email));
-	json_object_object_add(o, "subject",
-	    json_object_new_string(k->subject));
-	json_object_object_add(o, "state",
-	    json_object_new_string(ctl_case_state(k->state)));
-	json_object_object_add(o, "opened", ctl_json_time(k->opened));
-	json_object_object_add(o, "authenticated_at",
-	    ctl_json_time(k->authenticated_at));
-	json_object_object_add(o, "authenticated_by",
+	ctl_json_set(o, "number", ctl_json_int(k->number));
+	ctl_json_set(o, "account", k->account[0] ?
+	    ctl_json_str(k->account) : NULL);
+	ctl_json_set(o, "email", ctl_json_str(k->email));
+	ctl_json_set(o, "subject", ctl_json_str(k->subject));
+	ctl_json_set(o, "state", ctl_json_str(ctl_case_state(k->state)));
+	ctl_json_set(o, "opened", ctl_json_time(k->opened));
+	ctl_json_set(o, "authenticated_at", ctl_json_time(k->authenticated_at));
+	ctl_json_set(o, "authenticated_by",
 	    k->authenticated_by[0] ?
-	    json_object_new_string(k->authenticated_by) : NULL);
-	json_object_object_add(o, "verification_requested_at",
+	    ctl_json_str(k->authenticated_by) : NULL);
+	ctl_json_set(o, "verification_requested_at",
 	    ctl_json_time(k->verification_requested_at));
-	json_object_object_add(o, "external_ref", k->external_ref[0] ?
-	    json_object_new_string(k->external_ref) : NULL);
+	ctl_json_set(o, "external_ref", k->external_ref[0] ?
+	    ctl_json_str(k->external_ref) : NULL);
 	return o;
 }
 
@@ -61,7 +58,7 @@ ctl_case_row(const struct store_case *k, void *arg)
 	char num[24], t1[CTL_TIME_BUF], t2[CTL_TIME_BUF], t3[CTL_TIME_BUF];
 
 	if (out->array != NULL) {
-		json_object_array_add(out->array, ctl_case_json(k));
+		ctl_json_append(out->array, ctl_case_json(k));
 		return 0;
 	}
 	snprintf(num, sizeof(num), "%lld", (long long)k->number);

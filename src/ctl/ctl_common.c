@@ -24,6 +24,7 @@
 #include <glib.h>
 
 #include "ctl/ctl.h"
+#include "util/xalloc.h"
 
 void
 ctl_err(const struct ctl *c, const char *fmt, ...)
@@ -455,9 +456,40 @@ ctl_read_pin(struct ctl *c, char pin[PIN_BUF])
 void
 ctl_json_print(json_object *o)
 {
-	printf("%s\n", json_object_to_json_string_ext(o,
-	    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+	printf("%s\n", (const char *)xalloc_check((void *)
+	    json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+	    JSON_C_TO_STRING_NOSLASHESCAPE), "json-c"));
 	json_object_put(o);
+}
+
+json_object *
+ctl_json_object(void)
+{
+	return xalloc_check(json_object_new_object(), "json-c");
+}
+
+json_object *
+ctl_json_array(void)
+{
+	return xalloc_check(json_object_new_array(), "json-c");
+}
+
+json_object *
+ctl_json_str(const char *s)
+{
+	return xalloc_check(json_object_new_string(s), "json-c");
+}
+
+json_object *
+ctl_json_int(int64_t v)
+{
+	return xalloc_check(json_object_new_int64(v), "json-c");
+}
+
+json_object *
+ctl_json_bool(bool v)
+{
+	return xalloc_check(json_object_new_boolean(v), "json-c");
 }
 
 json_object *
@@ -467,7 +499,21 @@ ctl_json_time(time_t t)
 
 	if (t == 0)
 		return NULL;
-	return json_object_new_string(ctl_time(t, buf));
+	return ctl_json_str(ctl_time(t, buf));
+}
+
+void
+ctl_json_set(json_object *o, const char *key, json_object *v)
+{
+	if (json_object_object_add(o, key, v) != 0)
+		xalloc_die("json-c");
+}
+
+void
+ctl_json_append(json_object *a, json_object *v)
+{
+	if (json_object_array_add(a, v) != 0)
+		xalloc_die("json-c");
 }
 
 struct ctl_table {
@@ -550,7 +596,7 @@ ctl_list_init(const struct ctl *c, struct ctl_list *l, unsigned ncols,
 	l->table = NULL;
 	l->array = NULL;
 	if (c->given & CTL_OPT_JSON)
-		l->array = json_object_new_array();
+		l->array = ctl_json_array();
 	else
 		l->table = ctl_table_new(ncols, header);
 }

@@ -27,6 +27,7 @@
 #include <glib.h>
 
 #include "ctl/ctl.h"
+#include "util/xalloc.h"
 
 #define IMPORT_MAX_FILE		(16 * 1024 * 1024)
 #define IMPORT_MAX_FIELD	1024
@@ -80,14 +81,18 @@ import_fail(struct import *imp, unsigned line, const char *reason)
 	}
 }
 
-/* libcsv allocators that wipe whatever they give back. */
+/*
+ * libcsv allocators that wipe whatever they give back.  They stay on
+ * malloc (malloc_usable_size says how much to wipe); running out of
+ * memory is fatal, as everywhere (util/xalloc.h).
+ */
 static void *
 import_realloc(void *old, size_t n)
 {
-	void *p = malloc(n);
+	void *p = xalloc_check(malloc(n > 0 ? n : 1), "CSV parser");
 	size_t had;
 
-	if (p == NULL || old == NULL)
+	if (old == NULL)
 		return p;
 	had = malloc_usable_size(old);
 	memcpy(p, old, had < n ? had : n);
@@ -164,10 +169,8 @@ import_parse(struct import *imp, const char *buf, size_t len)
 	size_t off = 0, n;
 	const char *nl;
 
-	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0) {
-		import_fail(imp, 1, "out of memory");
-		return;
-	}
+	/* csv_init() fails only for a NULL parser; it allocates nothing */
+	(void)csv_init(&p, CSV_STRICT | CSV_STRICT_FINI);
 	csv_set_realloc_func(&p, import_realloc);
 	csv_set_free_func(&p, import_free);
 	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib.h>
+
 #include "ctl/ctl.h"
 #include "notice/notice.h"
 
@@ -74,8 +76,8 @@ ctl_notice(struct ctl *c, const char *kind, const struct store_user *u,
 	}
 	rc = notice_queue(c->st, c->key, kind, to, 0, msg, len, c->now);
 	secret_wipe(msg, len);
-	free(msg);
-	free(msgid);
+	g_free(msg);
+	g_free(msgid);
 	if (rc == STORE_OK)
 		rc = ctl_audit(c, "notice.queue", to, "ok", "kind=%s", kind);
 	if (rc != STORE_OK)

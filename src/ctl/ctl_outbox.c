@@ -28,25 +28,22 @@ ctl_outbox_state(const struct store_notice *n)
 static json_object *
 ctl_outbox_json(const struct store_notice *n)
 {
-	json_object *o = json_object_new_object();
+	json_object *o = ctl_json_object();
 	bool queued = n->sent_at == 0 && !n->dead;
 
-	json_object_object_add(o, "id", json_object_new_int64(n->id));
-	json_object_object_add(o, "created", ctl_json_time(n->created));
-	json_object_object_add(o, "kind", json_object_new_string(n->kind));
-	json_object_object_add(o, "recipient",
-	    json_object_new_string(n->recipient));
-	json_object_object_add(o, "case", n->case_number ?
-	    json_object_new_int64(n->case_number) : NULL);
-	json_object_object_add(o, "attempts",
-	    json_object_new_int64((int64_t)n->attempts));
-	json_object_object_add(o, "next_try", queued ?
+	ctl_json_set(o, "id", ctl_json_int(n->id));
+	ctl_json_set(o, "created", ctl_json_time(n->created));
+	ctl_json_set(o, "kind", ctl_json_str(n->kind));
+	ctl_json_set(o, "recipient", ctl_json_str(n->recipient));
+	ctl_json_set(o, "case", n->case_number ?
+	    ctl_json_int(n->case_number) : NULL);
+	ctl_json_set(o, "attempts", ctl_json_int((int64_t)n->attempts));
+	ctl_json_set(o, "next_try", queued ?
 	    ctl_json_time(n->next_try) : NULL);
-	json_object_object_add(o, "sent_at", ctl_json_time(n->sent_at));
-	json_object_object_add(o, "state",
-	    json_object_new_string(ctl_outbox_state(n)));
-	json_object_object_add(o, "last_error", n->last_error[0] ?
-	    json_object_new_string(n->last_error) : NULL);
+	ctl_json_set(o, "sent_at", ctl_json_time(n->sent_at));
+	ctl_json_set(o, "state", ctl_json_str(ctl_outbox_state(n)));
+	ctl_json_set(o, "last_error", n->last_error[0] ?
+	    ctl_json_str(n->last_error) : NULL);
 	return o;
 }
 
@@ -58,7 +55,7 @@ ctl_outbox_row(const struct store_notice *n, void *arg)
 	bool queued = n->sent_at == 0 && !n->dead;
 
 	if (out->array != NULL) {
-		json_object_array_add(out->array, ctl_outbox_json(n));
+		ctl_json_append(out->array, ctl_outbox_json(n));
 		return 0;
 	}
 	snprintf(id, sizeof(id), "%lld", (long long)n->id);

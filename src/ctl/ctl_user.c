@@ -100,24 +100,21 @@ ctl_user_add(struct ctl *c)
 json_object *
 ctl_user_json(const struct store_user *u, time_t now)
 {
-	json_object *o = json_object_new_object();
+	json_object *o = ctl_json_object();
 	bool locked = lockout_is_locked(&u->lock, now);
 
-	json_object_object_add(o, "email", json_object_new_string(u->email));
-	json_object_object_add(o, "account",
-	    json_object_new_string(u->account));
-	json_object_object_add(o, "role",
-	    json_object_new_string(ctl_role_name(u->role)));
-	json_object_object_add(o, "name", json_object_new_string(u->name));
-	json_object_object_add(o, "pin", json_object_new_boolean(u->has_pin));
-	json_object_object_add(o, "pin_set_at",
+	ctl_json_set(o, "email", ctl_json_str(u->email));
+	ctl_json_set(o, "account", ctl_json_str(u->account));
+	ctl_json_set(o, "role", ctl_json_str(ctl_role_name(u->role)));
+	ctl_json_set(o, "name", ctl_json_str(u->name));
+	ctl_json_set(o, "pin", ctl_json_bool(u->has_pin));
+	ctl_json_set(o, "pin_set_at",
 	    u->has_pin ? ctl_json_time(u->pin_set_at) : NULL);
-	json_object_object_add(o, "failures",
-	    json_object_new_int64(u->lock.failures));
-	json_object_object_add(o, "locked", json_object_new_boolean(locked));
-	json_object_object_add(o, "locked_until",
+	ctl_json_set(o, "failures", ctl_json_int(u->lock.failures));
+	ctl_json_set(o, "locked", ctl_json_bool(locked));
+	ctl_json_set(o, "locked_until",
 	    locked ? ctl_json_time(u->lock.locked_until) : NULL);
-	json_object_object_add(o, "created", ctl_json_time(u->created));
+	ctl_json_set(o, "created", ctl_json_time(u->created));
 	return o;
 }
 
@@ -152,8 +149,7 @@ ctl_user_row(const struct store_user *u, void *arg)
 	char pin[48], lock[48];
 
 	if (out->list.array != NULL) {
-		json_object_array_add(out->list.array,
-		    ctl_user_json(u, out->now));
+		ctl_json_append(out->list.array, ctl_user_json(u, out->now));
 		return 0;
 	}
 	if (out->admins) {

@@ -7,9 +7,11 @@
  * AuthservID.  Values we add contain only our own text and the sender
  * address, which sender.c restricted to safe bytes; they stay well under
  * the 2048-byte milter limit; a UTF-8 account name is RFC 2047 encoded.
+ *
+ * Diagnostics: none; the caller logs.  Everything here is allocated with
+ * GLib and released with g_free: running out of memory aborts.
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -32,60 +34,48 @@ edits_clear(struct edits *e)
 	size_t i;
 
 	for (i = 0; i < e->n; i++) {
-		free(e->v[i].name);
-		free(e->v[i].value);
+		g_free(e->v[i].name);
+		g_free(e->v[i].value);
 	}
-	free(e->v);
-	free(e->body);
+	g_free(e->v);
+	g_free(e->body);
 	edits_init(e);
 }
 
-static int
+static void
 edits_push(struct edits *e, enum edit_op op, const char *name, size_t index,
     const char *value)
 {
 	struct edit *ed;
 
 	if (e->n == e->cap) {
-		size_t cap = e->cap ? e->cap * 2 : 16;
-		struct edit *v = realloc(e->v, cap * sizeof(*v));
-
-		if (v == NULL)
-			return -1;
-		e->v = v;
-		e->cap = cap;
+		e->cap = e->cap ? e->cap * 2 : 16;
+		e->v = g_renew(struct edit, e->v, e->cap);
 	}
-	ed = &e->v[e->n];
+	ed = &e->v[e->n++];
 	ed->op = op;
 	ed->index = index;
-	ed->name = strdup(name);
-	ed->value = value ? strdup(value) : NULL;
-	if (ed->name == NULL || (value != NULL && ed->value == NULL)) {
-		free(ed->name);
-		free(ed->value);
-		return -1;
-	}
-	e->n++;
-	return 0;
+	ed->name = g_strdup(name);
+	ed->value = g_strdup(value);		/* NULL stays NULL */
 }
 
-int
+void
 edits_change(struct edits *e, const char *name, size_t index,
     const char *value)
 {
-	return edits_push(e, EDIT_CHANGE, name, index, value);
+	edits_push(e, EDIT_CHANGE, name, index, value);
 }
 
-int
+void
 edits_insert(struct edits *e, const char *name, const char *value)
 {
-	return edits_push(e, EDIT_INSERT, name, 0, value);
+	edits_push(e, EDIT_INSERT, name, 0, value);
 }
 
 void
 edits_set_body(struct edits *e, char *body, size_t len)
 {
-	free(e->body);
+	g_free(e->body);
 	e->body = body;
 	e->body_len = len;
 }
@@ -103,7 +93,7 @@ seen_before(const struct hdrlist *hl, size_t upto, const char *name)
 }
 
 /* Delete our own fields and forged Authentication-Results, highest first. */
-static int
+static void
 edits_remove_forged(struct edits *e, const struct pm_config *cfg,
     const struct hdrlist *hl)
 {
@@ -117,8 +107,7 @@ edits_remove_forged(struct edits *e, const struct pm_config *cfg,
 		    seen_before(hl, i, name))
 			continue;
 		for (k = hdrlist_count(hl, name); k > 0; k--)
-			if (edits_change(e, name, k, NULL) != 0)
-				return -1;
+			edits_change(e, name, k, NULL);
 	}
 	count = hdrlist_count(hl, "Authentication-Results");
 	for (k = count; k > 0; k--) {
@@ -126,11 +115,9 @@ edits_remove_forged(struct edits *e, const struct pm_config *cfg,
 
 		/* A cut or missing id cannot be ours; ours is never cut. */
 		if (ar_authserv_id(v, id, sizeof(id)) &&
-		    strcasecmp(id, cfg->authserv_id) == 0 &&
-		    edits_change(e, "Authentication-Results", k, NULL) != 0)
-			return -1;
+		    strcasecmp(id, cfg->authserv_id) == 0)
+			edits_change(e, "Authentication-Results", k, NULL);
 	}
-	return 0;
 }
 
 char *
@@ -147,7 +134,7 @@ edits_ar_value(const struct pm_config *cfg, const struct verdict *v)
 		    cfg->authserv_id, verdict_pin_name(v->pin), v->reason);
 	if (n < 0 || (size_t)n >= sizeof(buf))
 		return NULL;
-	return strdup(buf);
+	return g_strdup(buf);
 }
 
 int
@@ -155,35 +142,29 @@ edits_for_verdict(struct edits *e, const struct pm_config *cfg,
     const struct hdrlist *hl, const struct verdict *v)
 {
 	char *ar;
-	int rc;
 
-	if (edits_remove_forged(e, cfg, hl) != 0)
-		return -1;
+	edits_remove_forged(e, cfg, hl);
 	/* Each insert goes to the top: add them last to first. */
 	if (v->account[0] != '\0') {
 		/* account names may be UTF-8: RFC 2047 keeps the field 7-bit */
 		char *acct = g_mime_utils_header_encode_text(NULL, v->account,
 		    "utf-8");
 
-		rc = edits_insert(e, "X-Support-Account", g_strstrip(acct));
+		edits_insert(e, "X-Support-Account", g_strstrip(acct));
 		g_free(acct);
-		if (rc != 0)
-			return -1;
 	}
 	if (v->case_number > 0) {
 		char num[32];
 
 		snprintf(num, sizeof(num), "%lld", (long long)v->case_number);
-		if (edits_insert(e, "X-Support-Case", num) != 0)
-			return -1;
+		edits_insert(e, "X-Support-Case", num);
 	}
-	if (edits_insert(e, "X-Support-Auth", verdict_auth_name(v->auth)) != 0)
-		return -1;
+	edits_insert(e, "X-Support-Auth", verdict_auth_name(v->auth));
 	if ((ar = edits_ar_value(cfg, v)) == NULL)
 		return -1;
-	rc = edits_insert(e, "Authentication-Results", ar);
-	free(ar);
-	return rc;
+	edits_insert(e, "Authentication-Results", ar);
+	g_free(ar);
+	return 0;
 }
 
 char *
@@ -215,29 +196,28 @@ edits_subject_value(const char *utf8)
 	return g_strchug(v);
 }
 
-int
+void
 edits_tag_subject(struct edits *e, const struct hdrlist *hl, const char *tag)
 {
 	const char *raw = hdrlist_get(hl, "Subject", 1);
 	size_t i;
 	char *v;
-	int rc;
 
 	for (i = 0; i < e->n; i++) {
 		struct edit *ed = &e->v[i];
 
 		if (ed->op == EDIT_CHANGE && ed->index == 1 && ed->value != NULL &&
 		    strcasecmp(ed->name, "Subject") == 0) {
-			if ((v = g_strdup_printf("%s %s", tag, ed->value)) == NULL)
-				return -1;
-			free(ed->value);
-			ed->value = strdup(v);
-			g_free(v);
-			return ed->value == NULL ? -1 : 0;
+			v = g_strdup_printf("%s %s", tag, ed->value);
+			g_free(ed->value);
+			ed->value = v;
+			return;
 		}
 	}
-	if (raw == NULL)
-		return edits_insert(e, "Subject", tag);
+	if (raw == NULL) {
+		edits_insert(e, "Subject", tag);
+		return;
+	}
 	while (*raw == ' ' || *raw == '\t')
 		raw++;
 	if (strlen(raw) > EDITS_VALUE_MAX) {
@@ -253,9 +233,8 @@ edits_tag_subject(struct edits *e, const struct hdrlist *hl, const char *tag)
 	} else {
 		v = g_strdup_printf("%s %s", tag, raw);
 	}
-	rc = edits_change(e, "Subject", 1, v);
+	edits_change(e, "Subject", 1, v);
 	g_free(v);
-	return rc;
 }
 
 int
@@ -265,13 +244,11 @@ edits_apply(const struct edits *e, struct hdrlist *hl)
 
 	for (i = 0; i < e->n; i++) {
 		const struct edit *ed = &e->v[i];
-		int rc;
 
 		if (ed->op == EDIT_INSERT)
-			rc = hdrlist_insert(hl, 0, ed->name, ed->value);
-		else
-			rc = hdrlist_change(hl, ed->name, ed->index, ed->value);
-		if (rc != 0)
+			hdrlist_insert(hl, 0, ed->name, ed->value);
+		else if (hdrlist_change(hl, ed->name, ed->index,
+		    ed->value) != 0)
 			return -1;
 	}
 	return 0;

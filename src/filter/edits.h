@@ -41,10 +41,11 @@ struct edits {
 void edits_init(struct edits *e);
 void edits_clear(struct edits *e);
 
-int edits_change(struct edits *e, const char *name, size_t index,
+/* List a change or an insertion; NAME and VALUE are copied. */
+void edits_change(struct edits *e, const char *name, size_t index,
     const char *value);
-int edits_insert(struct edits *e, const char *name, const char *value);
-/* Take ownership of BODY (malloc'd). */
+void edits_insert(struct edits *e, const char *name, const char *value);
+/* Take ownership of BODY (g_malloc'd; released with g_free). */
 void edits_set_body(struct edits *e, char *body, size_t len);
 
 /*
@@ -52,12 +53,15 @@ void edits_set_body(struct edits *e, char *body, size_t len);
  * and every Authentication-Results carrying our AuthservID, then add
  * Authentication-Results, X-Support-Auth, X-Support-Case (when the case
  * processor set one) and (known sender) X-Support-Account at the top.
- * -1 on ENOMEM.
+ * -1 when the Authentication-Results value would not fit (see
+ * edits_ar_value; cannot happen with a valid AuthservID): the deletions
+ * and the other fields are listed all the same.
  */
 int edits_for_verdict(struct edits *e, const struct pm_config *cfg,
     const struct hdrlist *hl, const struct verdict *v);
 
-/* The Authentication-Results value for V (folded, < 2048 bytes). */
+/* The Authentication-Results value for V (folded, < 1024 bytes; release
+ * with g_free), or NULL when it would be longer. */
 char *edits_ar_value(const struct pm_config *cfg, const struct verdict *v);
 
 /*
@@ -73,12 +77,13 @@ char *edits_subject_value(const char *utf8);
 /*
  * Put TAG ("[Case #100042]") in front of the first Subject: on top of a
  * change already listed for it (redaction), else as a new change, else
- * (no Subject at all) as a new field.  -1 on ENOMEM.
+ * (no Subject at all) as a new field.
  */
-int edits_tag_subject(struct edits *e, const struct hdrlist *hl,
+void edits_tag_subject(struct edits *e, const struct hdrlist *hl,
     const char *tag);
 
-/* Apply the header operations to HL as the MTA would. -1 on failure. */
+/* Apply the header operations to HL as the MTA would.  -1 when a change
+ * names a field HL does not have. */
 int edits_apply(const struct edits *e, struct hdrlist *hl);
 
 #endif

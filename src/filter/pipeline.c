@@ -118,19 +118,17 @@ pipeline_subject(const struct hdrlist *hl)
 
 /* The case tag in front of the subject, unless it is there already or
  * an external helpdesk numbers the cases (CaseRefPattern). */
-static int
+static void
 pipeline_tag(const struct pm_config *cfg, const struct hdrlist *hl,
     const struct casework_out *cw, struct edits *e)
 {
 	char *tag;
-	int rc;
 
 	if (cw->case_number <= 0 || cw->tagged || cfg->case_ref_pattern != NULL)
-		return 0;
+		return;
 	tag = config_case_tag(cfg, cw->case_number);
-	rc = edits_tag_subject(e, hl, tag);
+	edits_tag_subject(e, hl, tag);
 	g_free(tag);
-	return rc;
 }
 
 int
@@ -215,10 +213,7 @@ pipeline_run(const struct pipeline_env *env, struct pipeline_msg *msg,
 		    t.author ? t.author : "", NULL);
 
 		cin.text = text;
-		if (subject != NULL && stored == NULL) {
-			pm_log_err("%s: out of memory", msg->queue_id);
-			verdict_internal_error(&r->verdict, r->verdict.from);
-		} else if (casework_run(&cenv, &cin, &r->verdict, &cw) != 0) {
+		if (casework_run(&cenv, &cin, &r->verdict, &cw) != 0) {
 			pm_log_err("%s: case processing failed: %s", msg->queue_id,
 			    store_errmsg(env->st));
 			verdict_internal_error(&r->verdict, r->verdict.from);
@@ -243,11 +238,13 @@ pipeline_run(const struct pipeline_env *env, struct pipeline_msg *msg,
 edits:
 	if (r->verdict.error)
 		rc = -1;
-	if (edits_for_verdict(&r->edits, env->cfg, &msg->headers, &r->verdict) != 0 ||
-	    pipeline_tag(env->cfg, &msg->headers, &cw, &r->edits) != 0) {
-		pm_log_err("%s: out of memory", msg->queue_id);
+	if (edits_for_verdict(&r->edits, env->cfg, &msg->headers,
+	    &r->verdict) != 0) {
+		pm_log_err("%s: Authentication-Results value too long",
+		    msg->queue_id);
 		rc = -1;
-	}
+	} else
+		pipeline_tag(env->cfg, &msg->headers, &cw, &r->edits);
 	r->notice = cw.notice;
 	pipeline_log(msg, &r->verdict, r->redactions, cw.notice);
 	pin_candidates_wipe(&cands);

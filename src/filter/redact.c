@@ -19,8 +19,10 @@
  *
  * Security notes: buffers that held decoded text are wiped before they
  * are freed.  The walk is iterative and capped like message.c's.
+ *
+ * Diagnostics: none; the caller logs.  Memory comes from GLib: running
+ * out of it aborts.
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "mail/flowed.h"
@@ -143,7 +145,7 @@ wipe_array(GByteArray *ba)
  * TEXT with every candidate taken out: the message's own (C, tested or
  * not) and any keyword-anchored PIN that TEXT itself shows, in quoted
  * replies too (a customer quoting an earlier message of theirs must not
- * deliver the PIN it held).  NULL on ENOMEM.
+ * deliver the PIN it held).
  */
 static char *
 redact_text(const char *text, size_t len, const struct pin_candidates *c,
@@ -182,7 +184,7 @@ unset_flowed(GMimePart *part)
 	}
 }
 
-/* Redact one text part; returns replacements made, -1 on ENOMEM. */
+/* Redact one text part; returns the replacements made. */
 static int
 redact_text_part(GMimeTextPart *tp, const struct pin_candidates *c)
 {
@@ -209,13 +211,11 @@ redact_text_part(GMimeTextPart *tp, const struct pin_candidates *c)
 	out = redact_text(text, textlen, c, &outlen, &n);
 	explicit_bzero(text, textlen);
 	g_free(text);
-	if (out == NULL)
-		return -1;
 	if (html) {
 		/* does the rendered text still show a candidate? */
 		rendered = html_to_text(out, outlen, "utf-8");
 		again = redact_text(rendered, strlen(rendered), c, NULL, &left);
-		if (again != NULL && left > 0) {
+		if (left > 0) {
 			explicit_bzero(out, outlen);
 			g_free(out);
 			out = html_escape_pre(again);
@@ -275,8 +275,6 @@ redact_other_part(GMimePart *part, const struct pin_candidates *c)
 	}
 	out = redact_text((const char *)ba->data, ba->len, c, &outlen, &n);
 	wipe_array(ba);
-	if (out == NULL)
-		return -1;
 	if (n > 0) {
 		ns = g_mime_stream_mem_new_with_buffer(out, outlen);
 		nw = g_mime_data_wrapper_new_with_stream(ns,
@@ -306,8 +304,6 @@ redact_multipart_text(GMimeMultipart *mp, const struct pin_candidates *c)
 		if (parts[i] == NULL || parts[i][0] == '\0')
 			continue;
 		out = redact_text(parts[i], strlen(parts[i]), c, &outlen, &n);
-		if (out == NULL)
-			return -1;
 		if (n > 0) {
 			if (i == 0)
 				g_mime_multipart_set_prologue(mp, out);
@@ -339,14 +335,8 @@ redact_tree(GMimeObject *root, const struct pin_candidates *c)
 
 		if (GMIME_IS_MULTIPART(o)) {
 			GMimeMultipart *mp = GMIME_MULTIPART(o);
-			int n = redact_multipart_text(mp, c);
 
-			if (n < 0) {
-				total = -1;
-				break;
-			}
-			total += n;
-
+			total += redact_multipart_text(mp, c);
 			for (i = g_mime_multipart_get_count(mp) - 1; i >= 0; i--)
 				g_ptr_array_add(stack, g_mime_multipart_get_part(mp, i));
 		} else if (GMIME_IS_MESSAGE_PART(o)) {
@@ -357,15 +347,9 @@ redact_tree(GMimeObject *root, const struct pin_candidates *c)
 			if (body != NULL)
 				g_ptr_array_add(stack, body);
 		} else if (GMIME_IS_PART(o)) {
-			int n = GMIME_IS_TEXT_PART(o) ?
+			total += GMIME_IS_TEXT_PART(o) ?
 			    redact_text_part(GMIME_TEXT_PART(o), c) :
 			    redact_other_part(GMIME_PART(o), c);
-
-			if (n < 0) {
-				total = -1;
-				break;
-			}
-			total += n;
 		}
 	}
 	g_ptr_array_free(stack, TRUE);
@@ -386,21 +370,14 @@ redact_subjects(const struct hdrlist *hl, const struct pin_candidates *c,
 		char *valid = g_utf8_make_valid(subject, -1);
 		char *out, *enc;
 		size_t outlen, n = 0;
-		int rc;
 
 		wipe_free(subject);
 		out = redact_text(valid, strlen(valid), c, &outlen, &n);
 		wipe_free(valid);
-		if (out == NULL)
-			return -1;
 		if (n > 0) {
 			enc = edits_subject_value(out);
-			rc = edits_change(e, "Subject", i, enc);
+			edits_change(e, "Subject", i, enc);
 			wipe_free(enc);
-			if (rc != 0) {
-				wipe_free(out);
-				return -1;
-			}
 			total += (int)n;
 		}
 		wipe_free(out);
@@ -413,23 +390,21 @@ redact_subjects(const struct hdrlist *hl, const struct pin_candidates *c,
  * encoding of a single-part message): WAS is its value before, as GMime
  * reported it.
  */
-static int
+static void
 redact_top_header(GMimeObject *top, const struct hdrlist *hl,
     const char *name, const char *was, struct edits *e)
 {
 	const char *now = g_mime_object_get_header(top, name);
 	char *value;
-	int rc = 0;
 
 	if (now == NULL || (was != NULL && strcmp(was, now) == 0))
-		return 0;
+		return;
 	value = g_strstrip(g_strdup(now));
 	if (hdrlist_count(hl, name) == 0)
-		rc = edits_insert(e, name, value);
+		edits_insert(e, name, value);
 	else
-		rc = edits_change(e, name, 1, value);
+		edits_change(e, name, 1, value);
 	g_free(value);
-	return rc;
 }
 
 /* The body as delivered: the top-level part's content, encoded. */
@@ -450,7 +425,6 @@ redact_body(GMimeObject *top, bool crlf, struct edits *e)
 		size_t len = ba->len;
 
 		g_byte_array_append(ba, (const guint8 *)"", 1);	/* a NUL */
-		/* GLib allocates with malloc (GLib >= 2.46): free() owns it */
 		edits_set_body(e, (char *)g_byte_array_free(ba, FALSE), len);
 		ba = NULL;
 		rc = 0;
@@ -476,22 +450,20 @@ redact_message(GMimeMessage *m, const struct pin_candidates *c,
 	int subj, body = 0, rc = 0;
 	size_t i;
 
-	if ((subj = redact_subjects(hl, c, e)) < 0)
-		return -1;
+	subj = redact_subjects(hl, c, e);
 	if (top != NULL && body_too) {
 		for (i = 0; i < 2; i++)
 			was[i] = g_strdup(g_mime_object_get_header(top, top_names[i]));
 		body = redact_tree(top, c);
 		if (body > 0) {
-			for (i = 0; i < 2 && rc == 0; i++)
-				rc = redact_top_header(top, hl, top_names[i], was[i], e);
-			if (rc == 0)
-				rc = redact_body(top, crlf, e);
+			for (i = 0; i < 2; i++)
+				redact_top_header(top, hl, top_names[i], was[i], e);
+			rc = redact_body(top, crlf, e);
 		}
 		for (i = 0; i < 2; i++)
 			g_free(was[i]);
 	}
-	if (body < 0 || rc != 0)
+	if (rc != 0)
 		return -1;
 	return subj + body;
 }

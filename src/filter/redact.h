@@ -24,7 +24,7 @@
  * (false when the body was not held whole: it must then not be
  * replaced).  crlf: write the body with CRLF line ends (the milter), else
  * LF (-t).  Returns the number of replacements made (0: nothing changed,
- * no edits), or -1 on ENOMEM or a GMime failure.
+ * no edits), or -1 when GMime cannot write the new body.
  */
 int redact_message(GMimeMessage *m, const struct pin_candidates *c,
     const struct hdrlist *hl, bool body_too, bool crlf, struct edits *e);

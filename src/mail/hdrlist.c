@@ -5,10 +5,13 @@
  * copy is bounded by HDRLIST_MAX_BYTES in total and HDRLIST_MAX_FIELDS
  * fields, so a message with a million headers costs bounded memory.
  * Nothing here interprets values.
+ *
+ * Diagnostics: none.  Memory comes from GLib: running out of it aborts.
  */
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include <glib.h>
 
 #include "mail/hdrlist.h"
 
@@ -24,22 +27,21 @@ hdrlist_clear(struct hdrlist *hl)
 	size_t i;
 
 	for (i = 0; i < hl->n; i++) {
-		free(hl->v[i].name);
-		free(hl->v[i].value);
+		g_free(hl->v[i].name);
+		g_free(hl->v[i].value);
 	}
-	free(hl->v);
+	g_free(hl->v);
 	hdrlist_init(hl);
 }
 
+/* The N bytes at S, NUL-terminated. */
 static char *
 dup_n(const char *s, size_t n)
 {
-	char *p = malloc(n + 1);
+	char *p = g_malloc(n + 1);
 
-	if (p != NULL) {
-		memcpy(p, s, n);
-		p[n] = '\0';
-	}
+	memcpy(p, s, n);
+	p[n] = '\0';
 	return p;
 }
 
@@ -57,7 +59,7 @@ hdrlist_name_protected(const char *name)
 	    strcasecmp(name, "Authentication-Results") == 0;
 }
 
-int
+void
 hdrlist_insert(struct hdrlist *hl, size_t pos, const char *name,
     const char *value)
 {
@@ -69,32 +71,22 @@ hdrlist_insert(struct hdrlist *hl, size_t pos, const char *name,
 	    hl->bytes + nl + vl > HDRLIST_MAX_BYTES)) {
 		hl->truncated = true;
 		if (!hdrlist_name_protected(name))
-			return 0;
+			return;
 		if (hl->protected_extra >= HDRLIST_MAX_PROTECTED ||
 		    nl > HDRLIST_PROTECTED_VALUE) {
 			hl->unsafe = true;
-			return 0;
+			return;
 		}
 		extra = true;		/* kept, so that it can be deleted */
 		if (vl > HDRLIST_PROTECTED_VALUE)
 			vl = HDRLIST_PROTECTED_VALUE;
 	}
 	if (hl->n == hl->cap) {
-		size_t cap = hl->cap ? hl->cap * 2 : 32;
-		struct hdr *v = realloc(hl->v, cap * sizeof(*v));
-
-		if (v == NULL)
-			return -1;
-		hl->v = v;
-		hl->cap = cap;
+		hl->cap = hl->cap ? hl->cap * 2 : 32;
+		hl->v = g_renew(struct hdr, hl->v, hl->cap);
 	}
 	h.name = dup_n(name, nl);
 	h.value = dup_n(value, vl);
-	if (h.name == NULL || h.value == NULL) {
-		free(h.name);
-		free(h.value);
-		return -1;
-	}
 	if (pos > hl->n)
 		pos = hl->n;
 	memmove(hl->v + pos + 1, hl->v + pos, (hl->n - pos) * sizeof(*hl->v));
@@ -105,13 +97,12 @@ hdrlist_insert(struct hdrlist *hl, size_t pos, const char *name,
 		hl->protected_extra++;
 	else
 		hl->bytes += nl + vl;
-	return 0;
 }
 
-int
+void
 hdrlist_add(struct hdrlist *hl, const char *name, const char *value)
 {
-	return hdrlist_insert(hl, hl->n, name, value);
+	hdrlist_insert(hl, hl->n, name, value);
 }
 
 /* Index into v of the nth field called name, or -1. */
@@ -159,18 +150,17 @@ hdrlist_change(struct hdrlist *hl, const char *name, size_t nth,
 			hl->protected_extra--;
 		else
 			hl->bytes -= strlen(hl->v[i].name) + strlen(hl->v[i].value);
-		free(hl->v[i].name);
-		free(hl->v[i].value);
+		g_free(hl->v[i].name);
+		g_free(hl->v[i].value);
 		memmove(hl->v + i, hl->v + i + 1,
 		    (hl->n - (size_t)i - 1) * sizeof(*hl->v));
 		hl->n--;
 		return 0;
 	}
-	if ((nv = strdup(value)) == NULL)
-		return -1;
+	nv = g_strdup(value);
 	if (!hl->v[i].extra)
 		hl->bytes = hl->bytes - strlen(hl->v[i].value) + strlen(nv);
-	free(hl->v[i].value);
+	g_free(hl->v[i].value);
 	hl->v[i].value = nv;
 	return 0;
 }
@@ -219,14 +209,13 @@ field_name_len(const char *p, size_t n)
 	return 0;
 }
 
-int
+void
 hdrlist_parse(struct hdrlist *hl, const char *buf, size_t len,
     size_t *body_offset)
 {
 	size_t off = 0;
 	char *name = NULL, *value = NULL;
 	size_t vlen = 0;
-	int rc = 0;
 
 	while (off < len) {
 		size_t eol, n = line_len(buf + off, len - off, &eol);
@@ -238,13 +227,7 @@ hdrlist_parse(struct hdrlist *hl, const char *buf, size_t len,
 			break;
 		}
 		if ((line[0] == ' ' || line[0] == '\t') && name != NULL) {
-			char *v = realloc(value, vlen + 1 + n + 1);
-
-			if (v == NULL) {
-				rc = -1;
-				break;
-			}
-			value = v;
+			value = g_realloc(value, vlen + 1 + n + 1);
 			value[vlen++] = '\n';
 			memcpy(value + vlen, line, n);
 			vlen += n;
@@ -254,28 +237,23 @@ hdrlist_parse(struct hdrlist *hl, const char *buf, size_t len,
 		}
 		if ((nl = field_name_len(line, n)) == 0)
 			break;			/* not a header: body starts */
-		if (name != NULL && hdrlist_add(hl, name, value) != 0)
-			rc = -1;
-		free(name);
-		free(value);
+		if (name != NULL)
+			hdrlist_add(hl, name, value);
+		g_free(name);
+		g_free(value);
 		name = dup_n(line, nl);
 		nl++;				/* the colon */
 		if (nl < n && line[nl] == ' ')	/* as the MTA strips it */
 			nl++;
 		value = dup_n(line + nl, n - nl);
 		vlen = n - nl;
-		if (name == NULL || value == NULL || rc != 0) {
-			rc = -1;
-			break;
-		}
 		off += n + eol;
 	}
-	if (rc == 0 && name != NULL && hdrlist_add(hl, name, value) != 0)
-		rc = -1;
-	free(name);
-	free(value);
+	if (name != NULL)
+		hdrlist_add(hl, name, value);
+	g_free(name);
+	g_free(value);
 	*body_offset = off;
-	return rc;
 }
 
 int

@@ -46,11 +46,11 @@ void hdrlist_init(struct hdrlist *hl);
 void hdrlist_init_unbounded(struct hdrlist *hl);
 void hdrlist_clear(struct hdrlist *hl);
 
-/* Append a copy; 0 ok (dropped past the limits counts as ok), -1 ENOMEM. */
-int hdrlist_add(struct hdrlist *hl, const char *name, const char *value);
+/* Append a copy (dropped past the limits, see above). */
+void hdrlist_add(struct hdrlist *hl, const char *name, const char *value);
 
 /* Insert a copy at position pos (0: first). */
-int hdrlist_insert(struct hdrlist *hl, size_t pos, const char *name,
+void hdrlist_insert(struct hdrlist *hl, size_t pos, const char *name,
     const char *value);
 
 /* The value of the nth (1-based) field called NAME (any case), or NULL. */
@@ -59,8 +59,7 @@ const char *hdrlist_get(const struct hdrlist *hl, const char *name,
 size_t hdrlist_count(const struct hdrlist *hl, const char *name);
 
 /* Delete or replace the nth (1-based) field called NAME, as
- * smfi_chgheader does (value NULL deletes).  0 ok, -1 no such field or
- * ENOMEM. */
+ * smfi_chgheader does (value NULL deletes).  0 ok, -1 no such field. */
 int hdrlist_change(struct hdrlist *hl, const char *name, size_t nth,
     const char *value);
 
@@ -75,10 +74,9 @@ bool hdrlist_name_protected(const char *name);
  * body starts (after the empty line; LEN when there is none).  Lines may
  * end in LF or CRLF; continuation lines are kept in the value with "\n".
  * A line that is neither a field nor a continuation ends the header
- * (as in a message without an empty line before its body).  Returns -1
- * on ENOMEM.
+ * (as in a message without an empty line before its body).
  */
-int hdrlist_parse(struct hdrlist *hl, const char *buf, size_t len,
+void hdrlist_parse(struct hdrlist *hl, const char *buf, size_t len,
     size_t *body_offset);
 
 /* Write "Name: value\n" for each field. */

@@ -24,17 +24,20 @@
  * is logged.  The configuration and key are read-only after start and
  * shared by all threads; each message's state lives in its own context.
  *
- * Diagnostics: an allocation failure before EOH cannot be answered (those
- * stages send no reply), so it is remembered and answered at EOH with the
- * OnInternalError action.  Each line logged names the queue id.
+ * Diagnostics: a failure before EOH (a recipient past MILTER_MAX_RCPTS,
+ * a context libmilter would not keep) cannot be answered (those stages
+ * send no reply), so it is remembered and answered at EOH with the
+ * OnInternalError action.  Running out of memory aborts (util/xalloc.h):
+ * the MTA's milter_default_action answers for the connections.  Each
+ * line logged names the queue id.
  */
 #include <errno.h>
 #include <pthread.h>
 #include <stdbool.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include <glib.h>
 #include <libmilter/mfapi.h>
 
 #include "core/config.h"
@@ -84,12 +87,12 @@ milter_msg_free(struct milter_msg *msg)
 	if (msg == NULL)
 		return;
 	for (i = 0; i < msg->nrcpts; i++)
-		free(msg->rcpts[i]);
-	free(msg->rcpts);
-	free(msg->env_sender);
+		g_free(msg->rcpts[i]);
+	g_free(msg->rcpts);
+	g_free(msg->env_sender);
 	hdrlist_clear(&msg->pm.headers);
 	spool_free(msg->pm.body);
-	free(msg);
+	g_free(msg);
 }
 
 /* Free this connection's message context, if any. */
@@ -110,24 +113,17 @@ milter_msg_queue_id(SMFICTX *ctx, struct milter_msg *msg)
 		(void)log_printable(id, msg->queue_id, sizeof(msg->queue_id));
 }
 
+/* 0, or -1 past MILTER_MAX_RCPTS recipients. */
 static int
 milter_msg_add_rcpt(struct milter_msg *msg, const char *rcpt)
 {
-	char **v;
-	size_t cap;
-
 	if (msg->nrcpts == msg->rcpts_cap) {
 		if (msg->rcpts_cap >= MILTER_MAX_RCPTS)
 			return -1;
-		cap = msg->rcpts_cap ? msg->rcpts_cap * 2 : 4;
-		if ((v = realloc(msg->rcpts, cap * sizeof(*v))) == NULL)
-			return -1;
-		msg->rcpts = v;
-		msg->rcpts_cap = cap;
+		msg->rcpts_cap = msg->rcpts_cap ? msg->rcpts_cap * 2 : 4;
+		msg->rcpts = g_renew(char *, msg->rcpts, msg->rcpts_cap);
 	}
-	if ((msg->rcpts[msg->nrcpts] = strdup(rcpt)) == NULL)
-		return -1;
-	msg->nrcpts++;
+	msg->rcpts[msg->nrcpts++] = g_strdup(rcpt);
 	return 0;
 }
 
@@ -286,7 +282,7 @@ milter_process(SMFICTX *ctx, struct milter_msg *msg)
 	msg->pm.env_sender = msg->env_sender;
 	msg->pm.rcpts = (const char *const *)msg->rcpts;
 	msg->pm.nrcpts = msg->nrcpts;
-	if (msg->failed) {		/* headers or body not held whole */
+	if (msg->failed) {		/* recipients or body not held whole */
 		pm_log_err("%s: internal error, message not processed",
 		    msg->queue_id);
 		if (milter_cfg->on_internal_error == PM_ON_ERROR_ACCEPT)
@@ -339,12 +335,8 @@ milter_envfrom(SMFICTX *ctx, char **argv)
 	struct milter_msg *msg;
 
 	milter_msg_drop(ctx);		/* a leftover, should the MTA skip ABORT */
-	if ((msg = calloc(1, sizeof(*msg))) == NULL ||
-	    (argv[0] != NULL && (msg->env_sender = strdup(argv[0])) == NULL)) {
-		pm_log_err("NOQUEUE: out of memory");
-		free(msg);
-		return SMFIS_NOREPLY;	/* no context: EOH answers the error */
-	}
+	msg = g_new0(struct milter_msg, 1);
+	msg->env_sender = g_strdup(argv[0]);	/* NULL stays NULL */
 	memcpy(msg->queue_id, "NOQUEUE", sizeof("NOQUEUE"));
 	milter_msg_queue_id(ctx, msg);
 	if (smfi_setpriv(ctx, msg) != MI_SUCCESS) {
@@ -377,10 +369,7 @@ milter_header(SMFICTX *ctx, char *name, char *value)
 
 	if (msg == NULL || msg->failed)
 		return SMFIS_NOREPLY;
-	if (hdrlist_add(&msg->pm.headers, name, value) != 0) {
-		pm_log_err("%s: out of memory collecting headers", msg->queue_id);
-		msg->failed = true;
-	}
+	hdrlist_add(&msg->pm.headers, name, value);
 	return SMFIS_NOREPLY;
 }
 
@@ -405,11 +394,6 @@ milter_eoh(SMFICTX *ctx)
 	}
 	msg->pm.body = spool_new(milter_cfg->body_memory_limit,
 	    milter_cfg->max_message_size, milter_cfg->temp_dir);
-	if (msg->pm.body == NULL) {
-		pm_log_err("%s: out of memory", msg->queue_id);
-		milter_msg_drop(ctx);
-		return milter_fail(ctx);
-	}
 	return SMFIS_CONTINUE;
 }
 

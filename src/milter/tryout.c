@@ -110,11 +110,13 @@ tryout_run(const struct pm_config *cfg, const char *file, FILE *out)
 	}
 	env.tmpl = tmpl;
 	message_init();
-	if (hdrlist_parse(&msg.headers, (const char *)raw->data, raw->len,
-	    &body_off) != 0 ||
-	    (msg.body = spool_new(cfg->body_memory_limit, cfg->max_message_size,
-	    cfg->temp_dir)) == NULL ||
-	    spool_append(msg.body, raw->data + body_off, raw->len - body_off) != 0) {
+	hdrlist_parse(&msg.headers, (const char *)raw->data, raw->len,
+	    &body_off);
+	hdrlist_parse(&all, (const char *)raw->data, raw->len, &body_off);
+	msg.body = spool_new(cfg->body_memory_limit, cfg->max_message_size,
+	    cfg->temp_dir);
+	if (spool_append(msg.body, raw->data + body_off,
+	    raw->len - body_off) != 0) {
 		fprintf(stderr, "pinmilter: -t: %s: cannot hold the message: %s\n",
 		    file, strerror(errno));
 		goto done;
@@ -131,8 +133,7 @@ tryout_run(const struct pm_config *cfg, const char *file, FILE *out)
 		    "rejected" : "tempfailed");
 		rc = cfg->on_internal_error == PM_ON_ERROR_REJECT ?
 		    TRYOUT_EXIT_REJECT : TRYOUT_EXIT_TEMPFAIL;
-	} else if (hdrlist_parse(&all, (const char *)raw->data, raw->len,
-	    &body_off) != 0 || edits_apply(&r.edits, &all) != 0 ||
+	} else if (edits_apply(&r.edits, &all) != 0 ||
 	    tryout_print(out, &all, &r.edits, raw, body_off) != 0) {
 		fprintf(stderr, "pinmilter: -t: cannot write the result: %s\n",
 		    strerror(errno));

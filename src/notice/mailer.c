@@ -52,6 +52,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <glib.h>
+
 #include "util/log.h"
 #include "notice/mailer.h"
 #include "core/secret.h"
@@ -169,11 +171,9 @@ argv_split(char *words, char *argv[MAILER_ARGS_MAX + 1])
 static char *
 copy_lf(const char *msg, size_t len, size_t *outlen)
 {
-	char *out = malloc(len + 1);
+	char *out = g_malloc(len + 1);
 	size_t i, o = 0;
 
-	if (out == NULL)
-		return NULL;
 	for (i = 0; i < len; i++)
 		if (!(msg[i] == '\r' && i + 1 < len && msg[i + 1] == '\n'))
 			out[o++] = msg[i];
@@ -337,21 +337,14 @@ mailer_run(const char *command, const char *msg, size_t len, char *err,
 	int fd, status, rc, w, saved;
 	pid_t pid;
 
-	if ((words = strdup(command)) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return MAILER_RETRY;
-	}
+	words = g_strdup(command);
 	if (argv_split(words, argv) < 0) {
 		snprintf(err, errlen, "Mailer: not an absolute path and at most "
 		    "%d words", MAILER_ARGS_MAX);
-		free(words);
+		g_free(words);
 		return MAILER_FAIL;
 	}
-	if ((lf = copy_lf(msg, len, &lflen)) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		free(words);
-		return MAILER_RETRY;
-	}
+	lf = copy_lf(msg, len, &lflen);
 	rc = MAILER_RETRY;
 	if (spawn_mailer(argv, &pid, &fd, err, errlen) == 0) {
 		/* a partial message must never be sent: kill on any error */
@@ -374,8 +367,8 @@ mailer_run(const char *command, const char *msg, size_t len, char *err,
 			rc = exit_map(status, argv[0], err, errlen);
 	}
 	secret_wipe(lf, lflen);
-	free(lf);
-	free(words);
+	g_free(lf);
+	g_free(words);
 	return rc;
 }
 
@@ -688,10 +681,7 @@ smtp_send(const char *relay, const char *rcpt, const char *msg, size_t len,
 		snprintf(err, errlen, "SMTP: not a plain recipient address");
 		return MAILER_FAIL;
 	}
-	if ((s = calloc(1, sizeof(*s))) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return MAILER_RETRY;
-	}
+	s = g_new0(struct smtp, 1);
 	s->fd = -1;
 	s->relay = relay;
 	s->err = err;
@@ -721,7 +711,7 @@ done:
 	if (s->fd >= 0)
 		(void)close(s->fd);
 	secret_wipe(s, sizeof(*s));
-	free(s);
+	g_free(s);
 	return rc;
 }
 

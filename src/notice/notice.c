@@ -189,10 +189,7 @@ tmpl_read(const char *path, size_t *lenp, char *err, size_t errlen)
 		    NOTICE_TEMPLATE_MAX);
 		goto fail;
 	}
-	if ((buf = malloc(NOTICE_TEMPLATE_MAX + 2)) == NULL) {
-		snprintf(err, errlen, "%s: out of memory", path);
-		goto fail;
-	}
+	buf = g_malloc(NOTICE_TEMPLATE_MAX + 2);
 	while ((n = read(fd, buf + len, NOTICE_TEMPLATE_MAX + 1 - len)) > 0)
 		len += (size_t)n;
 	if (n < 0 || len > NOTICE_TEMPLATE_MAX) {
@@ -205,7 +202,7 @@ tmpl_read(const char *path, size_t *lenp, char *err, size_t errlen)
 	*lenp = len;
 	return buf;
 fail:
-	free(buf);
+	g_free(buf);
 	(void)close(fd);
 	return NULL;
 }
@@ -365,7 +362,7 @@ tmpl_load(const char *path, int kind, struct template *t, char *err,
 		(void)tmpl_normalize(buf, len);
 		rc = tmpl_parse(buf, path, kind, t, err, errlen);
 	}
-	free(buf);
+	g_free(buf);
 	return rc;
 }
 
@@ -391,10 +388,7 @@ notice_templates_load(const char *dir, const char *lang, char *err,
 		    "(letters, digits, '_' or '-')");
 		return NULL;
 	}
-	if ((t = calloc(1, sizeof(*t))) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return NULL;
-	}
+	t = g_new0(struct notice_templates, 1);
 	for (i = 0; i < NOTICE_NKINDS; i++) {
 		n = snprintf(path, sizeof(path), "%s/%s/%s.txt", dir, lang,
 		    notice_kinds[i]);
@@ -422,7 +416,7 @@ notice_templates_free(struct notice_templates *t)
 		g_free(t->t[i].subject);
 		g_free(t->t[i].body);
 	}
-	free(t);
+	g_free(t);
 }
 
 /* ---- building a notice ---- */
@@ -607,7 +601,8 @@ notice_part(const GString *body, GByteArray **in)
 	return GMIME_OBJECT(part);
 }
 
-/* Serialize M with CRLF line ends into a malloc'd *OUT.  HINT: body size. */
+/* Serialize M with CRLF line ends into a g_malloc'd *OUT.  HINT: body
+ * size.  -1 when GMime cannot write it. */
 static int
 notice_serialize(GMimeMessage *m, size_t hint, char **out, size_t *outlen)
 {
@@ -627,10 +622,11 @@ notice_serialize(GMimeMessage *m, size_t hint, char **out, size_t *outlen)
 		(void)g_mime_stream_flush(stream);
 	g_mime_format_options_free(opts);
 	g_object_unref(stream);
-	if (n < 0 || (*out = malloc(a->len + 1)) == NULL) {
+	if (n < 0) {
 		bytes_wipe_free(a);
 		return -1;
 	}
+	*out = g_malloc(a->len + 1);
 	memcpy(*out, a->data, a->len);
 	(*out)[a->len] = '\0';
 	*outlen = a->len;
@@ -735,8 +731,8 @@ done:
 	gstring_wipe_free(body);
 	g_string_free(subject, TRUE);
 	secret_wipe(&vals, sizeof(vals));
-	free(msgid);
-	free(replyto);
+	g_free(msgid);
+	g_free(replyto);
 	return rc;
 }
 
@@ -759,16 +755,15 @@ notice_queue(struct store *st, const struct secret_key *key,
 	memcpy(n.recipient, recipient, strlen(recipient) + 1);
 	memcpy(n.kind, kind, strlen(kind) + 1);
 	n.message_len = len + SECRET_SEAL_OVERHEAD;
-	if ((n.message = malloc(n.message_len)) == NULL)
-		return STORE_ERROR;
+	n.message = g_malloc(n.message_len);
 	if (secret_seal(key, "outbox", msg, len, n.message) != 0) {
-		free(n.message);
+		g_free(n.message);
 		return STORE_ERROR;
 	}
 	n.created = now;
 	n.next_try = now;
 	rc = store_outbox_add(st, &n, &id);
-	free(n.message);
+	g_free(n.message);
 	return rc;
 }
 

@@ -64,10 +64,10 @@ struct notice_vars {
 };
 
 /*
- * Build notice KIND for V.  On success returns 0 and sets *out (malloc'd,
- * *outlen bytes, CRLF line ends, not NUL-terminated in the count but
- * followed by a NUL) and *message_id (malloc'd, the Message-ID without
- * angle brackets, as casematch made it).  The caller frees both and
+ * Build notice KIND for V.  On success returns 0 and sets *out (*outlen
+ * bytes, CRLF line ends, not NUL-terminated in the count but followed by
+ * a NUL) and *message_id (the Message-ID without angle brackets, as
+ * token_message_id made it).  The caller releases both with g_free, and
  * should secret_wipe() *out first: a pin-delivery notice holds a PIN.
  *
  * Returns -1 (nothing allocated) for an unknown KIND, a missing email, a
@@ -86,7 +86,7 @@ int notice_build(const struct notice_templates *t, const char *kind,
  * store_outbox_add (next_try = now).  No transaction of its own: call it
  * inside the caller's store_begin() so the notice exists exactly when the
  * decision does.  Returns a store_rc (STORE_INVALID for a message too big
- * for the outbox, STORE_ERROR when sealing or memory fails).
+ * for the outbox, STORE_ERROR when sealing fails).
  */
 int notice_queue(struct store *st, const struct secret_key *key,
     const char *kind, const char *recipient, int64_t case_number,

@@ -40,6 +40,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <glib.h>
+
 #include "util/log.h"
 #include "notice/mailer.h"
 #include "notice/outbox.h"
@@ -52,7 +54,6 @@ struct job {
 	unsigned attempts;
 	unsigned char *sealed;		/* copy of the sealed bytes, or NULL */
 	size_t len;
-	bool nomem;			/* the copy failed: skip this round */
 };
 
 struct batch {
@@ -110,12 +111,8 @@ batch_add(const struct store_notice *n, void *arg)
 	j->kind[sizeof(j->kind) - 1] = '\0';
 	j->attempts = n->attempts;
 	if (n->message != NULL && n->message_len > 0) {
-		if ((j->sealed = malloc(n->message_len)) == NULL)
-			j->nomem = true;
-		else {
-			memcpy(j->sealed, n->message, n->message_len);
-			j->len = n->message_len;
-		}
+		j->sealed = g_memdup2(n->message, n->message_len);
+		j->len = n->message_len;
 	}
 	return 0;
 }
@@ -134,10 +131,7 @@ job_send(const struct pm_config *cfg, const struct secret_key *key,
 		return MAILER_FAIL;
 	}
 	len = j->len - SECRET_SEAL_OVERHEAD;
-	if ((msg = malloc(len)) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return MAILER_RETRY;
-	}
+	msg = g_malloc(len);
 	if (secret_open(key, "outbox", j->sealed, j->len, msg) != 0) {
 		snprintf(err, errlen, "cannot open the sealed notice (another "
 		    "KeyFile, or damaged)");
@@ -146,7 +140,7 @@ job_send(const struct pm_config *cfg, const struct secret_key *key,
 		rc = mailer_send(cfg, j->recipient, (const char *)msg, len, err,
 		    errlen);
 	secret_wipe(msg, len);
-	free(msg);
+	g_free(msg);
 	return rc;
 }
 
@@ -203,21 +197,17 @@ outbox_run_once(struct store *st, const struct pm_config *cfg,
 	unsigned i, s = 0, f = 0;
 	int rc = 0;
 
-	if ((b = calloc(1, sizeof(*b))) == NULL) {
-		pm_log_err("outbox: out of memory");
-		return -1;
-	}
+	b = g_new0(struct batch, 1);
 	if (store_outbox_due(st, now, OUTBOX_BATCH, batch_add, b) != STORE_OK) {
 		pm_log_err("outbox: cannot read due notices: %s",
 		    store_errmsg(st));
 		rc = -1;
 	}
 	for (i = 0; i < b->n && rc == 0 && !outbox_stopping(); i++)
-		if (!b->v[i].nomem)
-			rc = job_run(st, cfg, key, &b->v[i], now, &s, &f);
+		rc = job_run(st, cfg, key, &b->v[i], now, &s, &f);
 	for (i = 0; i < b->n; i++)
-		free(b->v[i].sealed);
-	free(b);
+		g_free(b->v[i].sealed);
+	g_free(b);
 	if (sent != NULL)
 		*sent = s;
 	if (failed != NULL)

@@ -75,8 +75,8 @@ int pin_extract(const char *text, size_t len, unsigned flags,
  * Returns a NUL-terminated buffer to release with g_free() (wipe it first
  * if it may hold secrets), its length without the NUL in *outlen, and the
  * number of replacements in *nreplaced (either pointer may be NULL).
- * Returns NULL only when memory runs out (errno ENOMEM) or TEXT is NULL
- * with a non-zero LEN (errno EINVAL).
+ * Returns NULL only when TEXT is NULL with a non-zero LEN (errno EINVAL).
+ * Like any GLib allocation, running out of memory aborts the process.
  */
 #define PIN_REDACT_MASK	"[PIN redacted]"
 char *pin_redact(const char *text, size_t len, const struct pin_candidates *c,

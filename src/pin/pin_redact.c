@@ -17,8 +17,8 @@
  * digits, is wiped before returning.  The result holds no candidate; the
  * caller wipes the text it came from.
  *
- * Diagnostics: none; pin_redact() fails on bad arguments and when memory
- * runs out.
+ * Diagnostics: none; pin_redact() fails only on bad arguments.  Running
+ * out of memory aborts, as any GLib allocation does.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -234,15 +234,11 @@ pin_redact(const char *text, size_t len, const struct pin_candidates *c,
 		redact_walk(&r, text, len);
 	count = r.count;
 	total = len - r.removed;
-	if (count > 0 && strlen(mask) > (SIZE_MAX - 1 - total) / count) {
-		errno = ENOMEM;
-		return NULL;
-	}
+	/* larger than memory can be: the end, as for any allocation */
+	if (count > 0 && strlen(mask) > (SIZE_MAX - 1 - total) / count)
+		g_error("pin_redact: %zu masks do not fit in memory", count);
 	total += count * strlen(mask);
-	if ((buf = g_try_malloc(total + 1)) == NULL) {
-		errno = ENOMEM;
-		return NULL;
-	}
+	buf = g_malloc(total + 1);
 	redact_reset(&r, c, text);
 	r.out = buf;
 	r.mask = mask;

@@ -4,8 +4,8 @@
  * Security notes: the file is made by mkstemp() (mode 0600, O_EXCL) in
  * the configured directory and unlinked immediately, so it has no name
  * another process could open, and it vanishes with the descriptor.
- * Diagnostics: errors are returned with errno; the caller logs them with
- * the queue id.
+ * Diagnostics: I/O errors are returned with errno; the caller logs them
+ * with the queue id.  Memory comes from GLib: running out of it aborts.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <glib.h>
 
 #include "util/spool.h"
 
@@ -30,10 +32,8 @@ struct spool {
 struct spool *
 spool_new(size_t mem_limit, size_t max_size, const char *dir)
 {
-	struct spool *sp = calloc(1, sizeof(*sp));
+	struct spool *sp = g_new0(struct spool, 1);
 
-	if (sp == NULL)
-		return NULL;
 	sp->mem_limit = mem_limit;
 	sp->max_size = max_size;
 	sp->fd = -1;
@@ -48,8 +48,8 @@ spool_free(struct spool *sp)
 		return;
 	if (sp->fd >= 0)
 		close(sp->fd);
-	free(sp->mem);
-	free(sp);
+	g_free(sp->mem);
+	g_free(sp);
 }
 
 static int
@@ -87,7 +87,7 @@ spool_spill(struct spool *sp)
 		errno = e;
 		return -1;
 	}
-	free(sp->mem);
+	g_free(sp->mem);
 	sp->mem = NULL;
 	sp->cap = 0;
 	sp->fd = fd;
@@ -115,16 +115,12 @@ spool_append(struct spool *sp, const void *buf, size_t len)
 	}
 	if (sp->len + len > sp->cap) {
 		size_t ncap = sp->cap ? sp->cap : 8192;
-		char *n;
 
 		while (ncap < sp->len + len)
 			ncap *= 2;
 		if (ncap > sp->mem_limit)
 			ncap = sp->mem_limit;
-		n = realloc(sp->mem, ncap);
-		if (n == NULL)
-			return -1;
-		sp->mem = n;
+		sp->mem = g_realloc(sp->mem, ncap);
 		sp->cap = ncap;
 	}
 	memcpy(sp->mem + sp->len, buf, len);

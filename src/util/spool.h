@@ -17,6 +17,7 @@
 
 struct spool;
 
+/* Never NULL (see util/xalloc.h); nothing is created on disk yet. */
 struct spool *spool_new(size_t mem_limit, size_t max_size, const char *dir);
 void spool_free(struct spool *sp);
 

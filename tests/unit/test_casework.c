@@ -294,13 +294,6 @@ struct step {
 };
 
 static void
-hdr_add(struct hdrlist *hl, const char *name, const char *value)
-{
-	if (hdrlist_add(hl, name, value) != 0)
-		ok(0, "hdrlist_add %s", name);
-}
-
-static void
 check_step_case(const struct step *s, const struct casework_out *out,
     time_t now)
 {
@@ -386,11 +379,11 @@ run_step(const struct step *s)
 	(void)snprintf(msgid, sizeof(msgid), "<cw-%d@test.example>", msgno);
 	(void)snprintf(qid, sizeof(qid), "Q%d", msgno);
 	hdrlist_init(&hl);
-	hdr_add(&hl, "From", s->from);
-	hdr_add(&hl, "Subject", s->text);
-	hdr_add(&hl, "Message-ID", msgid);
+	hdrlist_add(&hl, "From", s->from);
+	hdrlist_add(&hl, "Subject", s->text);
+	hdrlist_add(&hl, "Message-ID", msgid);
 	if (s->hname != NULL)
-		hdr_add(&hl, s->hname, s->hvalue);
+		hdrlist_add(&hl, s->hname, s->hvalue);
 	memset(&m, 0, sizeof(m));
 	m.token_case = s->token;
 	m.how = s->token == 0 ? CASEMATCH_NONE : (s->flags & RCPT) ?
@@ -884,8 +877,8 @@ one_init(struct one *o, const char *from, enum verdict_pin pin,
 	o->now = now;
 	o->actor = "pinmilter";
 	hdrlist_init(&o->hl);
-	hdr_add(&o->hl, "From", from);
-	hdr_add(&o->hl, "Subject", text);
+	hdrlist_add(&o->hl, "From", from);
+	hdrlist_add(&o->hl, "Subject", text);
 }
 
 static int
@@ -930,7 +923,7 @@ e2e_message_id(void)
 	char *refs = g_strdup_printf("<a@x.example> (comment) %s", mid);
 
 	one_init(&o, CAROL, XPIN_PASS, "Re: here is my PIN", T3);
-	hdr_add(&o.hl, "In-Reply-To", mid);
+	hdrlist_add(&o.hl, "In-Reply-To", mid);
 	casematch_parse(key, cfg, &o.hl, o.text, NULL, 0, &o.m);
 	is_int(o.m.token_case, 100005, "e2e: Message-ID token parsed");
 	is_int(o.m.how, CASEMATCH_MESSAGE_ID, "e2e: ... from In-Reply-To");
@@ -950,7 +943,7 @@ e2e_message_id(void)
 	one_done(&o);
 
 	one_init(&o, BOB, XPIN_NONE, "Re: more", T3 + 1);
-	hdr_add(&o.hl, "References", refs);
+	hdrlist_add(&o.hl, "References", refs);
 	casematch_parse(key, cfg, &o.hl, o.text, NULL, 0, &o.m);
 	is_int(o.m.token_case, 100005, "e2e: token in References");
 	is_int(one_run(&o), 0, "e2e: References reply runs");
@@ -958,7 +951,7 @@ e2e_message_id(void)
 	is_str(o.out.notice, NULL, "e2e: authenticated case: no notice");
 	one_done(&o);
 	g_free(refs);
-	free(mid);
+	g_free(mid);
 }
 
 static void
@@ -980,7 +973,7 @@ e2e_reply_to(void)
 	is_str(o.out.notice, NULL, "e2e: plus-address: no notice");
 	is_int(outbox_now().n, before.n, "e2e: plus-address: outbox unchanged");
 	one_done(&o);
-	free(rt);
+	g_free(rt);
 }
 
 static void
@@ -995,7 +988,7 @@ e2e_altered(void)
 	at[-1] = at[-1] == 'a' ? 'b' : 'a';
 	g_free(audit_new(&a));
 	one_init(&o, BOB, XPIN_NONE, "Re: hello", T3 + 3);
-	hdr_add(&o.hl, "In-Reply-To", mid);
+	hdrlist_add(&o.hl, "In-Reply-To", mid);
 	casematch_parse(key, cfg, &o.hl, o.text, NULL, 0, &o.m);
 	is_int(o.m.token_case, 0, "e2e: altered token not valid");
 	is_int(o.m.forged, 1, "e2e: altered token counted as forged");
@@ -1009,7 +1002,7 @@ e2e_altered(void)
 	    "e2e: altered token audited");
 	g_free(actions);
 	one_done(&o);
-	free(mid);
+	g_free(mid);
 }
 
 /* A reply to the verification request really queued for bob on 100007. */
@@ -1036,8 +1029,8 @@ e2e_real_notice(void)
 	casematch_parse(key, cfg, &o.hl, o.text, rcpts, 1, &o.m);
 	is_int(o.m.token_case, 100007,
 	    "e2e: the notice's Reply-To names 100007");
-	hdr_add(&o.hl, "In-Reply-To", mid);
-	hdr_add(&o.hl, "References", mid);
+	hdrlist_add(&o.hl, "In-Reply-To", mid);
+	hdrlist_add(&o.hl, "References", mid);
 	casematch_parse(key, cfg, &o.hl, o.text, NULL, 0, &o.m);
 	is_int(o.m.token_case, 100007,
 	    "e2e: the notice's Message-ID names 100007");
@@ -1192,7 +1185,7 @@ test_odd_msgid(void)
 		one_init(&o, BOB, XPIN_NONE, "Re: msgid", T3 + 100 + (time_t)i);
 		o.m.token_case = 100001;
 		o.m.how = CASEMATCH_MESSAGE_ID;
-		hdr_add(&o.hl, "Message-ID", id);
+		hdrlist_add(&o.hl, "Message-ID", id);
 		is_int(one_run(&o), 0, "Message-ID %s: runs", t[i].what);
 		is_int(o.out.case_number, 100001, "Message-ID %s: case",
 		    t[i].what);
@@ -1283,7 +1276,7 @@ test_fail_trigger(void)
 	    "outbox BEGIN SELECT RAISE(ABORT, 'outbox refuses'); END;") == 0,
 	    "failing outbox trigger created");
 	one_init(&o, BOB, XPIN_NONE, "I forgot my PIN", T3 + 400);
-	hdr_add(&o.hl, "Message-ID", "<fail@bob.example>");
+	hdrlist_add(&o.hl, "Message-ID", "<fail@bob.example>");
 	is_int(one_run(&o), -1, "outbox failure: casework_run fails");
 	is_int(o.out.case_number, 0, "outbox failure: no case number out");
 	ok(!o.out.opened, "outbox failure: not opened");

@@ -27,24 +27,26 @@ test_parse(void)
 	const char *m4 = "Subject: no body";
 
 	hdrlist_init(&hl);
-	is_int(hdrlist_parse(&hl, m1, strlen(m1), &off), 0, "parse CRLF message");
-	is_int(hl.n, 3, "three fields");
+	hdrlist_parse(&hl, m1, strlen(m1), &off);
+	is_int(hl.n, 3, "CRLF message: three fields");
 	is_str(hdrlist_get(&hl, "subject", 1), "hi\n there", "folded value kept with LF");
 	is_int(off, strlen(m1) - strlen("body\r\n"), "body offset after CRLF CRLF");
 	hdrlist_clear(&hl);
 
-	is_int(hdrlist_parse(&hl, m2, strlen(m2), &off), 0, "parse LF message");
+	hdrlist_parse(&hl, m2, strlen(m2), &off);
+	is_int(hl.n, 3, "LF message: three fields");
 	is_str(hdrlist_get(&hl, "X-Empty", 1), "", "empty value");
 	is_str(hdrlist_get(&hl, "X-Tab", 1), "\tv", "only one leading space is stripped");
 	is_str(m2 + off, "body", "body offset after LF LF");
 	hdrlist_clear(&hl);
 
-	is_int(hdrlist_parse(&hl, m3, strlen(m3), &off), 0, "parse without blank line");
+	hdrlist_parse(&hl, m3, strlen(m3), &off);
 	is_int(hl.n, 1, "a non-field line ends the header");
 	is_str(m3 + off, "not a header line\nmore\n", "... and starts the body");
 	hdrlist_clear(&hl);
 
-	is_int(hdrlist_parse(&hl, m4, strlen(m4), &off), 0, "header only");
+	hdrlist_parse(&hl, m4, strlen(m4), &off);
+	is_int(hl.n, 1, "header only: one field");
 	is_int(off, strlen(m4), "no body: offset at the end");
 	is_str(hdrlist_get(&hl, "Subject", 1), "no body", "last field without newline");
 	hdrlist_clear(&hl);
@@ -68,8 +70,9 @@ test_change(void)
 	is_int(hdrlist_change(&hl, "A", 3, NULL), -1, "no 3rd A any more");
 	is_int(hdrlist_change(&hl, "B", 1, "y"), 0, "replace B");
 	is_str(hdrlist_get(&hl, "b", 1), "y", "B replaced");
-	is_int(hdrlist_insert(&hl, 0, "Top", "t"), 0, "insert at the top");
+	hdrlist_insert(&hl, 0, "Top", "t");
 	is_str(hl.v[0].name, "Top", "inserted first");
+	is_int(hl.n, 4, "insert at the top: one more field");
 	hdrlist_clear(&hl);
 
 	hdrlist_init(&hl);
@@ -210,7 +213,7 @@ test_edits(void)
 	is_str(hdrlist_get(&hl, "Authentication-Results", 1), ar, "ours first");
 	is_str(ar, "mx.example.com;\n\tx-pin=fail (wrong PIN)\n\theader.from=bob@acme.example",
 	    "A-R value");
-	free(ar);
+	g_free(ar);
 	is_str(hdrlist_get(&hl, "Authentication-Results", 2),
 	    "other.example; dmarc=pass header.from=acme.example", "foreign A-R kept");
 	is_str(hdrlist_get(&hl, "Authentication-Results", 3),
@@ -298,7 +301,7 @@ test_subject_value(void)
 	hdrlist_init(&hl);
 	hdrlist_add(&hl, "Subject", long_text->str);
 	edits_init(&e);
-	is_int(edits_tag_subject(&e, &hl, "[Case #100042]"), 0, "tag a long subject");
+	edits_tag_subject(&e, &hl, "[Case #100042]");
 	ok(e.n == 1 && strlen(e.v[0].value) < 1000 &&
 	    strncmp(e.v[0].value, "[Case #100042] very long", 24) == 0,
 	    "the tagged long subject is short and starts with the tag");

@@ -221,8 +221,8 @@ built_free(struct built *b)
 {
 	if (b->raw != NULL)
 		secret_wipe(b->raw, b->len);
-	free(b->raw);
-	free(b->msgid);
+	g_free(b->raw);
+	g_free(b->msgid);
 	if (b->m != NULL)
 		g_object_unref(b->m);
 	g_free(b->body);
@@ -323,7 +323,7 @@ token_check(const struct built *b)
 
 	(void)snprintf(ref, sizeof(ref), "<%s>", b->msgid);
 	hdrlist_init(&hl);
-	(void)hdrlist_add(&hl, "In-Reply-To", ref);
+	hdrlist_add(&hl, "In-Reply-To", ref);
 	casematch_parse(key, cfg, &hl, NULL, NULL, 0, &cm);
 	is_int(cm.token_case, 100123, "the Message-ID is a valid token");
 	is_int(cm.forged, 0, "not forged");

@@ -241,9 +241,7 @@ test_loops(void)
 		const struct loopcase *t = &loop_cases[i];
 
 		hdrlist_init(&hl);
-		if (hdrlist_parse(&hl, t->header, strlen(t->header),
-		    &body) != 0)
-			printf("Bail out! hdrlist_parse\n");
+		hdrlist_parse(&hl, t->header, strlen(t->header), &body);
 		is_str(rules_no_answer(&hl, t->sender, cfg), t->want, "%s",
 		    t->what);
 		hdrlist_clear(&hl);
@@ -253,7 +251,7 @@ test_loops(void)
 	is_str(rules_no_answer(NULL, "support@example.com", NULL), NULL,
 	    "no config: our own address is not known");
 	hdrlist_init(&hl);
-	(void)hdrlist_add(&hl, "From", "support@example.com");
+	hdrlist_add(&hl, "From", "support@example.com");
 	is_str(rules_no_answer(&hl, "a@x.org", NULL), NULL,
 	    "no config: From our support address is not known");
 	is_str(rules_no_answer(&hl, "a@x.org", cfg), "From: our own address",
