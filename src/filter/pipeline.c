@@ -1,20 +1,32 @@
 /*
- * pipeline.c - the steps of DESIGN.md section 2 for one message.
+ * pipeline.c - one support message, from what was collected to the edits
+ * and the log line.  pipeline_run() is the list of steps:
  *
- * 1. GMime reads the collected headers and body (memory or spill file);
- * 2. message.c picks the author's own text and the subject;
- * 3. pin.c finds the candidates in both (distinct values, merged);
- * 4. sender.c insists on one From mailbox; verdict.c decides;
- * 5. edits.c tags and strips forged fields; redact.c removes every
- *    candidate from subject and body (RedactPIN);
- * 6. one log line: queue id, sender, verdict, reason, never a PIN.
+ * parse       GMime reads the collected header fields and body (memory or
+ *             spill file); message.c picks the author's own text; the
+ *             first Subject is decoded;
+ * sender      sender.c insists on one From mailbox;
+ * case        casematch.c finds the case the message names (signed
+ *             token, subject tag, external reference);
+ * candidates  pin/ finds the PIN candidates in every Subject and in the
+ *             author's text (a bare six-digit line too when that case
+ *             awaits a PIN);
+ * decide      verdict.c decides (without a database: an internal error);
+ * casework    casework.c joins or opens the case, marks it authenticated,
+ *             queues at most one notice;
+ * redact      redact.c takes every candidate out of subject and body
+ *             (RedactPIN), after an internal error too;
+ * edits       edits.c strips forged fields and adds ours; the case tag
+ *             goes in front of the subject;
+ * then one log line: queue id, sender, verdict, reason, never a PIN.
  *
  * Security notes: malformed input is never an internal error: it gets a
- * verdict (policy or none) and passes.  Only failures of our own
- * (memory, store) are errors.  Candidates are wiped before returning.
- * A body that was not held whole (over MaxMessageSize) is never
- * replaced, and its candidates are not tested.  A header with more of our
- * own fields than hdrlist keeps is refused: they could not all be removed.
+ * verdict (policy or none) and passes.  Only failures of our own (store,
+ * spool) are errors; running out of memory aborts (util/xalloc.h).
+ * Candidates are wiped before returning.  A body that was not held whole
+ * (over MaxMessageSize) is never replaced, and its candidates are not
+ * tested.  A header with more of our own fields than hdrlist keeps is
+ * refused: they could not all be removed.
  */
 #include <string.h>
 #include <unistd.h>
@@ -131,35 +143,173 @@ pipeline_tag(const struct pm_config *cfg, const struct hdrlist *hl,
 	g_free(tag);
 }
 
+#define PIPELINE_ACTOR	"pinmilter"	/* who the audit rows name */
+
+/* One message on its way through the steps. */
+struct pipeline_work {
+	const struct pipeline_env *env;
+	struct pipeline_msg *msg;
+	struct pipeline_result *r;
+	bool crlf;			/* the new body's line ends */
+	GMimeMessage *m;		/* NULL: GMime could not build one */
+	struct message_text t;		/* the author's text */
+	bool readable;			/* t was read from m */
+	bool whole;			/* held whole and readable */
+	char *subject;			/* the Subject decoded, or NULL */
+	struct sender sender;
+	struct casematch match;
+	struct pin_candidates cands;
+	struct casework_out cw;
+};
+
+/* Parse: message, author's text, subject; -1: the spool is unreadable. */
+static int
+pipeline_parse(struct pipeline_work *w)
+{
+	struct message_limits lim = { w->env->cfg->max_mime_depth,
+	    w->env->cfg->max_mime_parts, 0 };
+	GMimeStream *stream;
+
+	w->whole = !hdrlist_truncated(&w->msg->headers) &&
+	    (w->msg->body == NULL || !spool_truncated(w->msg->body));
+	if ((stream = pipeline_stream(w->msg)) == NULL) {
+		pm_log_err("%s: cannot read the spooled body",
+		    w->msg->queue_id);
+		verdict_internal_error(&w->r->verdict, "");
+		return -1;
+	}
+	w->m = message_parse_stream(stream, &w->t);
+	g_object_unref(stream);
+	w->subject = pipeline_subject(&w->msg->headers);
+	w->readable = w->m != NULL && message_read(w->m, &lim, &w->t) == 0;
+	if (!w->readable)
+		w->whole = false;	/* unreadable: nothing to test */
+	return 0;
+}
+
+/* Sender: the one From mailbox, or why there is none. */
+static void
+pipeline_sender(struct pipeline_work *w)
+{
+	sender_from_headers(&w->msg->headers, &w->sender);
+}
+
+/* Case: the case the message names, if any. */
+static void
+pipeline_case(struct pipeline_work *w)
+{
+	casematch_parse(w->env->key, w->env->cfg, &w->msg->headers, w->subject,
+	    w->msg->rcpts, w->msg->nrcpts, &w->match);
+}
+
+/* Candidates: every Subject and the author's text, merged. */
+static void
+pipeline_candidates(struct pipeline_work *w)
+{
+	struct pin_candidates more;
+	unsigned flags = 0;
+
+	if (!w->readable)
+		return;
+	pipeline_subjects(&w->msg->headers, &w->cands);
+	memset(&more, 0, sizeof(more));
+	if (w->t.author != NULL) {
+		if (w->env->st != NULL &&
+		    casework_awaits_pin(w->env->st, &w->match))
+			flags = PIN_EXTRACT_BARE_LINE;
+		pin_extract(w->t.author, strlen(w->t.author), flags, &more);
+	}
+	pin_candidates_merge(&w->cands, &more);
+	pin_candidates_wipe(&more);
+}
+
+/* Decide: the verdict; without a database nothing can be decided. */
+static void
+pipeline_decide(struct pipeline_work *w)
+{
+	struct verdict_env venv = { w->env->cfg, w->env->st, w->env->key,
+	    w->env->now, PIPELINE_ACTOR };
+	struct verdict_input in = { &w->sender, &w->msg->headers, &w->cands,
+	    !w->whole, w->msg->queue_id };
+
+	if (w->env->st == NULL)
+		verdict_internal_error(&w->r->verdict,
+		    w->sender.status == SENDER_OK ? w->sender.addr : "");
+	else
+		verdict_decide(&venv, &in, &w->r->verdict);
+}
+
+/* Casework: the case processor, for a decided verdict. */
+static void
+pipeline_casework(struct pipeline_work *w)
+{
+	const struct pipeline_env *env = w->env;
+	struct casework_env cenv = { env->cfg, env->key, env->st, env->tmpl,
+	    env->now, PIPELINE_ACTOR };
+	/* the case keeps the subject: never with a PIN in it */
+	char *stored = w->subject == NULL ? NULL : pin_redact(w->subject,
+	    strlen(w->subject), &w->cands, NULL, NULL, NULL);
+	char *text = g_strconcat(w->subject ? w->subject : "", "\n",
+	    w->t.author ? w->t.author : "", NULL);
+	struct casework_in cin = { w->msg->queue_id, &w->msg->headers,
+	    w->msg->env_sender, stored, text, &w->match };
+
+	if (casework_run(&cenv, &cin, &w->r->verdict, &w->cw) != 0) {
+		pm_log_err("%s: case processing failed: %s", w->msg->queue_id,
+		    store_errmsg(env->st));
+		verdict_internal_error(&w->r->verdict, w->r->verdict.from);
+	}
+	explicit_bzero(text, strlen(text));
+	g_free(text);
+	g_free(stored);
+}
+
+/* Redact: every candidate out of subject and body, errors or not. */
+static void
+pipeline_redact(struct pipeline_work *w)
+{
+	struct pipeline_result *r = w->r;
+	int n;
+
+	/* no database needed: done after an internal error too, since
+	 * OnInternalError accept must not deliver a PIN either */
+	if (!w->env->cfg->redact_pin || w->m == NULL)
+		return;
+	n = redact_message(w->m, &w->cands, &w->msg->headers, w->whole,
+	    w->crlf, &r->edits);
+	if (n < 0) {
+		pm_log_err("%s: redaction failed", w->msg->queue_id);
+		edits_clear(&r->edits);		/* no half-done edits */
+		verdict_internal_error(&r->verdict, r->verdict.from);
+	} else
+		r->redactions = (unsigned)n;
+}
+
+/* Edits: our fields for the verdict, the case tag; -1: internal error. */
+static int
+pipeline_edits(struct pipeline_work *w)
+{
+	const struct pm_config *cfg = w->env->cfg;
+
+	if (edits_for_verdict(&w->r->edits, cfg, &w->msg->headers,
+	    &w->r->verdict) != 0) {
+		pm_log_err("%s: Authentication-Results value too long",
+		    w->msg->queue_id);
+		return -1;
+	}
+	pipeline_tag(cfg, &w->msg->headers, &w->cw, &w->r->edits);
+	return w->r->verdict.error ? -1 : 0;
+}
+
 int
 pipeline_run(const struct pipeline_env *env, struct pipeline_msg *msg,
     bool crlf, struct pipeline_result *r)
 {
-	struct message_limits lim = {
-		env->cfg->max_mime_depth, env->cfg->max_mime_parts, 0
-	};
-	struct message_text t;
-	struct pin_candidates cands, more;
-	struct sender sender;
-	struct verdict_input in;
-	struct casematch match;
-	struct casework_out cw;
-	char *subject = NULL;
-	struct verdict_env venv = { env->cfg, env->st, env->key, env->now,
-	    "pinmilter" };
-	GMimeStream *stream;
-	GMimeMessage *m = NULL;
-	bool whole;
-	int rc = 0, n;
+	struct pipeline_work w;
+	int rc;
 
 	memset(r, 0, sizeof(*r));
-	memset(&cw, 0, sizeof(cw));
-	memset(&match, 0, sizeof(match));
 	edits_init(&r->edits);
-	memset(&t, 0, sizeof(t));
-	memset(&cands, 0, sizeof(cands));
-	memset(&more, 0, sizeof(more));
-
 	if (hdrlist_unsafe(&msg->headers)) {
 		/* more of our own fields than we keep: we could not delete them
 		 * all, so a forged tag would be delivered */
@@ -167,92 +317,28 @@ pipeline_run(const struct pipeline_env *env, struct pipeline_msg *msg,
 		pm_log_warn("%s: rejected: %s", msg->queue_id, r->reject);
 		return 0;
 	}
-	whole = !hdrlist_truncated(&msg->headers) &&
-	    (msg->body == NULL || !spool_truncated(msg->body));
-	if ((stream = pipeline_stream(msg)) == NULL) {
-		pm_log_err("%s: cannot read the spooled body", msg->queue_id);
-		verdict_internal_error(&r->verdict, "");
-		goto edits;
+	memset(&w, 0, sizeof(w));
+	w.env = env;
+	w.msg = msg;
+	w.r = r;
+	w.crlf = crlf;
+	if (pipeline_parse(&w) == 0) {
+		pipeline_sender(&w);
+		pipeline_case(&w);
+		pipeline_candidates(&w);
+		pipeline_decide(&w);
+		if (!r->verdict.error)
+			pipeline_casework(&w);
+		pipeline_redact(&w);
 	}
-	m = message_parse_stream(stream, &t);
-	g_object_unref(stream);
-	subject = pipeline_subject(&msg->headers);
-	casematch_parse(env->key, env->cfg, &msg->headers, subject, msg->rcpts,
-	    msg->nrcpts, &match);
-	if (m != NULL && message_read(m, &lim, &t) == 0) {
-		pipeline_subjects(&msg->headers, &cands);
-		if (t.author != NULL)
-			pin_extract(t.author, strlen(t.author),
-			    env->st != NULL && casework_awaits_pin(env->st, &match) ?
-			    PIN_EXTRACT_BARE_LINE : 0, &more);
-		pin_candidates_merge(&cands, &more);
-	} else {
-		whole = false;		/* unreadable: nothing to test */
-	}
-
-	sender_from_headers(&msg->headers, &sender);
-	in.sender = &sender;
-	in.headers = &msg->headers;
-	in.cands = &cands;
-	in.incomplete = !whole;
-	in.queue_id = msg->queue_id;
-	if (env->st == NULL)		/* no database: nothing can be decided */
-		verdict_internal_error(&r->verdict,
-		    sender.status == SENDER_OK ? sender.addr : "");
-	else
-		verdict_decide(&venv, &in, &r->verdict);
-	if (!r->verdict.error) {
-		struct casework_env cenv = { env->cfg, env->key, env->st,
-		    env->tmpl, env->now, venv.actor };
-		/* the case keeps the subject: never with a PIN in it */
-		char *stored = subject == NULL ? NULL :
-		    pin_redact(subject, strlen(subject), &cands, NULL, NULL, NULL);
-		struct casework_in cin = { msg->queue_id, &msg->headers,
-		    msg->env_sender, stored, NULL, &match };
-		char *text = g_strconcat(subject ? subject : "", "\n",
-		    t.author ? t.author : "", NULL);
-
-		cin.text = text;
-		if (casework_run(&cenv, &cin, &r->verdict, &cw) != 0) {
-			pm_log_err("%s: case processing failed: %s", msg->queue_id,
-			    store_errmsg(env->st));
-			verdict_internal_error(&r->verdict, r->verdict.from);
-		}
-		explicit_bzero(text, strlen(text));
-		g_free(text);
-		g_free(stored);
-	}
-
-	/* Redaction needs no database: it is done after an internal error too
-	 * (OnInternalError accept must not deliver a PIN either). */
-	if (env->cfg->redact_pin && m != NULL) {
-		n = redact_message(m, &cands, &msg->headers, whole, crlf, &r->edits);
-		if (n < 0) {
-			pm_log_err("%s: redaction failed", msg->queue_id);
-			edits_clear(&r->edits);	/* no half-done edits */
-			verdict_internal_error(&r->verdict, r->verdict.from);
-		} else {
-			r->redactions = (unsigned)n;
-		}
-	}
-edits:
-	if (r->verdict.error)
-		rc = -1;
-	if (edits_for_verdict(&r->edits, env->cfg, &msg->headers,
-	    &r->verdict) != 0) {
-		pm_log_err("%s: Authentication-Results value too long",
-		    msg->queue_id);
-		rc = -1;
-	} else
-		pipeline_tag(env->cfg, &msg->headers, &cw, &r->edits);
-	r->notice = cw.notice;
-	pipeline_log(msg, &r->verdict, r->redactions, cw.notice);
-	pin_candidates_wipe(&cands);
-	pin_candidates_wipe(&more);
-	message_text_clear(&t);
-	g_free(subject);
-	if (m != NULL)
-		g_object_unref(m);
+	rc = pipeline_edits(&w);
+	r->notice = w.cw.notice;
+	pipeline_log(msg, &r->verdict, r->redactions, w.cw.notice);
+	pin_candidates_wipe(&w.cands);
+	message_text_clear(&w.t);
+	g_free(w.subject);
+	if (w.m != NULL)
+		g_object_unref(w.m);
 	return rc;
 }
 

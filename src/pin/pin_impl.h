@@ -35,7 +35,7 @@ enum joiner { J_NONE, J_SPACE, J_HYPHEN, J_DOT, J_OTHER };
 void pin_wipe(void *p, size_t len);
 
 enum joiner pin_joiner(gunichar c);	/* J_NONE: cannot join digits */
-bool pin_gap_punct(gunichar c);		/* may stand between keyword and PIN */
+bool pin_gap_punct(gunichar c);		/* may stand in an anchor's gap */
 bool pin_bad_neighbour(gunichar c);	/* a PIN cannot touch it */
 
 /*
