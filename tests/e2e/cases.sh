@@ -1,6 +1,6 @@
 #!/bin/sh
 # tests/e2e/cases.sh - cases and notices through a real Postfix with
-# pinmilter (issue 4): a change request opens a case and brings a
+# pinmilter: a change request opens a case and brings a
 # verification request to the address on file; the reply to it carrying
 # the PIN authenticates the same case; altered tokens join nothing;
 # automatic mail and strangers get no notice; with the relay down the
