@@ -7,6 +7,7 @@
  * single fprintf per line are.
  */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -18,21 +19,51 @@ static int log_to_syslog;
 static int log_verbose;
 static const char *log_ident = "pinmilter";
 
+/*
+ * The facilities syslog(3) offers, the one list: pinmilter.conf(5)
+ * documents exactly these (tests/man/lint.sh compares), and the check of
+ * the Syslog key asks log_facility_known().  The C library logs "kern"
+ * as "user": only the kernel may use it.
+ */
 static const struct {
 	const char *name;
 	int facility;
 } facilities[] = {
-	{ "mail", LOG_MAIL }, { "daemon", LOG_DAEMON }, { "user", LOG_USER },
+	{ "auth", LOG_AUTH }, { "authpriv", LOG_AUTHPRIV },
+	{ "cron", LOG_CRON }, { "daemon", LOG_DAEMON }, { "ftp", LOG_FTP },
+	{ "kern", LOG_KERN }, { "lpr", LOG_LPR }, { "mail", LOG_MAIL },
+	{ "news", LOG_NEWS }, { "syslog", LOG_SYSLOG }, { "user", LOG_USER },
+	{ "uucp", LOG_UUCP },
 	{ "local0", LOG_LOCAL0 }, { "local1", LOG_LOCAL1 },
 	{ "local2", LOG_LOCAL2 }, { "local3", LOG_LOCAL3 },
 	{ "local4", LOG_LOCAL4 }, { "local5", LOG_LOCAL5 },
 	{ "local6", LOG_LOCAL6 }, { "local7", LOG_LOCAL7 },
 };
 
+#define NFACILITIES	(sizeof(facilities) / sizeof(facilities[0]))
+
+/* The facility called NAME (any case), or -1. */
+static int
+log_facility(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NFACILITIES; i++)
+		if (strcasecmp(name, facilities[i].name) == 0)
+			return facilities[i].facility;
+	return -1;
+}
+
+bool
+log_facility_known(const char *name)
+{
+	return name != NULL && log_facility(name) != -1;
+}
+
 int
 log_open(const char *ident, const char *facility)
 {
-	size_t i;
+	int f;
 
 	if (ident != NULL)
 		log_ident = ident;
@@ -40,15 +71,11 @@ log_open(const char *ident, const char *facility)
 		log_to_syslog = 0;
 		return 0;
 	}
-	for (i = 0; i < sizeof(facilities) / sizeof(facilities[0]); i++) {
-		if (strcasecmp(facility, facilities[i].name) == 0) {
-			openlog(log_ident, LOG_PID | LOG_NDELAY,
-			    facilities[i].facility);
-			log_to_syslog = 1;
-			return 0;
-		}
-	}
-	return -1;
+	if ((f = log_facility(facility)) == -1)
+		return -1;
+	openlog(log_ident, LOG_PID | LOG_NDELAY, f);
+	log_to_syslog = 1;
+	return 0;
 }
 
 void

@@ -10,10 +10,17 @@
 #ifndef PM_LOG_H
 #define PM_LOG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
-/* facility: syslog facility name ("mail", "local0"...), NULL: stderr. 0 ok, -1 unknown facility. */
+/*
+ * FACILITY: a syslog(3) facility name in any case ("mail", "local0"...),
+ * or NULL for standard error.  0 ok, -1 unknown facility.
+ */
 int log_open(const char *ident, const char *facility);
+/* Is NAME a facility log_open() accepts (auth, authpriv, cron, daemon,
+ * ftp, kern, lpr, mail, news, syslog, user, uucp, local0-local7)? */
+bool log_facility_known(const char *name);
 void log_set_verbose(int verbose);
 
 void pm_log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -409,15 +409,46 @@ static const struct keycase key_cases[] = {
 	{ "SupportAddress a@b.c a@B.C", "SupportAddress", "a@b.c", NULL },
 	{ "SupportAddress none", "SupportAddress", "none", NULL },
 	{ "SupportAddress support", NULL, NULL,
-	    "SupportAddress: \"support\" is not an address local@domain" },
+	    "SupportAddress: \"support\" is not an address local@domain: "
+	    "no @domain" },
 	{ "SupportAddress a@b@c", NULL, NULL,
-	    "SupportAddress: \"a@b@c\" is not an address local@domain" },
+	    "SupportAddress: \"a@b@c\" is not an address local@domain: "
+	    "the domain is neither a dot-atom nor an address literal" },
+	{ "SupportAddress a@b@c.example", NULL, NULL,
+	    "SupportAddress: \"a@b@c.example\" is not an address "
+	    "local@domain: the domain is neither a dot-atom nor an address "
+	    "literal" },
+	{ "SupportAddress ok@x.example, a@b@c.example", NULL, NULL,
+	    "SupportAddress: \"a@b@c.example\" is not an address "
+	    "local@domain: the domain is neither a dot-atom nor an address "
+	    "literal" },
 	{ "SupportAddress @b.c", NULL, NULL,
-	    "SupportAddress: \"@b.c\" is not an address local@domain" },
+	    "SupportAddress: \"@b.c\" is not an address local@domain: "
+	    "the local part is neither a dot-atom nor a quoted string" },
 	{ "SupportAddress a@", NULL, NULL,
-	    "SupportAddress: \"a@\" is not an address local@domain" },
+	    "SupportAddress: \"a@\" is not an address local@domain: "
+	    "the domain is neither a dot-atom nor an address literal" },
 	{ "SupportAddress <a@b.c>", NULL, NULL,
-	    "SupportAddress: \"<a@b.c>\" is not an address local@domain" },
+	    "SupportAddress: \"<a@b.c>\" is not an address local@domain: "
+	    "the local part is neither a dot-atom nor a quoted string" },
+	{ "SupportAddress a..b@x.example", NULL, NULL,
+	    "SupportAddress: \"a..b@x.example\" is not an address "
+	    "local@domain: the local part is neither a dot-atom nor a quoted "
+	    "string" },
+	{ "SupportAddress lllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllll@x.example", NULL, NULL,
+	    "SupportAddress: \"lllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllll@x.exam...\" is not an address "
+	    "local@domain: the local part is longer than 64 bytes" },
+	{ "SupportAddress llllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllll@x.example", "SupportAddress",
+	    "llllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllll@x.example", NULL },
+	/* canonical: unquoted, lower case, no root dot */
+	{ "SupportAddress \"\\\"Help\\\"@Example.COM.\"", "SupportAddress",
+	    "help@example.com", NULL },
+	{ "SupportAddress \"\\\"a..b\\\"@x.example\"", NULL, NULL,
+	    "SupportAddress: \"\"a..b\"@x.example\": a local part that "
+	    "needs quotes is not supported here" },
+	{ "SupportAddress a@[192.0.2.1]", NULL, NULL,
+	    "SupportAddress: \"a@[192.0.2.1]\": an address literal is not "
+	    "supported here" },
 	{ "SupportAddress ,", NULL, NULL, "SupportAddress: missing value" },
 	/* AuthservID */
 	{ "AuthservID mx.example.com", "AuthservID", "mx.example.com", NULL },
@@ -522,6 +553,15 @@ static const struct keycase key_cases[] = {
 	{ "Syslog local7", "Syslog", "local7", NULL },
 	{ "Syslog no", "Syslog", "no", NULL },
 	{ "Syslog NO", "Syslog", "no", NULL },
+	{ "Syslog auth", "Syslog", "auth", NULL },
+	{ "Syslog AuthPriv", "Syslog", "authpriv", NULL },
+	{ "Syslog cron", "Syslog", "cron", NULL },
+	{ "Syslog ftp", "Syslog", "ftp", NULL },
+	{ "Syslog kern", "Syslog", "kern", NULL },
+	{ "Syslog lpr", "Syslog", "lpr", NULL },
+	{ "Syslog news", "Syslog", "news", NULL },
+	{ "Syslog syslog", "Syslog", "syslog", NULL },
+	{ "Syslog uucp", "Syslog", "uucp", NULL },
 	{ "Syslog local8", NULL, NULL,
 	    "Syslog: \"local8\" is not a syslog facility or no" },
 	{ "Syslog stderr", NULL, NULL,
@@ -530,7 +570,19 @@ static const struct keycase key_cases[] = {
 	{ "NoticeFrom noreply@example.com", "NoticeFrom", "noreply@example.com", NULL },
 	{ "NoticeFrom none", "NoticeFrom", "none", NULL },
 	{ "NoticeFrom Support <s@example.com>", NULL, NULL,
-	    "NoticeFrom: \"Support <s@example.com>\" is not an address local@domain" },
+	    "NoticeFrom: \"Support <s@example.com>\" is not an address "
+	    "local@domain: the local part is neither a dot-atom nor a quoted "
+	    "string" },
+	{ "NoticeFrom a@b@c.example", NULL, NULL,
+	    "NoticeFrom: \"a@b@c.example\" is not an address local@domain: "
+	    "the domain is neither a dot-atom nor an address literal" },
+	{ "NoticeFrom NoReply@Example.COM.", "NoticeFrom",
+	    "NoReply@example.com", NULL },
+	{ "NoticeFrom \"\\\"noreply\\\"@example.com\"", "NoticeFrom",
+	    "noreply@example.com", NULL },
+	{ "NoticeFrom \"\\\"no reply\\\"@example.com\"", NULL, NULL,
+	    "NoticeFrom: \"\"no reply\"@example.com\": a local part "
+	    "that needs quotes is not supported here" },
 	/* Mailer */
 	{ "Mailer /bin/cat", "Mailer", "/bin/cat", NULL },
 	{ "Mailer /usr/sbin/sendmail  -t   -i", "Mailer",
