@@ -23,8 +23,7 @@
 #include "case/casework.h"
 #include "util/log.h"
 #include "case/rules.h"
-
-#define DAY	86400
+#include "util/timeconst.h"
 
 static const char why_interval[] = "a PIN was issued recently (PinIssueInterval)";
 

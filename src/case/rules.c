@@ -5,8 +5,9 @@
  * The loop rules follow RFC 3834 and the practice of RFC 5230 (Sieve
  * vacation) 4.5; the list is in rules.h.  Header values are parsed only as
  * far as needed: the first token of Auto-Submitted and Precedence after
- * white space and comments, the address of From (the last <...> outside
- * quotes and comments, else the bare value).
+ * white space and comments; the envelope sender and the address of From
+ * are read by the address parser (util/address.c), whose canonical local
+ * part ("MAILER-DAEMON"@x is MAILER-DAEMON@x) the rules compare.
  *
  * Words: the text is cut to RULES_MAX_SCAN bytes, made valid UTF-8, case
  * folded, NFKD-decomposed, stripped of combining accents U+0300-U+036F,
@@ -36,9 +37,9 @@
 
 #include "case/rules.h"
 #include "core/secret.h"
+#include "util/address.h"
 
 #define RULES_FILLERS	3	/* filler words between trigger and PIN */
-#define RULES_ADDR_MAX	320	/* bytes of one address looked at */
 
 /*
  * Loop rules.
@@ -172,79 +173,19 @@ field_rule(const char *name, const char *value)
 }
 
 /*
- * The address in a From value into OUT: the content of the last <...>
- * outside quoted strings and comments, else the value without comments
- * and white space.  Empty when there is none or it is too long.
+ * How sender addresses are read here: a local part alone counts
+ * ("MAILER-DAEMON" without a domain is still the mailer daemon), and so
+ * does a long one (our own ReplyToTokens plus-addresses).
  */
-static void
-from_address(const char *value, char *out, size_t size)
-{
-	const char *p, *lt = NULL, *gt = NULL;
-	size_t n = 0;
-	int depth = 0, quoted = 0;
-
-	for (p = value; *p != '\0'; p++) {
-		if (*p == '\\' && p[1] != '\0')
-			p++;
-		else if (quoted)
-			quoted = *p != '"';
-		else if (*p == '"' && depth == 0)
-			quoted = 1;
-		else if (*p == '(')
-			depth++;
-		else if (*p == ')' && depth > 0)
-			depth--;
-		else if (depth == 0 && *p == '<')
-			lt = p;
-		else if (depth == 0 && *p == '>' && lt != NULL)
-			gt = p;
-	}
-	if (lt != NULL && gt != NULL && gt > lt) {
-		n = (size_t)(gt - lt - 1);
-		if (n >= size)
-			n = 0;
-		memcpy(out, lt + 1, n);
-		out[n] = '\0';
-		return;
-	}
-	depth = 0;
-	for (p = value; *p != '\0' && n + 1 < size; p++) {
-		if (*p == '(')
-			depth++;
-		else if (*p == ')' && depth > 0)
-			depth--;
-		else if (depth == 0 && !isspace((unsigned char)*p))
-			out[n++] = *p;
-	}
-	out[n] = '\0';
-}
-
-/* The local part of ADDR ("<a@b>", "a@b" or "a"), trimmed, into OUT. */
-static void
-local_part(const char *addr, char *out, size_t size)
-{
-	const char *p = addr, *at;
-	size_t n;
-
-	while (isspace((unsigned char)*p) || *p == '<')
-		p++;
-	at = strrchr(p, '@');
-	n = at != NULL ? (size_t)(at - p) : strcspn(p, "> \t\r\n");
-	if (n >= size)
-		n = 0;
-	memcpy(out, p, n);
-	out[n] = '\0';
-}
+#define RULES_ADDR_FLAGS	(ADDRESS_LOCAL_ONLY | ADDRESS_LONG_LOCAL)
 
 /* Rules on one sender address.  FROM: it came from the From field. */
 static const char *
-sender_rule(const char *addr, bool from, const struct pm_config *cfg)
+sender_rule(const struct address *a, bool from, const struct pm_config *cfg)
 {
-	char local[RULES_ADDR_MAX + 1];
-	size_t n;
+	const char *local = a->local;
+	size_t n = strlen(local);
 
-	local_part(addr, local, sizeof(local));
-	n = strlen(local);
 	if (strcasecmp(local, "mailer-daemon") == 0)
 		return from ? "From: MAILER-DAEMON" : "sender MAILER-DAEMON";
 	if (strcasecmp(local, "listserv") == 0 ||
@@ -254,35 +195,28 @@ sender_rule(const char *addr, bool from, const struct pm_config *cfg)
 		return from ? "From: owner-*" : "sender owner-*";
 	if (n > 8 && strcasecmp(local + n - 8, "-request") == 0)
 		return from ? "From: *-request" : "sender *-request";
-	if (cfg != NULL && (config_is_support_address(cfg, addr) ||
-	    (cfg->notice_from != NULL && strcasecmp(addr,
+	if (cfg != NULL && (config_is_support_address(cfg, a->addr) ||
+	    (cfg->notice_from != NULL && strcasecmp(a->addr,
 	    cfg->notice_from) == 0)))
 		return from ? "From: our own address" :
 		    "sender: our own address";
 	return NULL;
 }
 
-static bool
-null_sender(const char *s)
-{
-	while (isspace((unsigned char)*s))
-		s++;
-	return *s == '\0' || strncmp(s, "<>", 2) == 0;
-}
-
 const char *
 rules_no_answer(const struct hdrlist *hl, const char *envelope_sender,
     const struct pm_config *cfg)
 {
-	char addr[RULES_ADDR_MAX + 1];
+	struct address a;
+	enum address_rc rc;
 	const char *why;
 	size_t i, froms = 0;
 
 	if (envelope_sender != NULL) {
-		if (null_sender(envelope_sender))
+		rc = address_parse_path(envelope_sender, RULES_ADDR_FLAGS, &a);
+		if (rc == ADDRESS_NULL)
 			return "null sender";
-		from_address(envelope_sender, addr, sizeof(addr));
-		if ((why = sender_rule(addr, false, cfg)) != NULL)
+		if (rc == ADDRESS_OK && (why = sender_rule(&a, false, cfg)))
 			return why;
 	}
 	for (i = 0; hl != NULL && i < hl->n; i++) {
@@ -293,8 +227,8 @@ rules_no_answer(const struct hdrlist *hl, const char *envelope_sender,
 		if (strcasecmp(h->name, "From") != 0 ||
 		    froms++ >= RULES_MAX_FIELDS)
 			continue;
-		from_address(h->value, addr, sizeof(addr));
-		if (addr[0] != '\0' && (why = sender_rule(addr, true, cfg)))
+		if (address_parse_mailbox(h->value, RULES_ADDR_FLAGS, &a) ==
+		    ADDRESS_OK && (why = sender_rule(&a, true, cfg)) != NULL)
 			return why;
 	}
 	return NULL;

@@ -151,8 +151,8 @@ cfg_check_token(const char *v, struct cfg_why *why)
 /*
  * An addr-spec (util/address.h), its canonical form into CANON.  The
  * addresses of the configuration also become a From field, a Message-ID
- * domain and the base of plus-addresses, so a local part that needs
- * quotes and an address literal are refused here.
+ * domain and the base of plus-addresses, so they must be plain: a local
+ * part that needs quotes and an address literal are refused.
  */
 int
 cfg_check_address(const char *v, char *canon, struct cfg_why *why)
@@ -161,15 +161,9 @@ cfg_check_address(const char *v, char *canon, struct cfg_why *why)
 	enum address_rc rc;
 	SHOWBUF;
 
-	if ((rc = address_parse(v, 0, &a)) != ADDRESS_OK) {
+	if ((rc = address_parse(v, ADDRESS_PLAIN, &a)) != ADDRESS_OK) {
 		cfg_why_set(why, "\"%s\" is not an address local@domain: %s",
 		    SHOW(v), address_rc_reason(rc));
-		return -1;
-	}
-	if (a.quoted || a.literal) {
-		cfg_why_set(why, "\"%s\": %s is not supported here", SHOW(v),
-		    a.quoted ? "a local part that needs quotes" :
-		    "an address literal");
 		return -1;
 	}
 	memcpy(canon, a.addr, strlen(a.addr) + 1);

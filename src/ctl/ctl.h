@@ -116,7 +116,12 @@ int ctl_audit(struct ctl *c, const char *action, const char *email,
     const char *result, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
-bool ctl_email_valid(const char *s);
+/* An address as pinctl keeps it: plain, canonical (util/address.h). */
+bool ctl_email_canonical(const char *email, char out[STORE_EMAIL_MAX]);
+bool ctl_email_valid(const char *email);
+/* store_user_find() by an address as typed: by its canonical form when
+ * it is a valid one, else as it is (the store then finds nobody). */
+int ctl_user_find(struct ctl *c, const char *email, struct store_user *u);
 bool ctl_account_valid(const char *s);
 bool ctl_name_valid(const char *s);
 int ctl_role_parse(const char *s, enum store_role *out);

@@ -143,7 +143,7 @@ ctl_case_check_approver(struct ctl *c, const struct store_case *k,
 		    "administrator can vouch for it", (long long)k->number);
 		return CTL_EXIT_REFUSED;
 	}
-	rc = store_user_find(c->st, c->approved_by, a);
+	rc = ctl_user_find(c, c->approved_by, a);
 	if (rc == STORE_NOTFOUND || rc == STORE_INVALID) {
 		ctl_err(c, "approver %s is not a user", c->approved_by);
 		return CTL_EXIT_REFUSED;

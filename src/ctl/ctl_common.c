@@ -25,6 +25,8 @@
 
 #include "ctl/ctl.h"
 #include "util/xalloc.h"
+#include "util/address.h"
+#include "util/timeconst.h"
 
 void
 ctl_err(const struct ctl *c, const char *fmt, ...)
@@ -163,35 +165,37 @@ ctl_audit(struct ctl *c, const char *action, const char *email,
 
 /* ---- validation ---- */
 
-static bool
-ctl_atext(char ch)
+/*
+ * EMAIL as pinctl stores it and looks it up: a plain addr-spec
+ * (util/address.h: no local part that needs quotes, no address literal)
+ * in its canonical form, into OUT.  false when EMAIL is not one.
+ */
+bool
+ctl_email_canonical(const char *email, char out[STORE_EMAIL_MAX])
 {
-	return g_ascii_isalnum(ch) || (ch != '\0' &&
-	    strchr("!#$%&'*+-/=?^_`{|}~", ch) != NULL);
+	struct address a;
+
+	if (address_parse(email, ADDRESS_PLAIN, &a) != ADDRESS_OK)
+		return false;
+	(void)snprintf(out, STORE_EMAIL_MAX, "%s", a.addr);
+	return true;
 }
 
-/* A plain ASCII addr-spec: dot-atom local part, hostname domain. */
 bool
-ctl_email_valid(const char *s)
+ctl_email_valid(const char *email)
 {
-	const char *at = strchr(s, '@'), *p;
-	size_t len = strlen(s);
+	char canon[STORE_EMAIL_MAX];
 
-	if (at == NULL || at == s || len >= STORE_EMAIL_MAX ||
-	    strchr(at + 1, '@') != NULL || at[1] == '\0')
-		return false;
-	for (p = s; p < at; p++)
-		if (!(ctl_atext(*p) || (*p == '.' && p > s && p[1] != '.' &&
-		    p + 1 < at)))
-			return false;
-	for (p = at + 1; *p != '\0'; p++) {
-		if (*p == '.') {
-			if (p == at + 1 || p[1] == '.' || p[1] == '\0')
-				return false;
-		} else if (!(g_ascii_isalnum(*p) || *p == '-'))
-			return false;
-	}
-	return true;
+	return ctl_email_canonical(email, canon);
+}
+
+int
+ctl_user_find(struct ctl *c, const char *email, struct store_user *u)
+{
+	char canon[STORE_EMAIL_MAX];
+
+	return store_user_find(c->st, ctl_email_canonical(email, canon) ?
+	    canon : email, u);
 }
 
 /* UTF-8 text without control characters or surrounding spaces. */
@@ -330,15 +334,15 @@ ctl_parse_since(const char *s, time_t now, time_t *out)
 	    s[len - 1] != '\0') {
 		memcpy(num, s, len - 1);
 		num[len - 1] = '\0';
-		if (ctl_parse_number(num, &n) != 0 || n > 36500L * 86400)
+		if (ctl_parse_number(num, &n) != 0 || n > 36500 * DAY)
 			return -1;
 		switch (s[len - 1]) {
 		case 's': unit = 1; break;
-		case 'm': unit = 60; break;
-		case 'h': unit = 3600; break;
-		default: unit = 86400; break;
+		case 'm': unit = MINUTE; break;
+		case 'h': unit = HOUR; break;
+		default: unit = DAY; break;
 		}
-		if ((uint64_t)n > 36500ULL * 86400 / unit)
+		if ((uint64_t)n > (uint64_t)(36500 * DAY) / unit)
 			return -1;
 		*out = now - (time_t)n * (time_t)unit;
 		return 0;

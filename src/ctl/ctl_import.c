@@ -194,10 +194,12 @@ import_parse(struct import *imp, const char *buf, size_t len)
 	imp->cur = NULL;
 }
 
-/* Check one row; NULL when good, else the reason. */
+/* Check one row; NULL when good, else the reason.  The address becomes
+ * its canonical form. */
 static const char *
-import_check_row(const struct import_row *r, char *buf, size_t len)
+import_check_row(struct import_row *r, char *buf, size_t len)
 {
+	char canon[STORE_EMAIL_MAX];
 	enum store_role role;
 
 	if (r->nfields < 3 || r->nfields > IMPORT_FIELDS) {
@@ -205,8 +207,10 @@ import_check_row(const struct import_row *r, char *buf, size_t len)
 		    "(email,account,pin[,role[,name]]), found %u", r->nfields);
 		return buf;
 	}
-	if (!ctl_email_valid(r->f[F_EMAIL]))
+	if (!ctl_email_canonical(r->f[F_EMAIL], canon))
 		return "invalid email address";
+	g_free(r->f[F_EMAIL]);
+	r->f[F_EMAIL] = g_strdup(canon);
 	if (!ctl_account_valid(r->f[F_ACCOUNT]))
 		return "invalid account name";
 	if (!secret_pin_valid(r->f[F_PIN]))

@@ -1,8 +1,9 @@
 /*
  * ctl_user.c - "pinctl user add|list|show|set-email|remove|admins".
  *
- * Email addresses are plain ASCII addr-specs, matched case-insensitively
- * by the store.  Changing a user's address needs an administrator of
+ * Email addresses are plain addr-specs (util/address.h), kept and looked
+ * up in their canonical form ("Bob"@Example.COM is Bob@example.com) and
+ * matched case-insensitively by the store.  Changing a user's address needs an administrator of
  * the same account (not the user himself) as approver, recorded in the
  * audit row.  Each write is one transaction with its audit row.
  *
@@ -18,7 +19,7 @@
 int
 ctl_user_get(struct ctl *c, const char *email, struct store_user *u)
 {
-	int rc = store_user_find(c->st, email, u);
+	int rc = ctl_user_find(c, email, u);
 
 	if (rc == STORE_NOTFOUND || (rc == STORE_INVALID &&
 	    !ctl_email_valid(email))) {
@@ -49,7 +50,8 @@ ctl_user_finish(struct ctl *c, int rc, const char *doing, const char *email)
 int
 ctl_user_add(struct ctl *c)
 {
-	const char *email = c->args[0], *name = c->name ? c->name : "";
+	const char *name = c->name ? c->name : "";
+	char email[STORE_EMAIL_MAX];
 	struct store_account acct;
 	struct store_user u;
 	enum store_role role;
@@ -64,8 +66,8 @@ ctl_user_add(struct ctl *c)
 		ctl_err(c, "--role must be admin or user");
 		return CTL_EXIT_USAGE;
 	}
-	if (!ctl_email_valid(email)) {
-		ctl_err(c, "invalid email address %s", email);
+	if (!ctl_email_canonical(c->args[0], email)) {
+		ctl_err(c, "invalid email address %s", c->args[0]);
 		return CTL_EXIT_REFUSED;
 	}
 	if (!ctl_name_valid(name)) {
@@ -239,7 +241,7 @@ ctl_user_check_approver(struct ctl *c, const struct store_user *u,
     const char *approver)
 {
 	struct store_user a;
-	int rc = store_user_find(c->st, approver, &a);
+	int rc = ctl_user_find(c, approver, &a);
 
 	if (rc == STORE_NOTFOUND || rc == STORE_INVALID) {
 		ctl_err(c, "approver %s is not a user", approver);
@@ -263,7 +265,8 @@ ctl_user_check_approver(struct ctl *c, const struct store_user *u,
 int
 ctl_user_set_email(struct ctl *c)
 {
-	const char *old = c->args[0], *new = c->args[1];
+	const char *old = c->args[0];
+	char new[STORE_EMAIL_MAX];
 	struct store_user u;
 	int r, rc;
 
@@ -271,8 +274,8 @@ ctl_user_set_email(struct ctl *c)
 		ctl_err(c, "--approved-by ADMIN-EMAIL is required");
 		return CTL_EXIT_USAGE;
 	}
-	if (!ctl_email_valid(new)) {
-		ctl_err(c, "invalid email address %s", new);
+	if (!ctl_email_canonical(c->args[1], new)) {
+		ctl_err(c, "invalid email address %s", c->args[1]);
 		return CTL_EXIT_REFUSED;
 	}
 	if ((rc = store_begin(c->st)) != STORE_OK)

@@ -1,36 +1,34 @@
 /*
  * sender.c - the one author address of a message.
  *
- * Security notes: the From value is hostile input.  GMime parses it (with
- * RFC 2047 names decoded); we then insist on one mailbox, an address of
- * printable ASCII without spaces, quotes or angle brackets, exactly one
- * '@' with text on both sides, and at most SENDER_ADDR_MAX-1 bytes.  That
- * address is later written into Authentication-Results, so nothing that
- * could break out of a header value is accepted.
+ * Security notes: the From value is hostile input, and two readings of
+ * it must agree.  GMime parses it (with RFC 2047 names decoded) and says
+ * whether it holds one mailbox; the address parser (util/address.c)
+ * reads the same value and gives the canonical address.  When GMime's
+ * address and ours differ the message has no sender: GMime reads
+ * "a@b@c.example" as "a@b", which is not what was written.  The address
+ * is later written into Authentication-Results, so it must also be
+ * plain: a local part that needs quotes or an address literal is
+ * refused, and the canonical form holds only printable ASCII without
+ * white space, quotes, brackets or a second '@'.
  */
 #include <string.h>
 
 #include <gmime/gmime.h>
 
 #include "mail/sender.h"
+#include "util/address.h"
 
+/* GMime's address A and the From value V: one plain address, canonical. */
 static bool
-addr_is_safe(const char *a)
+sender_agree(const char *a, const char *v, struct address *out)
 {
-	const char *at = strchr(a, '@');
-	size_t i, n = strlen(a);
+	struct address g;
 
-	if (at == NULL || at == a || at[1] == '\0' || strchr(at + 1, '@'))
+	if (address_parse_mailbox(v, ADDRESS_PLAIN, out) != ADDRESS_OK)
 		return false;
-	if (n == 0 || n >= SENDER_ADDR_MAX)
-		return false;
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)a[i];
-
-		if (c <= 32 || c >= 127 || strchr("\"<>()[]\\,;:", c))
-			return false;
-	}
-	return true;
+	return address_parse(a, 0, &g) == ADDRESS_OK &&
+	    strcmp(g.addr, out->addr) == 0;
 }
 
 void
@@ -38,6 +36,7 @@ sender_from_headers(const struct hdrlist *hl, struct sender *out)
 {
 	InternetAddressList *list;
 	InternetAddress *ia;
+	struct address a;
 	const char *value, *addr;
 
 	memset(out, 0, sizeof(*out));
@@ -67,12 +66,12 @@ sender_from_headers(const struct hdrlist *hl, struct sender *out)
 		goto done;
 	}
 	addr = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia));
-	if (addr == NULL || !addr_is_safe(addr)) {
+	if (addr == NULL || !sender_agree(addr, value, &a)) {
 		out->status = SENDER_INVALID;
 		goto done;
 	}
-	memcpy(out->addr, addr, strlen(addr) + 1);
-	out->domain = strchr(out->addr, '@') + 1;
+	memcpy(out->addr, a.addr, strlen(a.addr) + 1);
+	out->domain = out->addr + strlen(a.local) + 1;
 	out->status = SENDER_OK;
 done:
 	if (list != NULL)

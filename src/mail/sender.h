@@ -1,9 +1,12 @@
 /*
  * sender.h - who wrote the message: exactly one From: field holding
- * exactly one mailbox, parsed by GMime, or nobody.
+ * exactly one mailbox, or nobody.
  *
  * Two From fields, a group, a list of addresses, an address without a
- * domain, or one GMime cannot parse: the message cannot authenticate
+ * domain, one GMime cannot parse, one that is not a valid addr-spec
+ * (util/address.h: "a@b@c.example" is not), one GMime reads otherwise
+ * than the address parser, or one whose local part needs quotes or whose
+ * domain is an address literal: the message cannot authenticate
  * (OpenDMARC CVE-2019-16378 took the first of several).
  */
 #ifndef PM_SENDER_H
@@ -14,7 +17,9 @@
 
 #include "mail/hdrlist.h"
 
-#define SENDER_ADDR_MAX	256
+#include "util/address.h"
+
+#define SENDER_ADDR_MAX	256	/* at least ADDRESS_MAX + 1 */
 
 enum sender_status {
 	SENDER_OK = 0,
@@ -26,7 +31,7 @@ enum sender_status {
 
 struct sender {
 	enum sender_status status;
-	char addr[SENDER_ADDR_MAX];	/* local@domain as written, when OK */
+	char addr[SENDER_ADDR_MAX];	/* canonical local@domain, when OK */
 	const char *domain;		/* points into addr, when OK */
 };
 

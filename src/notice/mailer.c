@@ -20,12 +20,15 @@
  * local MTA.
  *
  * Security notes: the recipient never reaches a shell or argv; for SMTP
- * it must be a plain address (no control characters, spaces or angle
- * brackets).  Every read from the relay is bounded (SMTP_LINE_MAX bytes a
- * line, SMTP_LINES_MAX lines a reply) and every wait has a deadline.
- * Copies of the message (which may hold a PIN) are wiped before free.
- * SIGPIPE is blocked in the calling thread while writing, so a program
- * or relay that goes away early cannot kill the daemon.
+ * it must be a valid addr-spec (util/address.h; a local part over 64
+ * bytes is let through, the relay decides), sent in its canonical form,
+ * which holds no control character or angle bracket.  Every read from the
+ * relay is bounded (SMTP_LINE_MAX bytes a line, SMTP_LINES_MAX lines a
+ * reply) and every wait has a deadline.  Copies of the message (which
+ * may hold a PIN) are wiped before free.  SIGPIPE is blocked in the
+ * calling thread while the program is fed, and the socket is written
+ * with MSG_NOSIGNAL (util/io.c), so a program or relay that goes away
+ * early cannot kill the daemon.
  *
  * Diagnostics: one printable line in err on RETRY or FAIL (the reply text
  * of the relay, the exit status of the program); nothing is logged here.
@@ -54,6 +57,8 @@
 
 #include <glib.h>
 
+#include "util/address.h"
+#include "util/io.h"
 #include "util/log.h"
 #include "notice/mailer.h"
 #include "core/secret.h"
@@ -62,7 +67,6 @@
 #define SMTP_TIMEOUT_MS		30000	/* each SMTP step */
 #define SMTP_LINE_MAX		1000	/* bytes in one reply line, CRLF incl. */
 #define SMTP_LINES_MAX		100	/* lines in one reply */
-#define SMTP_ADDR_MAX		254	/* RFC 5321 path, without <> */
 
 static unsigned mailer_timeout_ms = MAILER_TIMEOUT_MS;
 static unsigned smtp_timeout_ms = SMTP_TIMEOUT_MS;
@@ -87,65 +91,6 @@ mailer_rc_name(int rc)
 	default:
 		return "unknown";
 	}
-}
-
-/* Milliseconds on the monotonic clock. */
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* poll() FD for EVENTS until DEADLINE (ms).  1 ready, 0 timeout, -1 error. */
-static int
-wait_fd(int fd, short events, int64_t deadline)
-{
-	struct pollfd p = { .fd = fd, .events = events };
-	int64_t left;
-	int n;
-
-	for (;;) {
-		if ((left = deadline - now_ms()) <= 0)
-			return 0;
-		n = poll(&p, 1, left > INT32_MAX ? INT32_MAX : (int)left);
-		if (n > 0)
-			return 1;
-		if (n == 0)
-			return 0;
-		if (errno != EINTR)
-			return -1;
-	}
-}
-
-/*
- * Write all of BUF to FD (non-blocking) before DEADLINE.  0 done, -1
- * error (errno set: ETIMEDOUT on timeout).  MSG_NOSIGNAL when a socket.
- */
-static int
-write_all(int fd, const char *buf, size_t len, int64_t deadline, bool sock)
-{
-	ssize_t n;
-	int w;
-
-	while (len > 0) {
-		if ((w = wait_fd(fd, POLLOUT, deadline)) <= 0) {
-			if (w == 0)
-				errno = ETIMEDOUT;
-			return -1;
-		}
-		n = sock ? send(fd, buf, len, MSG_NOSIGNAL) : write(fd, buf, len);
-		if (n < 0) {
-			if (errno == EINTR || errno == EAGAIN)
-				continue;
-			return -1;
-		}
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
 }
 
 /* ---- the Mailer program ---- */
@@ -228,7 +173,7 @@ child_wait(pid_t pid, int64_t deadline, int *status)
 			return 0;
 		if (r < 0 && errno != EINTR)
 			return -1;
-		if (now_ms() >= deadline) {
+		if (io_now_ms() >= deadline) {
 			child_kill(pid);
 			return 1;
 		}
@@ -316,7 +261,7 @@ feed(int fd, const char *buf, size_t len, int64_t deadline)
 	(void)sigemptyset(&pipeset);
 	(void)sigaddset(&pipeset, SIGPIPE);
 	(void)pthread_sigmask(SIG_BLOCK, &pipeset, &old);
-	rc = write_all(fd, buf, len, deadline, false);
+	rc = io_write_all(fd, buf, len, deadline);
 	saved = errno;
 	if (rc < 0 && saved == EPIPE && !sigismember(&old, SIGPIPE))
 		(void)sigtimedwait(&pipeset, NULL, &zero);
@@ -332,7 +277,7 @@ mailer_run(const char *command, const char *msg, size_t len, char *err,
     size_t errlen)
 {
 	char *words, *argv[MAILER_ARGS_MAX + 1], *lf;
-	int64_t deadline = now_ms() + mailer_timeout_ms;
+	int64_t deadline = io_now_ms() + mailer_timeout_ms;
 	size_t lflen = 0;
 	int fd, status, rc, w, saved;
 	pid_t pid;
@@ -438,7 +383,7 @@ connect_one(const struct addrinfo *ai, int64_t deadline)
 	if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
 		return fd;
 	if (errno == EINPROGRESS) {
-		if ((w = wait_fd(fd, POLLOUT, deadline)) > 0 &&
+		if ((w = io_wait(fd, POLLOUT, deadline)) > 0 &&
 		    getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) == 0 &&
 		    soerr == 0)
 			return fd;
@@ -455,7 +400,7 @@ smtp_connect(struct smtp *s)
 {
 	struct addrinfo hints, *res = NULL, *ai;
 	char host[256], port[32];
-	int64_t deadline = now_ms() + smtp_timeout_ms;
+	int64_t deadline = io_now_ms() + smtp_timeout_ms;
 	int rc, saved = ECONNREFUSED;
 
 	if (relay_split(s->relay, host, sizeof(host), port, sizeof(port)) < 0)
@@ -498,7 +443,7 @@ smtp_line(struct smtp *s, char *line, size_t linelen, int64_t deadline)
 			memmove(s->in, nl + 1, s->inlen);
 			return 0;
 		}
-		if ((w = wait_fd(s->fd, POLLIN, deadline)) <= 0)
+		if ((w = io_wait(s->fd, POLLIN, deadline)) <= 0)
 			return smtp_err(s, "%s", w == 0 ? "timed out waiting "
 			    "for a reply" : strerror(errno)), -1;
 		n = recv(s->fd, s->in + s->inlen, sizeof(s->in) - s->inlen, 0);
@@ -515,7 +460,7 @@ smtp_line(struct smtp *s, char *line, size_t linelen, int64_t deadline)
 static int
 smtp_reply(struct smtp *s, int *code)
 {
-	int64_t deadline = now_ms() + smtp_timeout_ms;
+	int64_t deadline = io_now_ms() + smtp_timeout_ms;
 	char line[SMTP_LINE_MAX];
 	int i, c;
 
@@ -548,14 +493,14 @@ smtp_reply(struct smtp *s, int *code)
 static int
 smtp_cmd(struct smtp *s, const char *cmd, int expect, const char *step)
 {
-	char line[SMTP_ADDR_MAX + 32];
+	char line[ADDRESS_MAX + 32];
 	int n, code;
 
 	if (cmd != NULL) {
 		n = snprintf(line, sizeof(line), "%s\r\n", cmd);
 		if (n < 0 || (size_t)n >= sizeof(line) ||
-		    write_all(s->fd, line, (size_t)n, now_ms() +
-		    smtp_timeout_ms, true) < 0)
+		    io_write_all(s->fd, line, (size_t)n, io_now_ms() +
+		    smtp_timeout_ms) < 0)
 			return smtp_err(s, "%s: write: %s", step, strerror(errno));
 	}
 	if (smtp_reply(s, &code) < 0)
@@ -569,8 +514,8 @@ smtp_cmd(struct smtp *s, const char *cmd, int expect, const char *step)
 static int
 out_flush(struct smtp *s)
 {
-	int rc = write_all(s->fd, s->out, s->outlen, now_ms() + smtp_timeout_ms,
-	    true);
+	int rc = io_write_all(s->fd, s->out, s->outlen,
+	    io_now_ms() + smtp_timeout_ms);
 
 	secret_wipe(s->out, s->outlen);
 	s->outlen = 0;
@@ -652,33 +597,17 @@ helo_name(int fd, char *name, size_t namelen)
 	snprintf(name, namelen, "localhost");
 }
 
-/* A plain address for RCPT TO: printable ASCII, no space or <>, one '@'. */
-static bool
-addr_ok(const char *a)
-{
-	size_t n = strlen(a), i;
-
-	if (n == 0 || n > SMTP_ADDR_MAX || strchr(a, '@') == NULL)
-		return false;
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)a[i];
-
-		if (c <= ' ' || c >= 0x7f || c == '<' || c == '>')
-			return false;
-	}
-	return true;
-}
-
 static int
 smtp_send(const char *relay, const char *rcpt, const char *msg, size_t len,
     char *err, size_t errlen)
 {
 	struct smtp *s;
-	char cmd[SMTP_ADDR_MAX + 16], name[210];
+	struct address a;
+	char cmd[ADDRESS_MAX + 16], name[210];
 	int rc;
 
-	if (!addr_ok(rcpt)) {
-		snprintf(err, errlen, "SMTP: not a plain recipient address");
+	if (address_parse(rcpt, ADDRESS_LONG_LOCAL, &a) != ADDRESS_OK) {
+		snprintf(err, errlen, "SMTP: not a valid recipient address");
 		return MAILER_FAIL;
 	}
 	s = g_new0(struct smtp, 1);
@@ -696,7 +625,7 @@ smtp_send(const char *relay, const char *rcpt, const char *msg, size_t len,
 		(void)snprintf(cmd, sizeof(cmd), "HELO %s", name);
 		rc = smtp_cmd(s, cmd, 2, "HELO");
 	}
-	(void)snprintf(cmd, sizeof(cmd), "RCPT TO:<%s>", rcpt);
+	(void)snprintf(cmd, sizeof(cmd), "RCPT TO:<%s>", a.addr);
 	if (rc != MAILER_SENT ||
 	    (rc = smtp_cmd(s, "MAIL FROM:<>", 2, "MAIL FROM")) != MAILER_SENT ||
 	    (rc = smtp_cmd(s, cmd, 2, "RCPT TO")) != MAILER_SENT ||
@@ -704,7 +633,7 @@ smtp_send(const char *relay, const char *rcpt, const char *msg, size_t len,
 	    (rc = smtp_data(s, msg, len)) != MAILER_SENT ||
 	    (rc = smtp_cmd(s, NULL, 2, "end of data")) != MAILER_SENT)
 		goto done;
-	(void)write_all(s->fd, "QUIT\r\n", 6, now_ms() + smtp_timeout_ms, true);
+	(void)io_write_all(s->fd, "QUIT\r\n", 6, io_now_ms() + smtp_timeout_ms);
 	(void)smtp_reply(s, &rc);	/* the message is accepted whatever this says */
 	rc = MAILER_SENT;
 done:

@@ -4,7 +4,7 @@
  *
  * An addr-spec is read left to right: the local part (a dot-atom, or a
  * quoted-string whose text is collected without its escapes), one '@',
- * the domain (a dot-atom with an optional root dot, or an address literal
+ * the domain (a domain name with an optional root dot, or an address literal
  * checked by inet_pton(3)); then the lengths of what was written; then
  * the canonical form is built.  An envelope path is trimmed, its angle
  * brackets and source route taken off, and the rest read as an addr-spec;
@@ -53,6 +53,39 @@ is_dot_atom(const char *s, size_t n)
 			return false;
 	}
 	return true;
+}
+
+static bool
+is_let_dig(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9');
+}
+
+/*
+ * Is S[0..N) a domain name as RFC 5321 writes one: labels of letters,
+ * digits and hyphens, neither starting nor ending with a hyphen, of at
+ * most ADDRESS_LABEL_MAX bytes, joined by single dots?
+ */
+static bool
+is_domain_name(const char *s, size_t n)
+{
+	size_t i, label = 0;
+
+	if (n == 0)
+		return false;
+	for (i = 0; i < n; i++) {
+		if (s[i] == '.') {
+			if (label == 0 || s[i - 1] == '-')
+				return false;
+			label = 0;
+		} else if (is_let_dig(s[i]) || (s[i] == '-' && label > 0)) {
+			if (++label > ADDRESS_LABEL_MAX)
+				return false;
+		} else
+			return false;
+	}
+	return label > 0 && s[n - 1] != '-';
 }
 
 static char
@@ -198,7 +231,7 @@ domain_read(const char *s, size_t n, char *out, bool *literal)
 		return literal_read(s + 1, n - 2, out, ADDRESS_DOMAIN_MAX + 1);
 	if (n >= 2 && s[n - 1] == '.')
 		n--;			/* the root */
-	if (!is_dot_atom(s, n))
+	if (!is_domain_name(s, n))
 		return false;
 	for (i = 0; i < n; i++)
 		out[i] = lower(s[i]);
@@ -238,6 +271,8 @@ spec_parse(const char *s, size_t n, unsigned flags, struct address *a)
 	if (snprintf(a->addr, sizeof(a->addr), "%s%s%s", a->local,
 	    used < n ? "@" : "", a->domain) >= (int)sizeof(a->addr))
 		return ADDRESS_LONG;
+	if ((flags & ADDRESS_PLAIN) && (a->quoted || a->literal))
+		return ADDRESS_NOT_PLAIN;
 	return ADDRESS_OK;
 }
 
@@ -459,13 +494,16 @@ address_rc_reason(enum address_rc rc)
 	case ADDRESS_BAD_LOCAL:
 		return "the local part is neither a dot-atom nor a quoted string";
 	case ADDRESS_BAD_DOMAIN:
-		return "the domain is neither a dot-atom nor an address literal";
+		return "the domain is neither a domain name nor an address literal";
 	case ADDRESS_LOCAL_LONG:
 		return "the local part is longer than 64 bytes";
 	case ADDRESS_DOMAIN_LONG:
 		return "the domain is longer than 255 bytes";
 	case ADDRESS_LONG:
 		return "longer than 254 bytes";
+	case ADDRESS_NOT_PLAIN:
+		return "a local part that needs quotes, or an address literal, "
+		    "is not supported here";
 	case ADDRESS_BAD_PATH:
 	default:
 		return "not one address, or odd text around it";

@@ -6,8 +6,11 @@
  * - LOCAL is a dot-atom (atext runs separated by single dots) or a
  *   quoted-string (printable ASCII and space between double quotes, with
  *   \X standing for X);
- * - DOMAIN is a dot-atom, or an address literal: [IPv4], [IPv6:...], or
- *   [tag:text]; one trailing dot (the DNS root) is allowed and dropped;
+ * - DOMAIN is a domain name as RFC 5321 writes one (the dot-atom of RFC
+ *   5322 narrowed to labels of letters, digits and hyphens, no hyphen
+ *   first or last, at most 63 bytes each), or an address literal: [IPv4],
+ *   [IPv6:...], or [tag:text]; one trailing dot (the DNS root) is allowed
+ *   and dropped;
  * - LOCAL is at most 64 bytes, DOMAIN at most 255, the whole at most 254
  *   (RFC 5321 4.5.3.1), counted as written.
  * So "a@b@c.example" is refused (its domain "b@c.example" is not one).
@@ -31,6 +34,7 @@
 #define ADDRESS_LOCAL_MAX	64	/* bytes of a local part */
 #define ADDRESS_DOMAIN_MAX	255	/* bytes of a domain */
 #define ADDRESS_MAX		254	/* bytes of a whole addr-spec */
+#define ADDRESS_LABEL_MAX	63	/* bytes of one label of a domain */
 
 enum address_rc {
 	ADDRESS_OK = 0,
@@ -43,6 +47,7 @@ enum address_rc {
 	ADDRESS_LONG,		/* addr-spec over ADDRESS_MAX */
 	ADDRESS_BAD_PATH,	/* angle brackets, source route, quotes,
 				 * comments or text around it */
+	ADDRESS_NOT_PLAIN,	/* valid, but ADDRESS_PLAIN was asked */
 };
 
 /* Flags for the parsers. */
@@ -52,6 +57,12 @@ enum address_rc {
 #define ADDRESS_LONG_LOCAL	0x02	/* no 64-byte limit on the local
 					 * part: the signed plus-addresses
 					 * of ReplyToTokens exceed it */
+#define ADDRESS_PLAIN		0x04	/* refuse a canonical local part
+					 * that needs quotes, and an
+					 * address literal: the addresses
+					 * pinmilter keeps, matches with a
+					 * From field and writes into
+					 * header fields */
 
 struct address {
 	char addr[ADDRESS_MAX + 1];	/* canonical local@domain (or local) */

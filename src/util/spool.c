@@ -16,6 +16,7 @@
 
 #include <glib.h>
 
+#include "util/io.h"
 #include "util/spool.h"
 
 struct spool {
@@ -53,23 +54,6 @@ spool_free(struct spool *sp)
 }
 
 static int
-write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-static int
 spool_spill(struct spool *sp)
 {
 	char path[4200];
@@ -80,7 +64,7 @@ spool_spill(struct spool *sp)
 	if (fd < 0)
 		return -1;
 	unlink(path);
-	if (write_all(fd, sp->mem, sp->len) != 0) {
+	if (io_write_all(fd, sp->mem, sp->len, IO_FOREVER) != 0) {
 		int e = errno;
 
 		close(fd);
@@ -108,7 +92,7 @@ spool_append(struct spool *sp, const void *buf, size_t len)
 	if (sp->fd < 0 && sp->len + len > sp->mem_limit && spool_spill(sp) != 0)
 		return -1;
 	if (sp->fd >= 0) {
-		if (write_all(sp->fd, buf, len) != 0)
+		if (io_write_all(sp->fd, buf, len, IO_FOREVER) != 0)
 			return -1;
 		sp->len += len;
 		return 0;

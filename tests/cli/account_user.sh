@@ -60,12 +60,13 @@ run P user add gina@example.com --account globex --role admin
 expect_rc 0 "user add to another account"
 run P user add BOB@Example.COM --account acme
 expect_rc 1 "duplicate email, other case"
-is "$err" "pinctl: user add: user BOB@Example.COM already exists" "duplicate email message"
+is "$err" "pinctl: user add: user BOB@example.com already exists" "duplicate email message (canonical form)"
 run P user add dave@example.com --account nosuch
 expect_rc 1 "unknown account"
 is "$err" "pinctl: user add: unknown account nosuch" "unknown account message"
 for bad in "dave" "dave@" "@example.com" "da ve@example.com" "dave@@example.com" \
-    "dave@exa_mple.com" "dave@example..com" ".dave@example.com"; do
+    "dave@exa_mple.com" "dave@example..com" ".dave@example.com" \
+    "a@b@c.example" '"da ve"@example.com' "dave@[192.0.2.1]"; do
 	run P user add "$bad" --account acme
 	expect_rc 1 "invalid address '$bad'"
 done
@@ -181,6 +182,22 @@ run P user remove carol@example.com
 expect_rc 1 "remove an unknown user"
 run P account list
 is "$(printf '%s\n' "$out" | awk '$1=="acme"{print $2}')" 2 "account user count after remove"
+
+# --- addresses are kept in their canonical form ---
+run P user add '"Erin"@Example.COM.' --account globex
+expect_rc 0 "user add with a quoted local part and a root dot"
+is "$out" "user Erin@example.com added to account globex (user)" \
+    "stored unquoted, domain in lower case, no root dot"
+run P user show '"erin"@EXAMPLE.com'
+expect_rc 0 "user show finds it by another spelling of the address"
+contains "$out" "email: Erin@example.com" "user show prints the stored form"
+run P user add erin@example.com --account globex
+expect_rc 1 "the same address unquoted is a duplicate"
+run P user remove '"Erin"@example.com'
+expect_rc 0 "user remove by the quoted spelling"
+run P user add a@b@c.example --account acme
+is "$rc:$err" "1:pinctl: user add: invalid email address a@b@c.example" \
+    "a@b@c.example is refused by user add"
 
 # --- audit of admin actions ---
 run P audit

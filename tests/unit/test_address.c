@@ -30,7 +30,8 @@ static const struct row spec_rows[] = {
 	{ "!#$%&'*+-/=?^_`{|}~@example.com", 0, OK,
 	    "!#$%&'*+-/=?^_`{|}~@example.com" },
 	{ "a@localhost", 0, OK, "a@localhost" },
-	{ "a@ex_ample.com", 0, OK, "a@ex_ample.com" },
+	{ "a@xn--bcher-kva.example", 0, OK, "a@xn--bcher-kva.example" },
+	{ "a@123.example", 0, OK, "a@123.example" },
 	/* quoted local parts */
 	{ "\"support\"@x.example", 0, OK, "support@x.example" },
 	{ "\"first.last\"@x.example", 0, OK, "first.last@x.example" },
@@ -67,6 +68,10 @@ static const struct row spec_rows[] = {
 	{ "a@x.example..", 0, ADDRESS_BAD_DOMAIN, "" },
 	{ "a@.", 0, ADDRESS_BAD_DOMAIN, "" },
 	{ "a@x example", 0, ADDRESS_BAD_DOMAIN, "" },
+	{ "a@ex_ample.com", 0, ADDRESS_BAD_DOMAIN, "" },
+	{ "a@ex!ample.com", 0, ADDRESS_BAD_DOMAIN, "" },
+	{ "a@-x.example", 0, ADDRESS_BAD_DOMAIN, "" },
+	{ "a@x-.example", 0, ADDRESS_BAD_DOMAIN, "" },
 	{ "<a@x.example>", 0, ADDRESS_BAD_LOCAL, "" },
 	{ "a(c)@x.example", 0, ADDRESS_BAD_LOCAL, "" },
 	{ "\"a\"b@x.example", 0, ADDRESS_BAD_LOCAL, "" },
@@ -80,6 +85,11 @@ static const struct row spec_rows[] = {
 	{ "MAILER-DAEMON", ADDRESS_LOCAL_ONLY, OK, "MAILER-DAEMON" },
 	{ "\"postmaster\"", ADDRESS_LOCAL_ONLY, OK, "postmaster" },
 	{ "a@", ADDRESS_LOCAL_ONLY, ADDRESS_BAD_DOMAIN, "" },
+	/* plain addresses only, when asked for */
+	{ "\"support\"@x.example", ADDRESS_PLAIN, OK, "support@x.example" },
+	{ "\"john doe\"@x.example", ADDRESS_PLAIN, ADDRESS_NOT_PLAIN, "" },
+	{ "a@[192.0.2.1]", ADDRESS_PLAIN, ADDRESS_NOT_PLAIN, "" },
+	{ "a@b@c.example", ADDRESS_PLAIN, ADDRESS_BAD_DOMAIN, "" },
 };
 
 /* envelope paths: address_parse_path() */
@@ -223,6 +233,11 @@ test_lengths(void)
 	is_int(address_parse(buf, 0, &a), OK, "254 bytes in all is valid");
 	snprintf(buf, sizeof(buf), "ab@%s", dom + 3);
 	is_int(address_parse(buf, 0, &a), ADDRESS_LONG, "255 bytes in all");
+	snprintf(buf, sizeof(buf), "a@%.63s.example", dom);
+	is_int(address_parse(buf, 0, &a), OK, "a label of 63 bytes");
+	snprintf(buf, sizeof(buf), "a@%.63sd.example", dom);
+	is_int(address_parse(buf, 0, &a), ADDRESS_BAD_DOMAIN,
+	    "a label of 64 bytes");
 }
 
 static void
@@ -239,7 +254,7 @@ test_equal(void)
 	ok(address_valid("a@[IPv6:::1]"), "address_valid: an IPv6 literal");
 	ok(!address_valid("a@b@c.example"), "address_valid: a@b@c.example");
 	is_str(address_rc_reason(ADDRESS_BAD_DOMAIN),
-	    "the domain is neither a dot-atom nor an address literal",
+	    "the domain is neither a domain name nor an address literal",
 	    "a reason for a bad domain");
 }
 

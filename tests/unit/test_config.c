@@ -413,21 +413,21 @@ static const struct keycase key_cases[] = {
 	    "no @domain" },
 	{ "SupportAddress a@b@c", NULL, NULL,
 	    "SupportAddress: \"a@b@c\" is not an address local@domain: "
-	    "the domain is neither a dot-atom nor an address literal" },
+	    "the domain is neither a domain name nor an address literal" },
 	{ "SupportAddress a@b@c.example", NULL, NULL,
 	    "SupportAddress: \"a@b@c.example\" is not an address "
-	    "local@domain: the domain is neither a dot-atom nor an address "
+	    "local@domain: the domain is neither a domain name nor an address "
 	    "literal" },
 	{ "SupportAddress ok@x.example, a@b@c.example", NULL, NULL,
 	    "SupportAddress: \"a@b@c.example\" is not an address "
-	    "local@domain: the domain is neither a dot-atom nor an address "
+	    "local@domain: the domain is neither a domain name nor an address "
 	    "literal" },
 	{ "SupportAddress @b.c", NULL, NULL,
 	    "SupportAddress: \"@b.c\" is not an address local@domain: "
 	    "the local part is neither a dot-atom nor a quoted string" },
 	{ "SupportAddress a@", NULL, NULL,
 	    "SupportAddress: \"a@\" is not an address local@domain: "
-	    "the domain is neither a dot-atom nor an address literal" },
+	    "the domain is neither a domain name nor an address literal" },
 	{ "SupportAddress <a@b.c>", NULL, NULL,
 	    "SupportAddress: \"<a@b.c>\" is not an address local@domain: "
 	    "the local part is neither a dot-atom nor a quoted string" },
@@ -444,11 +444,13 @@ static const struct keycase key_cases[] = {
 	{ "SupportAddress \"\\\"Help\\\"@Example.COM.\"", "SupportAddress",
 	    "help@example.com", NULL },
 	{ "SupportAddress \"\\\"a..b\\\"@x.example\"", NULL, NULL,
-	    "SupportAddress: \"\"a..b\"@x.example\": a local part that "
-	    "needs quotes is not supported here" },
+	    "SupportAddress: \"\"a..b\"@x.example\" is not an address "
+	    "local@domain: a local part that needs quotes, or an address "
+	    "literal, is not supported here" },
 	{ "SupportAddress a@[192.0.2.1]", NULL, NULL,
-	    "SupportAddress: \"a@[192.0.2.1]\": an address literal is not "
-	    "supported here" },
+	    "SupportAddress: \"a@[192.0.2.1]\" is not an address "
+	    "local@domain: a local part that needs quotes, or an address "
+	    "literal, is not supported here" },
 	{ "SupportAddress ,", NULL, NULL, "SupportAddress: missing value" },
 	/* AuthservID */
 	{ "AuthservID mx.example.com", "AuthservID", "mx.example.com", NULL },
@@ -575,14 +577,15 @@ static const struct keycase key_cases[] = {
 	    "string" },
 	{ "NoticeFrom a@b@c.example", NULL, NULL,
 	    "NoticeFrom: \"a@b@c.example\" is not an address local@domain: "
-	    "the domain is neither a dot-atom nor an address literal" },
+	    "the domain is neither a domain name nor an address literal" },
 	{ "NoticeFrom NoReply@Example.COM.", "NoticeFrom",
 	    "NoReply@example.com", NULL },
 	{ "NoticeFrom \"\\\"noreply\\\"@example.com\"", "NoticeFrom",
 	    "noreply@example.com", NULL },
 	{ "NoticeFrom \"\\\"no reply\\\"@example.com\"", NULL, NULL,
-	    "NoticeFrom: \"\"no reply\"@example.com\": a local part "
-	    "that needs quotes is not supported here" },
+	    "NoticeFrom: \"\"no reply\"@example.com\" is not an address "
+	    "local@domain: a local part that needs quotes, or an address "
+	    "literal, is not supported here" },
 	/* Mailer */
 	{ "Mailer /bin/cat", "Mailer", "/bin/cat", NULL },
 	{ "Mailer /usr/sbin/sendmail  -t   -i", "Mailer",

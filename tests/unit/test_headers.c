@@ -117,7 +117,9 @@ test_sender(void)
 		const char *addr;
 	} t[] = {
 		{ "bob@acme.example", NULL, SENDER_OK, "bob@acme.example" },
-		{ "Bob <Bob@Acme.Example>", NULL, SENDER_OK, "Bob@Acme.Example" },
+		{ "Bob <Bob@Acme.Example>", NULL, SENDER_OK, "Bob@acme.example" },
+		{ "\"bob\"@acme.example", NULL, SENDER_OK, "bob@acme.example" },
+		{ "Bob <\"Bob\"@Acme.Example.>", NULL, SENDER_OK, "Bob@acme.example" },
 		{ "\"Smith, Bob\" <bob@acme.example>", NULL, SENDER_OK, "bob@acme.example" },
 		{ "=?UTF-8?B?w4lsb2RpZQ==?= <elodie@acme.example>", NULL, SENDER_OK, "elodie@acme.example" },
 		{ "bob@acme.example (Bob)", NULL, SENDER_OK, "bob@acme.example" },
@@ -134,6 +136,12 @@ test_sender(void)
 		{ "<@acme.example>", NULL, SENDER_INVALID, "" },
 		{ "\"bob smith\"@acme.example", NULL, SENDER_INVALID, "" },
 		{ "<bob@>", NULL, SENDER_INVALID, "" },
+		/* GMime reads these as a@b: not what was written */
+		{ "a@b@c.example", NULL, SENDER_INVALID, "" },
+		{ "Bob <a@b@c.example>", NULL, SENDER_INVALID, "" },
+		{ "bob@[192.0.2.1]", NULL, SENDER_INVALID, "" },
+		{ "bob..x@acme.example", NULL, SENDER_INVALID, "" },
+		{ "Bob bob@acme.example", NULL, SENDER_INVALID, "" },
 	};
 	struct hdrlist hl;
 	struct sender s;

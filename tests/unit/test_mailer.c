@@ -432,6 +432,15 @@ test_smtp_sink(void)
 	ok(got != NULL && strstr(got, "\nSubject: x\n\n.\nend\n") != NULL,
 	    "a lone dot line survives");
 	free(got);
+
+	/* the recipient goes out in its canonical form */
+	rmtree(tpath("sink"));
+	is_int(deliver("\"ann\"@Example.COM.", msg_crlf, sizeof(msg_crlf) - 1,
+	    err, sizeof(err)), MAILER_SENT, "quoted recipient sent: %s", err);
+	got = sink_capture();
+	ok(got != NULL && strstr(got, "X-Rcpt-Args: <ann@example.com>\n") !=
+	    NULL, "RCPT TO:<ann@example.com> for \"ann\"@Example.COM.");
+	free(got);
 	child_stop(pid);
 }
 
@@ -591,7 +600,7 @@ test_smtp_input(void)
 {
 	static const char *bad_rcpt[] = { "a b@example.com", "<a@example.com>",
 	    "a@example.com\r\nRCPT TO:<b@example.com>", "nobody", "",
-	    "caf\xc3\xa9@example.com" };
+	    "caf\xc3\xa9@example.com", "a@b@c.example" };
 	char err[512], relay[64];
 	size_t i;
 	int port;
@@ -601,7 +610,7 @@ test_smtp_input(void)
 	for (i = 0; i < sizeof(bad_rcpt) / sizeof(bad_rcpt[0]); i++) {
 		is_int(deliver(bad_rcpt[i], msg_crlf, sizeof(msg_crlf) - 1, err,
 		    sizeof(err)), MAILER_FAIL, "recipient %zu refused", i);
-		is_str(err, "SMTP: not a plain recipient address",
+		is_str(err, "SMTP: not a valid recipient address",
 		    "recipient %zu: error text", i);
 	}
 	free(cfg->smtp_relay);
