@@ -32,6 +32,7 @@
 
 #include "core/secret.h"
 #include "util/xalloc.h"
+#include "util/io.h"
 
 _Static_assert(SECRET_SEAL_OVERHEAD == crypto_secretbox_NONCEBYTES +
     crypto_secretbox_MACBYTES, "seal overhead");
@@ -54,8 +55,7 @@ int
 secret_key_create(const char *path, char *err, size_t errlen)
 {
 	unsigned char k[SECRET_KEY_BYTES];
-	ssize_t n;
-	int fd, saved;
+	int fd, rc, saved;
 
 	if (secret_init() < 0) {
 		snprintf(err, errlen, "libsodium initialisation failed");
@@ -68,14 +68,18 @@ secret_key_create(const char *path, char *err, size_t errlen)
 		return -1;
 	}
 	randombytes_buf(k, sizeof(k));
-	n = write(fd, k, sizeof(k));
+	rc = io_write_all(fd, k, sizeof(k), IO_FOREVER);
 	saved = errno;
 	sodium_memzero(k, sizeof(k));
-	if (n != (ssize_t)sizeof(k) || fsync(fd) != 0 || close(fd) != 0) {
-		if (n >= 0 && n != (ssize_t)sizeof(k))
-			saved = EIO;
+	if (rc == 0 && (rc = fsync(fd)) != 0)
+		saved = errno;
+	if (close(fd) != 0 && rc == 0) {
+		rc = -1;
+		saved = errno;
+	}
+	if (rc != 0) {
 		snprintf(err, errlen, "key file %s: write: %s", path,
-		    strerror(saved ? saved : errno));
+		    strerror(saved));
 		unlink(path);
 		return -1;
 	}

@@ -19,6 +19,7 @@
 
 #include "pin/auth.h"
 #include "ctl/ctl.h"
+#include "util/io.h"
 #include "notice/notice.h"
 
 static int
@@ -60,25 +61,19 @@ static int
 ctl_pin_print(struct ctl *c, const char *pin)
 {
 	char line[PIN_BUF + 1];
-	size_t off = 0;
-	ssize_t n;
+	int rc, saved;
 
 	memcpy(line, pin, PIN_DIGITS);
 	line[PIN_DIGITS] = '\n';
 	(void)fflush(stdout);
-	while (off < PIN_DIGITS + 1) {
-		n = write(STDOUT_FILENO, line + off, PIN_DIGITS + 1 - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			secret_wipe(line, sizeof(line));
-			ctl_err(c, "the new PIN is stored but could not be "
-			    "written (%s): issue another", strerror(errno));
-			return CTL_EXIT_USAGE;
-		}
-		off += (size_t)n;
-	}
+	rc = io_write_all(STDOUT_FILENO, line, PIN_DIGITS + 1, IO_FOREVER);
+	saved = errno;
 	secret_wipe(line, sizeof(line));
+	if (rc != 0) {
+		ctl_err(c, "the new PIN is stored but could not be written "
+		    "(%s): issue another", strerror(saved));
+		return CTL_EXIT_USAGE;
+	}
 	return CTL_EXIT_OK;
 }
 

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "milter/daemon.h"
+#include "util/io.h"
 
 const char *
 daemon_socket_path(const char *spec)
@@ -219,7 +220,7 @@ daemon_pidfile_write(const char *path, pid_t pid, char *err, size_t errlen)
 		return -1;
 	}
 	if (ftruncate(fd, 0) == -1 || fchmod(fd, 0644) == -1 ||
-	    write(fd, buf, (size_t)n) != n) {
+	    io_write_all(fd, buf, (size_t)n, IO_FOREVER) == -1) {
 		snprintf(err, errlen, "PidFile %s: %s", path,
 		    strerror(errno));
 		(void)close(fd);

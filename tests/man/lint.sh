@@ -44,3 +44,19 @@ for k in $(printf '%s\n' Socket Database KeyFile SupportAddress AuthservID \
 		fail "pinmilter.conf(5) documents $k"
 	fi
 done
+
+# The Syslog facilities pinmilter.conf(5) lists ("local0 to local7" counts
+# as eight) are exactly those of the table in src/util/log.c.
+code=$(grep -o '{ "[a-z0-9]*", LOG_[A-Z0-9]* }' "$top_srcdir/src/util/log.c" |
+    sed 's/{ "\([a-z0-9]*\)".*/\1/' | sort)
+man=$(awk '/^\.It Cm Syslog/ { on = 1; next }
+	on && /^\.It / { exit }
+	on && /^Default:/ { exit }
+	on && /^\.Cm / { print $2 }' "$top_srcdir/man/pinmilter.conf.5" |
+    grep -v '^no$' | sort -u)
+if printf '%s\n' "$man" | grep -qx local0 && printf '%s\n' "$man" | grep -qx local7
+then
+	man=$(printf '%s\nlocal1\nlocal2\nlocal3\nlocal4\nlocal5\nlocal6\n' "$man" | sort -u)
+fi
+is "$(echo $man)" "$(echo $code)" "pinmilter.conf(5) lists exactly the syslog facilities of util/log.c"
+is "$(printf '%s\n' "$code" | grep -c .)" 20 "util/log.c knows the 20 facilities of syslog(3)"

@@ -37,9 +37,9 @@
 #include "tap.h"
 #include "testutil.h"
 #include "case/verdict.h"
+#include "util/timeconst.h"
 
 #define T0	((time_t)1750000000)
-#define DAY	86400
 #define T1	(T0 + 10 * DAY)		/* the daily cap section */
 #define T2	(T0 + 20 * DAY)		/* notices disabled */
 
