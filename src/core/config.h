@@ -2,7 +2,7 @@
  * config.h - pinmilter.conf: "Key value" lines, one typed table of keys.
  *
  * Every key is one row of a table {name, type, default, min, max} in
- * config.c; pinmilter.conf(5) documents each row.  Parsing is strict:
+ * config_keys.c; pinmilter.conf(5) documents each row.  Parsing is strict:
  * unknown keys, bad values and out-of-range numbers are errors naming the
  * file, the line and the key.  A struct pm_config is immutable once loaded
  * and may be shared read-only between threads.
@@ -38,7 +38,8 @@ struct pm_config {
 	char *key_file;			/* KeyFile */
 	unsigned database_timeout;	/* DatabaseTimeout, seconds (busy_timeout) */
 
-	struct pm_strlist support_addresses;	/* SupportAddress (repeatable, lower-cased) */
+	struct pm_strlist support_addresses;	/* SupportAddress (repeatable,
+						 * canonical, lower-cased) */
 	char *authserv_id;		/* AuthservID */
 	struct pm_strlist trusted_authserv_ids;	/* TrustedAuthservIDs */
 	bool require_aligned_from;	/* RequireAlignedFrom */
@@ -60,11 +61,11 @@ struct pm_config {
 	char *pid_file;			/* PidFile, NULL: none */
 	char *syslog_facility;		/* Syslog: facility name, or "no" -> NULL */
 
-	char *notice_from;		/* NoticeFrom */
+	char *notice_from;		/* NoticeFrom, canonical */
 	char *mailer;			/* Mailer: argv, split on white space */
 	char *template_dir;		/* TemplateDir */
 
-	/* cases and notices (issue 4) */
+	/* cases and notices */
 	char *case_tag;			/* CaseTag: subject tag, "%n" = number */
 	unsigned case_start;		/* CaseStart: the first case number */
 	char *case_ref_pattern;		/* CaseRefPattern: GRegex with one group

@@ -214,50 +214,89 @@ test_dump_defaults(void)
 }
 
 /* A file setting every key away from its default; fields read directly. */
+static const char every_key_text[] =
+    "Socket inet:8891@127.0.0.1\n"
+    "Database /srv/pm/db.sqlite\n"
+    "KeyFile /srv/pm/key\n"
+    "DatabaseTimeout 2m\n"
+    "SupportAddress Support@Example.COM, help@example.net\n"
+    "SupportAddress billing@example.com\n"
+    "AuthservID mx1.example.com\n"
+    "TrustedAuthservIDs mx1.example.com mx2.example.com\n"
+    "RequireAlignedFrom yes\n"
+    "MaxCandidates 4\n"
+    "MaxFailures 6\n"
+    "FailureWindow 1h\n"
+    "LockoutTime 2d\n"
+    "RedactPIN no\n"
+    "OnInternalError reject\n"
+    "MaxMessageSize 20M\n"
+    "BodyMemoryLimit 512k\n"
+    "TempDir /srv/tmp\n"
+    "MaxMimeDepth 7\n"
+    "MaxMimeParts 300\n"
+    "UserID pinmilter:mail\n"
+    "PidFile /run/pinmilter/pinmilter.pid\n"
+    "Syslog LOCAL3\n"
+    "NoticeFrom Notices@example.com\n"
+    "Mailer /usr/lib/sendmail -oi -t\n"
+    "TemplateDir /srv/templates\n"
+    "CaseTag \"{Ticket %n} \"\n"
+    "CaseStart 5\n"
+    "CaseRefPattern \"(?i)\\[Ticket #(\\d+)\\]\"\n"
+    "ChangeKeywords Change, \xc3\xa9" "diter\n"
+    "ChangeKeywords move\n"
+    "ReplyToTokens no\n"
+    "SMTPRelay relay.example.com:2525\n"
+    "MaxNoticesPerDay 3\n"
+    "PinIssueInterval 0\n"
+    "OutboxMaxAttempts 2\n"
+    "OutboxRetry 30s\n"
+    "NoticeLanguage fr\n";
+
+/* MaxMessageSize to NoticeLanguage. */
+static void
+every_key_check_rest(const struct pm_config *c)
+{
+	is_int(c->max_message_size, 20 * 1024 * 1024, "MaxMessageSize set");
+	is_int(c->body_memory_limit, 512 * 1024, "BodyMemoryLimit set");
+	is_str(c->temp_dir, "/srv/tmp", "TempDir set");
+	is_int(c->max_mime_depth, 7, "MaxMimeDepth set");
+	is_int(c->max_mime_parts, 300, "MaxMimeParts set");
+	is_str(c->user_id, "pinmilter:mail", "UserID set");
+	is_str(c->pid_file, "/run/pinmilter/pinmilter.pid", "PidFile set");
+	is_str(c->syslog_facility, "local3", "Syslog set, lower-cased");
+	is_str(c->notice_from, "Notices@example.com", "NoticeFrom set as given");
+	is_str(c->mailer, "/usr/lib/sendmail -oi -t", "Mailer set");
+	is_str(c->template_dir, "/srv/templates", "TemplateDir set");
+	is_str(c->case_tag, "{Ticket %n} ", "CaseTag set, quoted blank kept");
+	is_int(c->case_start, 5, "CaseStart set");
+	is_str(c->case_ref_pattern, "(?i)\\[Ticket #(\\d+)\\]",
+	    "CaseRefPattern set, backslashes kept, \" #\" quoted");
+	is_int(c->change_keywords.n, 3,
+	    "ChangeKeywords: the file replaces the default, then adds");
+	if (c->change_keywords.n == 3) {
+		is_str(c->change_keywords.v[0], "Change",
+		    "ChangeKeywords kept as written");
+		is_str(c->change_keywords.v[1], "\xc3\xa9" "diter",
+		    "ChangeKeywords: UTF-8 word");
+		is_str(c->change_keywords.v[2], "move",
+		    "ChangeKeywords: second line adds");
+	}
+	is_int(c->reply_to_tokens, 0, "ReplyToTokens set");
+	is_str(c->smtp_relay, "relay.example.com:2525", "SMTPRelay set");
+	is_int(c->max_notices_per_day, 3, "MaxNoticesPerDay set");
+	is_int(c->pin_issue_interval, 0, "PinIssueInterval set");
+	is_int(c->outbox_max_attempts, 2, "OutboxMaxAttempts set");
+	is_int(c->outbox_retry, 30, "OutboxRetry set");
+	is_str(c->notice_language, "fr", "NoticeLanguage set");
+}
+
 static void
 test_every_key_set(void)
 {
-	static const char text[] =
-	    "Socket inet:8891@127.0.0.1\n"
-	    "Database /srv/pm/db.sqlite\n"
-	    "KeyFile /srv/pm/key\n"
-	    "DatabaseTimeout 2m\n"
-	    "SupportAddress Support@Example.COM, help@example.net\n"
-	    "SupportAddress billing@example.com\n"
-	    "AuthservID mx1.example.com\n"
-	    "TrustedAuthservIDs mx1.example.com mx2.example.com\n"
-	    "RequireAlignedFrom yes\n"
-	    "MaxCandidates 4\n"
-	    "MaxFailures 6\n"
-	    "FailureWindow 1h\n"
-	    "LockoutTime 2d\n"
-	    "RedactPIN no\n"
-	    "OnInternalError reject\n"
-	    "MaxMessageSize 20M\n"
-	    "BodyMemoryLimit 512k\n"
-	    "TempDir /srv/tmp\n"
-	    "MaxMimeDepth 7\n"
-	    "MaxMimeParts 300\n"
-	    "UserID pinmilter:mail\n"
-	    "PidFile /run/pinmilter/pinmilter.pid\n"
-	    "Syslog LOCAL3\n"
-	    "NoticeFrom Notices@example.com\n"
-	    "Mailer /usr/lib/sendmail -oi -t\n"
-	    "TemplateDir /srv/templates\n"
-	    "CaseTag \"{Ticket %n} \"\n"
-	    "CaseStart 5\n"
-	    "CaseRefPattern \"(?i)\\[Ticket #(\\d+)\\]\"\n"
-	    "ChangeKeywords Change, \xc3\xa9" "diter\n"
-	    "ChangeKeywords move\n"
-	    "ReplyToTokens no\n"
-	    "SMTPRelay relay.example.com:2525\n"
-	    "MaxNoticesPerDay 3\n"
-	    "PinIssueInterval 0\n"
-	    "OutboxMaxAttempts 2\n"
-	    "OutboxRetry 30s\n"
-	    "NoticeLanguage fr\n";
 	char err[1024] = "";
-	struct pm_config *c = load_text(text, err, sizeof(err));
+	struct pm_config *c = load_text(every_key_text, err, sizeof(err));
 
 	ok(c != NULL, "a file setting every key loads");
 	if (c == NULL) {
@@ -293,38 +332,7 @@ test_every_key_set(void)
 	is_int(c->lockout_time, 2 * 86400, "LockoutTime set");
 	is_int(c->redact_pin, 0, "RedactPIN set");
 	is_int(c->on_internal_error, PM_ON_ERROR_REJECT, "OnInternalError set");
-	is_int(c->max_message_size, 20 * 1024 * 1024, "MaxMessageSize set");
-	is_int(c->body_memory_limit, 512 * 1024, "BodyMemoryLimit set");
-	is_str(c->temp_dir, "/srv/tmp", "TempDir set");
-	is_int(c->max_mime_depth, 7, "MaxMimeDepth set");
-	is_int(c->max_mime_parts, 300, "MaxMimeParts set");
-	is_str(c->user_id, "pinmilter:mail", "UserID set");
-	is_str(c->pid_file, "/run/pinmilter/pinmilter.pid", "PidFile set");
-	is_str(c->syslog_facility, "local3", "Syslog set, lower-cased");
-	is_str(c->notice_from, "Notices@example.com", "NoticeFrom set as given");
-	is_str(c->mailer, "/usr/lib/sendmail -oi -t", "Mailer set");
-	is_str(c->template_dir, "/srv/templates", "TemplateDir set");
-	is_str(c->case_tag, "{Ticket %n} ", "CaseTag set, quoted blank kept");
-	is_int(c->case_start, 5, "CaseStart set");
-	is_str(c->case_ref_pattern, "(?i)\\[Ticket #(\\d+)\\]",
-	    "CaseRefPattern set, backslashes kept, \" #\" quoted");
-	is_int(c->change_keywords.n, 3,
-	    "ChangeKeywords: the file replaces the default, then adds");
-	if (c->change_keywords.n == 3) {
-		is_str(c->change_keywords.v[0], "Change",
-		    "ChangeKeywords kept as written");
-		is_str(c->change_keywords.v[1], "\xc3\xa9" "diter",
-		    "ChangeKeywords: UTF-8 word");
-		is_str(c->change_keywords.v[2], "move",
-		    "ChangeKeywords: second line adds");
-	}
-	is_int(c->reply_to_tokens, 0, "ReplyToTokens set");
-	is_str(c->smtp_relay, "relay.example.com:2525", "SMTPRelay set");
-	is_int(c->max_notices_per_day, 3, "MaxNoticesPerDay set");
-	is_int(c->pin_issue_interval, 0, "PinIssueInterval set");
-	is_int(c->outbox_max_attempts, 2, "OutboxMaxAttempts set");
-	is_int(c->outbox_retry, 30, "OutboxRetry set");
-	is_str(c->notice_language, "fr", "NoticeLanguage set");
+	every_key_check_rest(c);
 	config_free(c);
 }
 
