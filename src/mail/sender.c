@@ -65,7 +65,9 @@ sender_from_headers(const struct hdrlist *hl, struct sender *out)
 		out->status = SENDER_MULTIPLE;	/* a group */
 		goto done;
 	}
-	addr = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia));
+	/* the IDN form: get_addr() turns xn-- labels into UTF-8 */
+	addr = internet_address_mailbox_get_idn_addr(
+	    INTERNET_ADDRESS_MAILBOX(ia));
 	if (addr == NULL || !sender_agree(addr, value, &a)) {
 		out->status = SENDER_INVALID;
 		goto done;

@@ -27,12 +27,13 @@ check(not mt.eom_check(conn, MT_HDRCHANGE, "Subject",
 body_kept(conn, "Q-PASS-2")
 check(not mt.eom_check(conn, MT_HDRDELETE), "Q-PASS-2: a header was deleted")
 
--- both, the PIN written "482 913" in the body
+-- both, the PIN written "482 913" in the body; header.from is the canonical
+-- address (domain in lower case, local part as written)
 send(conn, "Q-PASS-3", { "<support@example.com>" },
     hdrs_from("\"Bob Front Desk\" <BOB@Acme.Example>", "my pin 482913"),
     "Hi,\r\nPIN: 482 913\r\nThanks\r\n")
 verdict(conn, "Q-PASS-3", "authenticated", "pass", "PIN verified",
-    "BOB@Acme.Example", "Acme")
+    "BOB@acme.example", "Acme")
 subject_is(conn, "Q-PASS-3", "my pin [PIN redacted]")
 body_is(conn, "Q-PASS-3", "Hi,\r\nPIN: [PIN redacted]\r\nThanks\r\n")
 
