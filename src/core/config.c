@@ -63,8 +63,7 @@ config_defaults(void)
 	struct cfg_why why;
 	int rc = 0;
 
-	if ((cfg = calloc(1, sizeof(*cfg))) == NULL)
-		return NULL;
+	cfg = g_new0(struct pm_config, 1);
 	for (k = cfg_keys; k < cfg_keys + cfg_nkeys && rc == 0; k++) {
 		if (k->def != NULL)
 			rc = cfg_parse_value(k, k->def, cfg, &why);
@@ -89,10 +88,10 @@ config_free(struct pm_config *cfg)
 		if (cfg_is_list(k))
 			cfg_list_clear(cfg_field(cfg, k));
 		else if (cfg_is_text(k))
-			free(*(char **)cfg_field(cfg, k));
+			g_free(*(char **)cfg_field(cfg, k));
 	}
-	free(cfg->path);
-	free(cfg);
+	g_free(cfg->path);
+	g_free(cfg);
 }
 
 /*
@@ -322,14 +321,14 @@ config_load(const char *file, char *err, size_t errlen)
 		(void)fclose(fp);
 		return NULL;
 	}
-	if ((cfg = config_defaults()) == NULL ||
-	    (cfg->path = strdup(file)) == NULL) {
+	if ((cfg = config_defaults()) == NULL) {
 		if (err != NULL && errlen > 0)
-			(void)snprintf(err, errlen, "%s: out of memory", file);
+			(void)snprintf(err, errlen, "%s: a default value does "
+			    "not load (a bug)", file);
 		(void)fclose(fp);
-		config_free(cfg);
 		return NULL;
 	}
+	cfg->path = g_strdup(file);
 	rc = cfg_load_file(&ld, fp, cfg);
 	(void)fclose(fp);
 	if (rc == -1) {

@@ -86,7 +86,8 @@ struct pm_config {
  */
 struct pm_config *config_load(const char *file, char *err, size_t errlen);
 
-/* A config holding only the defaults (never NULL except on ENOMEM). */
+/* A config holding only the defaults (g_malloc'd: allocation failure
+ * aborts; NULL only when a default does not load, a bug). */
 struct pm_config *config_defaults(void);
 
 void config_free(struct pm_config *cfg);

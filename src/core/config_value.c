@@ -17,6 +17,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <glib.h>
+
 #include "core/config_keys.h"
 #include "util/address.h"
 #include "util/timeconst.h"
@@ -176,14 +178,9 @@ cfg_number_shape(const char *v, const char *suffixes)
 int
 cfg_set_string(char **field, const char *v, struct cfg_why *why)
 {
-	char *copy = NULL;
-
-	if (v != NULL && (copy = strdup(v)) == NULL) {
-		cfg_why_set(why, "out of memory");
-		return -1;
-	}
-	free(*field);
-	*field = copy;
+	(void)why;
+	g_free(*field);
+	*field = g_strdup(v);
 	return 0;
 }
 
@@ -193,8 +190,8 @@ cfg_list_clear(struct pm_strlist *l)
 	size_t i;
 
 	for (i = 0; i < l->n; i++)
-		free(l->v[i]);
-	free(l->v);
+		g_free(l->v[i]);
+	g_free(l->v);
 	l->v = NULL;
 	l->n = 0;
 }
@@ -203,7 +200,6 @@ cfg_list_clear(struct pm_strlist *l)
 static int
 cfg_list_add(struct pm_strlist *l, const char *item, struct cfg_why *why)
 {
-	char **nv, *copy;
 	size_t i;
 
 	for (i = 0; i < l->n; i++)
@@ -213,19 +209,10 @@ cfg_list_add(struct pm_strlist *l, const char *item, struct cfg_why *why)
 		cfg_why_set(why, "more than %d values", CFG_LIST_MAX);
 		return -1;
 	}
-	if ((copy = strdup(item)) == NULL)
-		goto nomem;
-	if ((nv = realloc(l->v, (l->n + 2) * sizeof(*nv))) == NULL) {
-		free(copy);
-		goto nomem;
-	}
-	nv[l->n++] = copy;
-	nv[l->n] = NULL;
-	l->v = nv;
+	l->v = g_renew(char *, l->v, l->n + 2);
+	l->v[l->n++] = g_strdup(item);
+	l->v[l->n] = NULL;
 	return 0;
-nomem:
-	cfg_why_set(why, "out of memory");
-	return -1;
 }
 
 static void

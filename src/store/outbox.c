@@ -11,7 +11,7 @@
  * PIN once opened: its bytes are set to NULL as soon as it is sent or
  * given up (the backend's secure delete wipes them from the file), and no
  * list ever returns them.  The recipient is checked by store_email_ok()
- * before any SQL runs (a coarse address check).
+ * (the one address rule of util/address) before any SQL runs.
  *
  * Diagnostics: "outbox add: no case N", "outbox N: queued without a
  * message", "invalid notice recipient", or the statement's failure.

@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util/address.h"
 #include "store/stmt.h"
 
 /* ---- diagnostics ---- */
@@ -88,12 +89,8 @@ store_str_ok(const char *s, size_t max, bool empty_ok)
 bool
 store_email_ok(const char *s)
 {
-	const char *at;
-
-	if (!store_str_ok(s, STORE_EMAIL_MAX, false) || strchr(s, ' ') != NULL)
-		return false;
-	at = strrchr(s, '@');
-	return at != NULL && at != s && at[1] != '\0';
+	/* The one address rule (util/address), plus the store's own bound. */
+	return store_str_ok(s, STORE_EMAIL_MAX, false) && address_valid(s);
 }
 
 /* ---- open, close ---- */

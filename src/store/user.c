@@ -9,8 +9,8 @@
  * Security: no PIN ever reaches this file, only salt and keyed hash (of
  * exactly their sizes: the schema checks them too).  Setting a PIN clears
  * the lockout counters in the same statement.  Addresses are checked by
- * store_email_ok() before any SQL runs (a coarse check: local part, '@',
- * domain; the programs validate addresses fully before calling).
+ * store_email_ok() before any SQL runs: the one address rule of
+ * util/address, as everywhere else (a@b@c.example is refused).
  *
  * Diagnostics: "user X already exists", "user X: no account N", "no such
  * user", or the statement's failure (stmt.h).
