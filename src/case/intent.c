@@ -1,0 +1,201 @@
+/*
+ * intent.c - the intent of a support message from its subject and the
+ * author's own text (intent.h): sentence by sentence, lost PIN first,
+ * then change; the first sentence that asks decides, and the first that
+ * was held back (a question, a negation...) explains an "other".
+ *
+ * Security notes: the text may hold a PIN.  Sentences are folded copies
+ * wiped on release (intent_split.c); the result keeps only static rule
+ * names and words of the word lists, made ASCII, never a digit, so it
+ * is safe for the log and a header field.  Work is linear in the text,
+ * bounded by INTENT_MAX_SCAN.  Diagnostics: none.
+ */
+#include <string.h>
+
+#include <glib.h>
+
+#include "case/intent.h"
+#include "case/intent_int.h"
+
+#define LANG_MIN	2	/* votes a sentence needs to decide alone */
+
+static const char *const words_en[] = {
+	"the", "and", "to", "you", "please", "is", "my", "we", "i", "our",
+	"for", "of", "can", "could", "would", "this", "it", "on", "with",
+	"from", "thanks", "thank", "hi", "hello", "need", "want", "how",
+	"be", "have", "not", "do", "are", "an", "what", "where", "me", "us",
+	"your", "all", "at", "by", "just", "like", "d", "t", "s", "ll",
+	NULL
+};
+
+static const char *const words_fr[] = {
+	"le", "la", "les", "de", "des", "du", "et", "je", "nous", "vous",
+	"est", "pour", "mon", "ma", "mes", "notre", "votre", "merci",
+	"bonjour", "un", "une", "sur", "avec", "pas", "ne", "il", "au",
+	"aux", "d", "l", "j", "qu", "que", "ce", "cette", "sont", "dans",
+	"par", "plus", "svp", "comment", "est", "ai", "avons", "pouvez",
+	"nos", "vos", "n", "m", "y", "si", "faire",
+	NULL
+};
+
+/* A sentence with one of these is a legal notice or a footer, not the
+ * author asking ("If you are not the intended recipient, please delete
+ * this message"). */
+static const char *const footers[] = {
+	"intended recipient", "in error", "confidential", "privileged",
+	"before printing", "disclaimer", "par erreur", "confidentiel",
+	"confidentielle", "destinataire", "avant d imprimer",
+	NULL
+};
+
+static bool
+is_footer(const struct isent *s)
+{
+	size_t i, t;
+
+	for (i = 0; i < s->n; i++)
+		for (t = 0; footers[t] != NULL; t++)
+			if (iw_phrase_at(s, i, footers[t]) > 0)
+				return true;
+	return false;
+}
+
+/* English votes minus French votes among the words of S. */
+int
+isent_lang_votes(const struct isent *s)
+{
+	size_t i;
+	int v = 0;
+
+	for (i = 0; i < s->n; i++) {
+		if (iw_set(words_en, s->w[i]))
+			v++;
+		if (iw_set(words_fr, s->w[i]))
+			v--;
+	}
+	return v;
+}
+
+const char *
+intent_kind_name(enum intent_kind kind)
+{
+	switch (kind) {
+	case INTENT_CHANGE:
+		return "change";
+	case INTENT_LOST_PIN:
+		return "lost-pin";
+	default:
+		return "other";
+	}
+}
+
+/* Append word W to OUT (ASCII letters, at most 24 of them), separated. */
+static void
+cue_add(char *out, size_t size, const char *w)
+{
+	size_t n = strlen(out), k;
+
+	if (w == NULL || *w == '\0')
+		return;
+	for (k = 0; w[k] != '\0'; k++)
+		if (!g_ascii_isalpha(w[k]) && w[k] != ' ')
+			return;		/* never a digit, never odd bytes */
+	if (k > 24 || n + k + 2 >= size)
+		return;
+	if (n > 0)
+		out[n++] = ' ';
+	memcpy(out + n, w, k + 1);
+}
+
+static void
+result_set(struct intent *out, const struct ifind *f)
+{
+	size_t i;
+
+	out->kind = f->kind;
+	out->rule = f->rule;
+	out->cue[0] = '\0';
+	for (i = 0; i < 3; i++)
+		cue_add(out->cue, sizeof(out->cue), f->w[i]);
+}
+
+/* Read one sentence into OUT; true when it decides the message. */
+static bool
+read_sentence(const struct intent_lexicon *lx, struct isent *s, int votes,
+    struct intent *out, bool *explained)
+{
+	struct ifind f;
+	int v = isent_lang_votes(s);
+
+	if (v >= LANG_MIN || v <= -LANG_MIN)
+		s->lang = v > 0 ? ILANG_EN : ILANG_FR;
+	else
+		s->lang = votes < 0 ? ILANG_FR : ILANG_EN;
+	if (is_footer(s))
+		return false;
+	memset(&f, 0, sizeof(f));
+	ipin_read(lx, s, &f);
+	if (f.kind == INTENT_LOST_PIN) {
+		result_set(out, &f);
+		return true;
+	}
+	ichange_read(lx, s, &f);
+	if (f.kind == INTENT_CHANGE) {
+		if (!out->change) {
+			result_set(out, &f);
+			out->change = true;
+		}
+		return false;
+	}
+	if (!*explained && !out->change && f.rule != NULL) {
+		result_set(out, &f);
+		*explained = true;
+	}
+	return false;
+}
+
+void
+intent_classify(const struct intent_lexicon *lx, const char *subject,
+    const char *text, struct intent *out)
+{
+	GArray *all = g_array_new(FALSE, FALSE, sizeof(struct isent));
+	struct isplit *sp;
+	struct isent s;
+	bool done = false, explained = false;
+	int votes = 0;
+	guint i;
+
+	memset(out, 0, sizeof(*out));
+	out->kind = INTENT_OTHER;
+	out->rule = "no-request";
+	if (isent_subject(subject, subject ? strlen(subject) : 0, &s))
+		g_array_append_val(all, s);
+	sp = isplit_new(text, text ? strlen(text) : 0);
+	while (isplit_next(sp, &s))
+		g_array_append_val(all, s);
+	isplit_free(sp);
+	for (i = 0; i < all->len; i++)
+		votes += isent_lang_votes(&g_array_index(all, struct isent, i));
+	for (i = 0; i < all->len; i++) {
+		if (!done)
+			done = read_sentence(lx, &g_array_index(all,
+			    struct isent, i), votes, out, &explained);
+		isent_clear(&g_array_index(all, struct isent, i));
+	}
+	g_array_free(all, TRUE);
+	if (out->change && out->kind != INTENT_LOST_PIN)
+		out->kind = INTENT_CHANGE;
+}
+
+char *
+intent_describe(const struct intent *it, char *out, size_t size)
+{
+	if (it->cue[0] != '\0')
+		(void)g_snprintf(out, size, "%s (rule: %s \"%s\")",
+		    intent_kind_name(it->kind), it->rule ? it->rule : "none",
+		    it->cue);
+	else
+		(void)g_snprintf(out, size, "%s (rule: %s)",
+		    intent_kind_name(it->kind), it->rule ? it->rule : "none");
+	return out;
+}

@@ -1,0 +1,355 @@
+/*
+ * test_intent.c - the intent classifier.
+ *
+ * 1. The labelled corpus tests/intent/labelled.tsv (label, language,
+ *    text; "# half A" and "# half B" start its two halves): every row is
+ *    classified; precision and recall of change requests and lost-PIN
+ *    mail, and the confusion matrix, are printed for each half and for
+ *    the whole; the floors are asserted on each: change precision >=
+ *    0.95 and recall >= 0.90, every lost-PIN mail classified lost-pin, no
+ *    other mail classified lost-pin.  INTENT_SHOW=1 lists every row
+ *    classified wrong, with the explanation; INTENT_HALF=A (or B) reads
+ *    one half only.
+ * 2. Tables of exact cases: sentence cutting (abbreviations, numbers,
+ *    line breaks), subjects (reply prefixes), the explanation (format,
+ *    ASCII, never a digit), the word lists (sorted and folded), bounds.
+ *
+ * Needs $top_srcdir (make check sets it) for the corpus: without it the
+ * corpus part is skipped.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "case/intent.h"
+#include "util/fold.h"
+#include "tap.h"
+
+#define NKIND	3
+
+struct tally {
+	unsigned m[NKIND][NKIND];	/* [label][classified] */
+	unsigned rows;
+};
+
+static const char *const kind_names[NKIND] = { "other", "change",
+	"lost-pin" };
+
+static int
+kind_of(const char *label)
+{
+	int k;
+
+	for (k = 0; k < NKIND; k++)
+		if (strcmp(label, kind_names[k]) == 0)
+			return k;
+	return -1;
+}
+
+/* "\n", "\t" and "\\" escapes, in place. */
+static void
+unescape(char *s)
+{
+	char *o = s;
+
+	for (; *s != '\0'; s++) {
+		if (*s == '\\' && (s[1] == 'n' || s[1] == 't' || s[1] == '\\')) {
+			s++;
+			*o++ = *s == 'n' ? '\n' : *s == 't' ? '\t' : '\\';
+		} else
+			*o++ = *s;
+	}
+	*o = '\0';
+}
+
+static double
+ratio(unsigned a, unsigned b)
+{
+	return b == 0 ? 1.0 : (double)a / (double)b;
+}
+
+static void
+report(const char *name, const struct tally *t)
+{
+	unsigned tp = t->m[1][1], fp = 0, fn = 0, l, c, lost = 0, lost_ok;
+	unsigned other_lost = t->m[0][2];
+
+	for (l = 0; l < NKIND; l++) {
+		if (l != 1)
+			fp += t->m[l][1];
+		if (l == 1)
+			for (c = 0; c < NKIND; c++)
+				if (c != 1)
+					fn += t->m[1][c];
+		lost += l == 2 ? t->m[2][0] + t->m[2][1] + t->m[2][2] : 0;
+	}
+	lost_ok = t->m[2][2];
+	printf("# %s: %u rows\n", name, t->rows);
+	printf("#   label \\ classified   other  change  lost-pin\n");
+	for (l = 0; l < NKIND; l++)
+		printf("#   %-21s %6u %7u %9u\n", kind_names[l], t->m[l][0],
+		    t->m[l][1], t->m[l][2]);
+	printf("#   change: precision %.3f (%u/%u), recall %.3f (%u/%u)\n",
+	    ratio(tp, tp + fp), tp, tp + fp, ratio(tp, tp + fn), tp, tp + fn);
+	printf("#   lost-pin: precision %.3f, recall %.3f (%u/%u)\n",
+	    ratio(lost_ok, t->m[0][2] + t->m[1][2] + lost_ok),
+	    ratio(lost_ok, lost), lost_ok, lost);
+	ok(ratio(tp, tp + fp) >= 0.95, "%s: change precision %.3f >= 0.95",
+	    name, ratio(tp, tp + fp));
+	ok(ratio(tp, tp + fn) >= 0.90, "%s: change recall %.3f >= 0.90", name,
+	    ratio(tp, tp + fn));
+	is_int(lost_ok, lost, "%s: every lost-PIN mail is lost-pin", name);
+	is_int(other_lost, 0, "%s: no other mail is lost-pin", name);
+}
+
+/* Classify one row; the first line "Subject: ..." is the subject. */
+static int
+classify_row(const struct intent_lexicon *lx, char *text, struct intent *it)
+{
+	char *subject = NULL, *body = text, *nl = NULL;
+
+	if (strncmp(text, "Subject: ", 9) == 0) {
+		subject = text + 9;
+		nl = strchr(subject, '\n');
+		body = nl != NULL ? nl + 1 : subject + strlen(subject);
+		if (nl != NULL)
+			*nl = '\0';
+	}
+	intent_classify(lx, subject, body, it);
+	if (nl != NULL && subject != NULL)
+		*nl = '\n';
+	return (int)it->kind;
+}
+
+static void
+show_row(const char *label, const char *lang, const char *text,
+    const struct intent *it)
+{
+	char d[INTENT_DESCRIBE_MAX], *one = g_strdup(text), *p;
+
+	for (p = one; *p != '\0'; p++)
+		if (*p == '\n')
+			*p = '|';
+	printf("# WRONG %s/%s -> %s: %s\n", label, lang,
+	    intent_describe(it, d, sizeof(d)), one);
+	g_free(one);
+}
+
+static void
+test_corpus(void)
+{
+	const char *top = getenv("top_srcdir"), *only = getenv("INTENT_HALF");
+	bool show = getenv("INTENT_SHOW") != NULL;
+	struct tally half[2], all;
+	struct intent_lexicon lx;
+	struct intent it;
+	char *path, *buf, **lines, *f[3];
+	int h = -1, k, got;
+	size_t i;
+
+	if (top == NULL) {
+		tap_skip("no top_srcdir: corpus not read");
+		return;
+	}
+	path = g_build_filename(top, "tests", "intent", "labelled.tsv", NULL);
+	if (!g_file_get_contents(path, &buf, NULL, NULL)) {
+		ok(0, "read %s", path);
+		g_free(path);
+		return;
+	}
+	memset(half, 0, sizeof(half));
+	memset(&all, 0, sizeof(all));
+	intent_lexicon_default(&lx);
+	lines = g_strsplit(buf, "\n", -1);
+	for (i = 0; lines[i] != NULL; i++) {
+		char *l = lines[i], *t1, *t2;
+
+		if (strncmp(l, "# half ", 7) == 0)
+			h = l[7] == 'A' ? 0 : l[7] == 'B' ? 1 : -1;
+		if (*l == '#' || *l == '\0')
+			continue;
+		if ((t1 = strchr(l, '\t')) == NULL ||
+		    (t2 = strchr(t1 + 1, '\t')) == NULL || h < 0) {
+			ok(0, "labelled.tsv:%zu: three fields in a half", i + 1);
+			continue;
+		}
+		*t1 = *t2 = '\0';
+		f[0] = l, f[1] = t1 + 1, f[2] = t2 + 1;
+		if ((k = kind_of(f[0])) < 0 || (strcmp(f[1], "en") != 0 &&
+		    strcmp(f[1], "fr") != 0)) {
+			ok(0, "labelled.tsv:%zu: label and language", i + 1);
+			continue;
+		}
+		if (only != NULL && only[0] != "AB"[h])
+			continue;
+		unescape(f[2]);
+		got = classify_row(&lx, f[2], &it);
+		half[h].m[k][got]++, half[h].rows++;
+		all.m[k][got]++, all.rows++;
+		if (show && got != k)
+			show_row(f[0], f[1], f[2], &it);
+	}
+	if (only == NULL || only[0] == 'A')
+		report("half A", &half[0]);
+	if (only == NULL || only[0] == 'B')
+		report("half B", &half[1]);
+	if (only == NULL) {
+		report("whole corpus", &all);
+		ok(all.rows >= 200, "at least 200 rows (%u)", all.rows);
+	}
+	g_strfreev(lines);
+	g_free(buf);
+	g_free(path);
+}
+
+/* ---- exact cases ---- */
+
+struct kcase {
+	const char *subject, *text;
+	enum intent_kind want;
+	const char *describe;		/* NULL: not checked */
+};
+
+static const struct kcase cases[] = {
+	/* sentences: an abbreviation, a number, an address do not cut */
+	{ NULL, "Hi,\nI called ext. 201 yesterday. Nobody answered.",
+	  INTENT_OTHER, "other (rule: no-request)" },
+	{ NULL, "Please rename ext. 201 to Reception.", INTENT_CHANGE,
+	  "change (rule: request+action \"please rename ext\")" },
+	{ NULL, "Version 2.5 is fine. Thanks.", INTENT_OTHER,
+	  "other (rule: no-request)" },
+	{ NULL, "Write to j.smith@example.com please. Add him as a user.",
+	  INTENT_CHANGE, "change (rule: imperative \"add user\")" },
+	/* a question mark ends a sentence: the request is the next one */
+	{ NULL, "How do I add a user? Never mind, please add Tom Baker.",
+	  INTENT_CHANGE, NULL },
+	/* a short line ends a sentence, a wrapped one does not */
+	{ NULL, "Hello\nRename extension 201 to Reception", INTENT_CHANGE,
+	  "change (rule: imperative \"rename extension\")" },
+	{ NULL, "We were wondering whether it would be possible in the near\n"
+	  "future to add a user", INTENT_OTHER, NULL },
+	/* subjects */
+	{ "Please cancel line 3", "Thanks!", INTENT_CHANGE, NULL },
+	{ "Re: Please cancel line 3", "Thanks, it works now.", INTENT_OTHER,
+	  NULL },
+	{ "AW: Please cancel line 3", "Danke", INTENT_OTHER, NULL },
+	{ "TR : Merci de résilier la ligne", "Voir ci-dessous", INTENT_OTHER,
+	  NULL },
+	{ "Fwd: forgot my PIN", "", INTENT_OTHER, NULL },
+	{ "Forgot my PIN", "", INTENT_LOST_PIN,
+	  "lost-pin (rule: lost \"forgot pin\")" },
+	/* the explanation never holds a digit or customer words */
+	{ NULL, "My PIN is 482913. Please change the greeting.",
+	  INTENT_CHANGE, "change (rule: request+action \"please change greeting\")" },
+	{ NULL, "I forgot my PIN", INTENT_LOST_PIN,
+	  "lost-pin (rule: lost \"forgot pin\")" },
+	{ NULL, "J'ai oublié mon NIP", INTENT_LOST_PIN,
+	  "lost-pin (rule: lost \"oublie nip\")" },
+	{ NULL, "Where can I change my voicemail greeting?", INTENT_OTHER,
+	  "other (rule: self-service \"where can i change\")" },
+	{ NULL, "I don't want to change my PIN, just checking it works.",
+	  INTENT_OTHER, NULL },
+	{ NULL, "My PIN is 482913", INTENT_OTHER, "other (rule: no-request)" },
+	{ NULL, "Please reset the voicemail PIN of extension 12.",
+	  INTENT_CHANGE, NULL },
+	{ NULL, "What is my PIN?", INTENT_LOST_PIN, NULL },
+	{ NULL, "What is the PIN for?", INTENT_OTHER, NULL },
+	/* case and accents do not matter */
+	{ NULL, "VEUILLEZ DÉSACTIVER LE RENVOI", INTENT_CHANGE, NULL },
+	{ NULL, "veuillez desactiver le renvoi", INTENT_CHANGE, NULL },
+	{ NULL, "Veuillez de\xcc\x81sactiver le renvoi", INTENT_CHANGE, NULL },
+	{ NULL, "", INTENT_OTHER, "other (rule: no-request)" },
+	{ NULL, NULL, INTENT_OTHER, "other (rule: no-request)" },
+};
+
+static void
+test_cases(void)
+{
+	struct intent_lexicon lx;
+	struct intent it;
+	char d[INTENT_DESCRIBE_MAX];
+	size_t i;
+
+	intent_lexicon_default(&lx);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct kcase *c = &cases[i];
+
+		intent_classify(&lx, c->subject, c->text, &it);
+		intent_describe(&it, d, sizeof(d));
+		is_str(intent_kind_name(it.kind), intent_kind_name(c->want),
+		    "\"%s\" / \"%s\": %s", c->subject ? c->subject : "-",
+		    c->text ? c->text : "(null)", d);
+		if (c->describe != NULL)
+			is_str(d, c->describe, "explained: %s", c->describe);
+		ok(strpbrk(d, "0123456789") == NULL, "no digit in \"%s\"", d);
+	}
+}
+
+/* The built-in lists: sorted, folded, unique. */
+static void
+check_list(const char *name, const struct intent_words *l)
+{
+	size_t i, bad = 0;
+	char *f;
+
+	for (i = 0; i < l->n; i++) {
+		f = fold_text(l->v[i], strlen(l->v[i]));
+		if (strcmp(f, l->v[i]) != 0 ||
+		    (i > 0 && strcmp(l->v[i - 1], l->v[i]) >= 0)) {
+			printf("# %s: \"%s\" out of order or not folded\n",
+			    name, l->v[i]);
+			bad++;
+		}
+		fold_free(f);
+	}
+	is_int(bad, 0, "%s: %zu words, sorted, folded, unique", name, l->n);
+}
+
+static void
+test_lists(void)
+{
+	struct intent_lexicon lx;
+
+	intent_lexicon_default(&lx);
+	check_list("verbs", &lx.verbs);
+	check_list("object verbs", &lx.object_verbs);
+	check_list("objects", &lx.objects);
+	check_list("other PINs", &lx.other_pins);
+}
+
+/* A request past INTENT_MAX_SCAN is not read; a long text is cheap. */
+static void
+test_bounds(void)
+{
+	struct intent_lexicon lx;
+	struct intent it;
+	size_t n = INTENT_MAX_SCAN + 4096;
+	char *big = g_malloc(n + 1);
+
+	intent_lexicon_default(&lx);
+	memset(big, 'a', n);
+	big[n] = '\0';
+	memcpy(big + INTENT_MAX_SCAN + 100, " please cancel line 3. ", 23);
+	intent_classify(&lx, NULL, big, &it);
+	is_int(it.kind, INTENT_OTHER, "a request past INTENT_MAX_SCAN: other");
+	memcpy(big, "Please cancel line 3. ", 22);
+	intent_classify(&lx, NULL, big, &it);
+	is_int(it.kind, INTENT_CHANGE, "a request at the start of a long text");
+	for (n = 0; n < INTENT_MAX_SCAN; n += 2)
+		big[n] = '.', big[n + 1] = ' ';
+	intent_classify(&lx, NULL, big, &it);
+	is_int(it.kind, INTENT_OTHER, "64 KiB of empty sentences: other");
+	g_free(big);
+}
+
+int
+main(void)
+{
+	test_corpus();
+	test_cases();
+	test_lists();
+	test_bounds();
+	return tap_done();
+}
