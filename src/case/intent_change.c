@@ -52,6 +52,7 @@ static const struct {
 	    "licence", NULL } },
 	{ "envoyer", { "appels", "appel", "messages", "messagerie", "fax",
 	    NULL } },
+	{ "take", { NULL } },		/* only "take ... off/out" */
 };
 
 static const char *const particles[] = {
@@ -117,7 +118,7 @@ static bool
 particle_after(const struct isent *s, size_t i, const char *lemma)
 {
 	static const char *const phrasal[] = {
-		"turn", "switch", "shut", "set", "cut", "put", NULL
+		"turn", "switch", "shut", "set", "cut", "put", "take", NULL
 	};
 	size_t k;
 
@@ -133,7 +134,7 @@ particle_after(const struct isent *s, size_t i, const char *lemma)
  * "delete this email", "annuler ma demande". */
 static const char *const not_account[] = {
 	"request", "requests", "ticket", "case", "email", "emails", "mail",
-	"message", "question", "meeting", "appointment", "visit", "order",
+	"question", "meeting", "appointment", "visit", "order",
 	"demande", "courriel", "rendez", "rdv", "intervention", "commande",
 	"newsletter", "reply", "answer", "reponse", NULL
 };
@@ -225,6 +226,21 @@ vread(enum verdict v, const char *rule, const char *cue)
 	return r;
 }
 
+/* Is word K the month May ("1 May", "in May"), not the modal? */
+static bool
+is_date_may(const struct isent *s, size_t k)
+{
+	static const char *const before[] = {
+		"in", "from", "until", "by", "since", "of", "end", "early", "mid",
+		"late", "next", "this", "last", "on", NULL
+	};
+
+	if (strcmp(s->w[k], "may") != 0 || k == 0)
+		return false;
+	return strspn(s->w[k - 1], "0123456789") > 0 ||
+	    iw_set(before, s->w[k - 1]);
+}
+
 /* Does a question, a hypothesis or "doing it oneself" govern the cue at
  * START ("when can you", "let me know if we need to")? */
 static const char *
@@ -235,6 +251,10 @@ cue_questioned(const struct isent *s, size_t cs, size_t start,
 	enum icue c;
 
 	while (k > cs && start - k < 3) {
+		if (is_date_may(s, k - 1)) {
+			k--;		/* "from 1 May we would like" */
+			continue;
+		}
 		if (iw_negation_at(s, k - 1)) {
 			*text = s->w[k - 1][0] == 't' ? "not" : "no";
 			return "negated";
@@ -483,6 +503,39 @@ polite_thing(const struct intent_lexicon *lx, const struct isent *s,
 	return true;
 }
 
+/* Nouns of an action, after a request ("please proceed with the
+ * cancellation", "veuillez procéder à la résiliation"). */
+static const char *const action_nouns[] = {
+	"cancellation", "cancelation", "termination", "removal", "deletion",
+	"deactivation", "activation", "transfer", "porting", "port",
+	"upgrade", "downgrade", "modification", "modifications", "change",
+	"changes", "migration", "installation", "resiliation", "annulation",
+	"suppression", "desactivation", "changement", "changements",
+	"transfert", "portabilite", "ajout", "creation", "mise", NULL
+};
+static const char *const action_glue[] = {
+	"proceed", "with", "to", "the", "a", "an", "go", "ahead", "process",
+	"arrange", "schedule", "start", "initiate", "make", "do", "our", "my",
+	"this", "that", "these", "proceder", "a", "la", "le", "l", "au",
+	"aux", "de", "du", "d", "lancer", "effectuer", "faire", "notre",
+	"mon", "ma", "cette", "ce", "les", "des", NULL
+};
+
+/* After the request ending at P: glue, then an action noun. */
+static const char *
+wished_action(const struct isent *s, size_t p)
+{
+	size_t k;
+
+	for (k = p + 1; k < s->n && k <= p + 5 && !s->brk[k]; k++) {
+		if (iw_set(action_nouns, s->w[k]))
+			return s->w[k];
+		if (!iw_set(action_glue, s->w[k]))
+			return NULL;
+	}
+	return NULL;
+}
+
 /* "We need two more extensions", "besoin d'une ligne supplémentaire". */
 static void
 need_object(const struct intent_lexicon *lx, const struct isent *s,
@@ -491,15 +544,26 @@ need_object(const struct intent_lexicon *lx, const struct isent *s,
 	size_t p, st, cs;
 	const char *t, *thing;
 	struct vread r;
+	enum icue c;
 
 	for (p = 0; p < s->n; p++) {
 		cs = isent_clause_start(s, p);
-		if (iw_cue_at(s, cs, p, &st, &t) != CUE_WISH) {
-			if (polite_thing(lx, s, cs, p, f))
-				return;
+		if (polite_thing(lx, s, cs, p, f))
+			return;
+		c = iw_cue_at(s, cs, p, &st, &t);
+		if (c != CUE_WISH && c != CUE_REQUEST)
 			continue;
+		r = from_cue(s, cs, st, c, t);
+		if (r.v == V_REQ && (thing = wished_action(s, p)) != NULL) {
+			f->kind = INTENT_CHANGE;
+			f->rule = "request+action";
+			f->w[0] = t;
+			f->w[1] = thing;
+			f->w[2] = NULL;
+			return;
 		}
-		r = from_cue(s, cs, st, CUE_WISH, t);
+		if (c != CUE_WISH)
+			continue;
 		if (r.v != V_REQ || p + 1 >= s->n || s->brk[p + 1] ||
 		    ((thing = wished_thing(lx, s, p + 1)) == NULL &&
 		    (thing = wished_to(lx, s, p)) == NULL))

@@ -87,7 +87,7 @@ static const char *const works[] = {
 static const char *const pin_verbs[] = {
 	"send", "resend", "give", "issue", "reset", "renew", "regenerate",
 	"generate", "provide", "replace", "change", "email", "mail",
-	"remind", "tell", "create", "get", "envoyer", "renvoyer", "donner",
+	"remind", "tell", "create", "get", "have", "envoyer", "renvoyer", "donner",
 	"attribuer", "reinitialiser", "changer", "fournir", "communiquer",
 	"rappeler", "generer", "obtenir", "creer", "transmettre", "redonner",
 	"envoyez", "renvoyez", "donnez", "attribuez", "reinitialisez",
@@ -105,7 +105,8 @@ static const char *const pin_wishes[] = {
 
 static const char *const what_is_my[] = {
 	"what is my", "what s my", "what my", "whats my", "what was my",
-	"quel est mon", "quel est le", "c est quoi mon", "quel etait mon",
+	"where is my", "where s my", "quel est mon", "quel est le",
+	"c est quoi mon", "quel etait mon", "ou est mon",
 	NULL
 };
 
