@@ -187,6 +187,23 @@ intent_classify(const struct intent_lexicon *lx, const char *subject,
 		out->kind = INTENT_CHANGE;
 }
 
+void
+intent_lexicon_config(const struct pm_config *cfg, struct intent_lexicon *lx)
+{
+	(void)cfg;
+	intent_lexicon_default(lx);
+}
+
+void
+intent_classify_cfg(const struct pm_config *cfg, const char *subject,
+    const char *text, struct intent *out)
+{
+	struct intent_lexicon lx;
+
+	intent_lexicon_config(cfg, &lx);
+	intent_classify(&lx, subject, text, out);
+}
+
 char *
 intent_describe(const struct intent *it, char *out, size_t size)
 {

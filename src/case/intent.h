@@ -100,14 +100,25 @@ struct intent {
 					 * (also when kind is lost-pin) */
 };
 
+struct pm_config;
+
 /* The built-in English and French lists (the configuration's defaults). */
 void intent_lexicon_default(struct intent_lexicon *lx);
+
+/* The lists of CFG (ChangeVerbs, ObjectVerbs, ChangeObjects,
+ * OtherPINWords; NULL: the built-in ones). */
+void intent_lexicon_config(const struct pm_config *cfg,
+    struct intent_lexicon *lx);
 
 /*
  * Classify SUBJECT (may be NULL) and TEXT (the author's own text, may be
  * NULL) with the lists of LX into OUT.  Never fails.
  */
 void intent_classify(const struct intent_lexicon *lx, const char *subject,
+    const char *text, struct intent *out);
+
+/* intent_classify with the lists of CFG. */
+void intent_classify_cfg(const struct pm_config *cfg, const char *subject,
     const char *text, struct intent *out);
 
 /* "change", "lost-pin" or "other". */

@@ -296,9 +296,28 @@ pin_wished(const struct isent *s, size_t p, size_t i, const char **rule,
 		"regenerated", "reissued", NULL
 	};
 
+	static const char *const indefinite[] = { "a", "un", "une", NULL };
+	static const char *const first[] = {
+		"i", "we", "j", "je", "nous", "on", NULL
+	};
+
 	if (!new_between(s, p + 1, i) &&
-	    (i + 1 >= s->n || !iw_set(redone, s->w[i + 1])))
-		return 0;
+	    (i + 1 >= s->n || !iw_set(redone, s->w[i + 1]))) {
+		/* "I need a PIN", "j'ai besoin d'un NIP": one they lack */
+		for (k = i; k > p + 1 && !iw_set(indefinite, s->w[k - 1]); k--)
+			;
+		if (k == p + 1)
+			return 0;
+		for (k = p; k > cs && p - k < 3 && !iw_set(first, s->w[k - 1]);
+		    k--)
+			;
+		if (k == cs || p - k >= 3)
+			return 0;
+	}
+	if (iw_cue_at(s, cs, p, &st, cue) == CUE_SELF) {
+		*rule = "self-service";		/* "do I need a PIN" */
+		return -1;
+	}
 	for (k = p; k > cs && p - k < 3; k--) {
 		if (iw_negation_at(s, k - 1)) {
 			*rule = "negated";
@@ -347,6 +366,32 @@ pin_request(const struct isent *s, size_t i, const char **rule,
 	return 0;
 }
 
+/*
+ * "New PIN please", "nouveau code PIN", "New PIN needed": a new PIN with
+ * at most small words, a please or a need around it, nothing else in its
+ * clause.
+ */
+static bool
+pin_noun_phrase(const struct isent *s, size_t i)
+{
+	static const char *const around[] = {
+		"please", "pls", "plz", "svp", "stp", "needed", "required",
+		"wanted", "requested", "merci", "s", "il", "vous", "plait",
+		NULL
+	};
+	size_t cs = isent_clause_start(s, i), k;
+
+	if (!new_between(s, cs, i))
+		return false;
+	for (k = cs; k < i; k++)
+		if (!iw_set(pin_fillers, s->w[k]))
+			return false;
+	for (k = i + 1; k < s->n && !s->brk[k]; k++)
+		if (!iw_set(around, s->w[k]) && !iw_set(pin_fillers, s->w[k]))
+			return false;
+	return true;
+}
+
 void
 ipin_read(const struct intent_lexicon *lx, const struct isent *s,
     struct ifind *f)
@@ -361,6 +406,10 @@ ipin_read(const struct intent_lexicon *lx, const struct isent *s,
 		pin = s->w[i][0] == 'n' ? "nip" : "pin";
 		if ((cue = what_is_my_pin(s, i)) != NULL) {
 			found(f, INTENT_LOST_PIN, "what-is-my-pin", cue, pin);
+			return;
+		}
+		if (pin_noun_phrase(s, i)) {
+			found(f, INTENT_LOST_PIN, "pin-request", "new", pin);
 			return;
 		}
 		rule = "lost";

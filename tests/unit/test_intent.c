@@ -17,6 +17,7 @@
  * Needs $top_srcdir (make check sets it) for the corpus: without it the
  * corpus part is skipped.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -287,6 +288,100 @@ test_cases(void)
 	}
 }
 
+/* Asking for a PIN, or not (the earlier PIN-request table, kept). */
+static const struct {
+	const char *text;
+	bool lost;
+} pin_cases[] = {
+	/* English requests */
+	{ "I forgot my PIN", true },
+	{ "Hi, I've forgotten my PIN, can you help?", true },
+	{ "forgotten PIN", true },
+	{ "Forgot PIN", true },
+	{ "I lost my PIN code", true },
+	{ "I need a new PIN", true },
+	{ "new PIN please", true },
+	{ "Please reset my PIN.", true },
+	{ "I don't have a PIN", true },
+	{ "I don\xe2\x80\x99t have a PIN", true },
+	{ "I do not have a PIN yet", true },
+	{ "I never received a PIN", true },
+	{ "I didn't receive my PIN", true },
+	{ "I haven't got a PIN", true },
+	{ "I can't find my PIN", true },
+	{ "I don't remember my PIN", true },
+	{ "Please send me a PIN", true },
+	{ "send me my PIN please", true },
+	{ "Could you send me a new PIN?", true },
+	{ "I want to change my PIN", true },
+	{ "What is my PIN?", true },
+	{ "what's my pin", true },
+	{ "I forgot my 6-digit PIN", true },
+	{ "PIN lost", true },
+	{ "Subject: Forgot my pin!!", true },
+	{ "Don't worry, I forgot my PIN", true },
+	{ "I forgot what my PIN is", true },
+	/* French requests */
+	{ "J'ai oubli\xc3\xa9 mon NIP", true },
+	{ "j'ai oublie mon code PIN", true },
+	{ "J\xe2\x80\x99" "ai perdu mon NIP", true },
+	{ "J'AI OUBLI\xc3\x89 MON NIP", true },
+	{ "Pouvez-vous m'envoyer un nouveau NIP ?", true },
+	{ "nouveau code PIN", true },
+	{ "Je n'ai pas de NIP", true },
+	{ "Je n'ai pas re\xc3\xa7u de NIP", true },
+	{ "Je n'ai jamais re\xc3\xa7u mon NIP", true },
+	{ "Envoyez-moi un NIP svp", true },
+	{ "Quel est mon NIP ?", true },
+	{ "NIP oubli\xc3\xa9", true },
+	{ "Je voudrais r\xc3\xa9initialiser mon NIP", true },
+	{ "j'ai besoin d'un NIP", true },
+	{ "Je souhaite changer mon NIP", true },
+	/* decoys: someone giving a PIN, or not asking */
+	{ "My PIN is 482913", false },
+	{ "Here is my PIN: 482 913", false },
+	{ "My new PIN is 482913", false },
+	{ "new PIN number 482913", false },
+	{ "PIN: 482913. Please update my address.", false },
+	{ "Mon nouveau NIP est 482913", false },
+	{ "Mon NIP : 482913", false },
+	{ "I have my PIN", false },
+	{ "I forgot my password", false },
+	{ "I forgot to add my PIN last time, it is 482913", false },
+	{ "Lost my wallet. PIN 482913", false },
+	{ "I didn't forget my PIN, it is 482913", false },
+	{ "I never lost my PIN", false },
+	{ "I don't need a new PIN", false },
+	{ "Je n'ai pas oubli\xc3\xa9 mon NIP", false },
+	{ "The spinning wheel", false },
+	{ "pinned message, snip", false },
+	{ "PINs are great", false },
+	{ "a new pine tree", false },
+	{ "I forgot my P.I.N.", false },
+	{ "I can see my PIN", false },
+	{ "I can find my PIN, thanks", false },
+	{ "I can get a PIN myself", false },
+	{ "Nip it in the bud", false },
+	{ "", false },
+};
+
+static void
+test_pin_cases(void)
+{
+	struct intent_lexicon lx;
+	struct intent it;
+	char d[INTENT_DESCRIBE_MAX];
+	size_t i;
+
+	intent_lexicon_default(&lx);
+	for (i = 0; i < sizeof(pin_cases) / sizeof(pin_cases[0]); i++) {
+		intent_classify(&lx, NULL, pin_cases[i].text, &it);
+		is_int(it.kind == INTENT_LOST_PIN, pin_cases[i].lost,
+		    "PIN asked for: %d \"%s\": %s", pin_cases[i].lost,
+		    pin_cases[i].text, intent_describe(&it, d, sizeof(d)));
+	}
+}
+
 /* The built-in lists: sorted, folded, unique. */
 static void
 check_list(const char *name, const struct intent_words *l)
@@ -349,6 +444,7 @@ main(void)
 {
 	test_corpus();
 	test_cases();
+	test_pin_cases();
 	test_lists();
 	test_bounds();
 	return tap_done();
