@@ -372,17 +372,15 @@ struct vlast {
 	struct vread r;
 };
 
-/* What governs the action verb at I. */
+/* What governs the action verb at I (before "myself" is looked at). */
 static struct vread
-decide(const struct isent *s, size_t i, enum iform form,
+governs(const struct isent *s, size_t i, enum iform form,
     const struct vlast *last)
 {
 	size_t cs = isent_clause_start(s, i), j, st;
 	const char *t;
 	enum icue c;
 
-	if (reflexive_after(s, i))
-		return vread(V_BLOCK, "self-service", "myself");
 	if (form == IF_PART)
 		return participle(s, cs, i);
 	j = skip_fillers(s, cs, i, s->lang == ILANG_FR);
@@ -407,6 +405,38 @@ decide(const struct isent *s, size_t i, enum iform form,
 	if (iw_set(iw_subjects, s->w[j]) || iw_set(iw_aux_past, s->w[j]))
 		return vread(V_BLOCK, "statement", NULL);
 	return request_further(s, cs, j);
+}
+
+/* A please after the verb, ending its clause ("line 3 cancel please")? */
+static bool
+please_after(const struct isent *s, size_t i)
+{
+	static const char *const pleases[] = {
+		"please", "pls", "plz", "svp", "stp", NULL
+	};
+	size_t k;
+
+	for (k = i + 1; k < s->n && k <= i + 8 && !s->brk[k]; k++)
+		if (iw_set(pleases, s->w[k]))
+			return k + 1 >= s->n || s->brk[k + 1];
+	return false;
+}
+
+/* What governs the action verb at I: "myself" after it wins over a
+ * request ("I'd like to change it myself"); a clause that ends in
+ * "please" asks ("PIN 111111, reset please"). */
+static struct vread
+decide(const struct isent *s, size_t i, enum iform form,
+    const struct vlast *last)
+{
+	struct vread r = governs(s, i, form, last);
+
+	if (r.v != V_BLOCK && reflexive_after(s, i))
+		return vread(V_BLOCK, "self-service", "myself");
+	if (r.v == V_NONE && form != IF_PART && form != IF_ING &&
+	    please_after(s, i))
+		return vread(V_REQ, "request+action", "please");
+	return r;
 }
 
 /* Glue between a wish and the thing: "we need [a couple of] more lines". */
