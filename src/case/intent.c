@@ -18,24 +18,23 @@
 #include "case/intent_int.h"
 
 #define LANG_MIN	2	/* votes a sentence needs to decide alone */
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
 static const char *const words_en[] = {
-	"the", "and", "to", "you", "please", "is", "my", "we", "i", "our",
-	"for", "of", "can", "could", "would", "this", "it", "on", "with",
-	"from", "thanks", "thank", "hi", "hello", "need", "want", "how",
-	"be", "have", "not", "do", "are", "an", "what", "where", "me", "us",
-	"your", "all", "at", "by", "just", "like", "d", "t", "s", "ll",
-	NULL
+	"all", "an", "and", "are", "at", "be", "by", "can", "could", "d",
+	"do", "for", "from", "have", "hello", "hi", "how", "i", "is", "it",
+	"just", "like", "ll", "me", "my", "need", "not", "of", "on", "our",
+	"please", "s", "t", "thank", "thanks", "the", "this", "to", "us",
+	"want", "we", "what", "where", "with", "would", "you", "your",
 };
 
 static const char *const words_fr[] = {
-	"le", "la", "les", "de", "des", "du", "et", "je", "nous", "vous",
-	"est", "pour", "mon", "ma", "mes", "notre", "votre", "merci",
-	"bonjour", "un", "une", "sur", "avec", "pas", "ne", "il", "au",
-	"aux", "d", "l", "j", "qu", "que", "ce", "cette", "sont", "dans",
-	"par", "plus", "svp", "comment", "est", "ai", "avons", "pouvez",
-	"nos", "vos", "n", "m", "y", "si", "faire",
-	NULL
+	"ai", "au", "aux", "avec", "avons", "bonjour", "ce", "cette",
+	"comment", "d", "dans", "de", "des", "du", "est", "et", "faire",
+	"il", "j", "je", "l", "la", "le", "les", "m", "ma", "merci", "mes",
+	"mon", "n", "ne", "nos", "notre", "nous", "par", "pas", "plus",
+	"pour", "pouvez", "qu", "que", "si", "sont", "sur", "svp", "un",
+	"une", "vos", "votre", "vous", "y",
 };
 
 /* A sentence with one of these is a legal notice or a footer, not the
@@ -60,6 +59,19 @@ is_footer(const struct isent *s)
 	return false;
 }
 
+static int
+cmp_word(const void *key, const void *elem)
+{
+	return strcmp(key, *(const char *const *)elem);
+}
+
+/* Is W in the sorted list SET of N words? */
+static bool
+in_sorted(const char *const *set, size_t n, const char *w)
+{
+	return bsearch(w, set, n, sizeof(set[0]), cmp_word) != NULL;
+}
+
 /* English votes minus French votes among the words of S. */
 int
 isent_lang_votes(const struct isent *s)
@@ -68,9 +80,9 @@ isent_lang_votes(const struct isent *s)
 	int v = 0;
 
 	for (i = 0; i < s->n; i++) {
-		if (iw_set(words_en, s->w[i]))
+		if (in_sorted(words_en, NELEM(words_en), s->w[i]))
 			v++;
-		if (iw_set(words_fr, s->w[i]))
+		if (in_sorted(words_fr, NELEM(words_fr), s->w[i]))
 			v--;
 	}
 	return v;
@@ -125,7 +137,7 @@ read_sentence(const struct intent_lexicon *lx, struct isent *s, int votes,
     struct intent *out, bool *explained)
 {
 	struct ifind f;
-	int v = isent_lang_votes(s);
+	int v = s->votes;
 
 	if (v >= LANG_MIN || v <= -LANG_MIN)
 		s->lang = v > 0 ? ILANG_EN : ILANG_FR;
@@ -174,8 +186,12 @@ intent_classify(const struct intent_lexicon *lx, const char *subject,
 	while (isplit_next(sp, &s))
 		g_array_append_val(all, s);
 	isplit_free(sp);
-	for (i = 0; i < all->len; i++)
-		votes += isent_lang_votes(&g_array_index(all, struct isent, i));
+	for (i = 0; i < all->len; i++) {
+		struct isent *one = &g_array_index(all, struct isent, i);
+
+		one->votes = isent_lang_votes(one);
+		votes += one->votes;
+	}
 	for (i = 0; i < all->len; i++) {
 		if (!done)
 			done = read_sentence(lx, &g_array_index(all,

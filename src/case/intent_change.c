@@ -90,7 +90,8 @@ is_object(const struct intent_lexicon *lx, const struct isent *s, size_t k,
 	if (ipin_is_support(lx, s, k))
 		return false;
 	for (r = 0; r < sizeof(restricted) / sizeof(restricted[0]); r++)
-		if (strcmp(lemma, restricted[r].lemma) == 0)
+		if (lemma[0] == restricted[r].lemma[0] &&
+		    strcmp(lemma, restricted[r].lemma) == 0)
 			return iw_set(restricted[r].objs, s->w[k]);
 	return iw_in(&lx->objects, s->w[k]);
 }

@@ -32,6 +32,7 @@ struct isent {
 	unsigned char *brk;	/* brk[i]: word i starts a clause */
 	size_t n;
 	bool question;		/* ended with '?' */
+	int votes;		/* English minus French common words */
 	enum ilang lang;
 };
 
@@ -66,7 +67,7 @@ void isplit_free(struct isplit *sp);
 /* SUBJECT as one sentence; false when it is a reply or forward subject. */
 bool isent_subject(const char *subject, size_t len, struct isent *s);
 void isent_clear(struct isent *s);
-/* Votes for each language among the words of S. */
+/* English minus French common words among the words of S (intent.c). */
 int isent_lang_votes(const struct isent *s);
 
 /* intent_words.c: is W in the sorted list L? */
@@ -80,6 +81,8 @@ enum iform iw_verb(const struct intent_lexicon *lx, const struct isent *s,
  * FROM; its kind, with *start its first word.  CUE_NONE when none. */
 enum icue iw_cue_at(const struct isent *s, size_t from, size_t j,
     size_t *start, const char **text);
+/* Is the cue table in order (for test_intent)? */
+bool iw_cues_sorted(void);
 /* Is the phrase P (words separated by single spaces) at words I.. of S?
  * Returns its number of words, 0 when not. */
 size_t iw_phrase_at(const struct isent *s, size_t i, const char *p);

@@ -174,7 +174,7 @@ static const char *
 static_word(const char *const *set, const char *w)
 {
 	for (; *set != NULL; set++)
-		if (strcmp(*set, w) == 0)
+		if ((*set)[0] == w[0] && strcmp(*set, w) == 0)
 			return *set;
 	return NULL;
 }

@@ -10,9 +10,9 @@
  * in lex_* are sorted (strcmp order) for bsearch; test_intent checks it.
  *
  * Verb forms: a word is looked up as written, then without the endings
- * of English (-ed, -ing, a doubled consonant, -ied) and French (-ez, -é,
- * -ée, -és, -ées, -u, -ue, -ant after an -er, -ir or -re stem), and in a
- * few irregular forms ("sent", "made", "mis").  Third persons ("adds",
+ * of the sentence's language: English -ed, -ing (a doubled consonant,
+ * -ied), French -ez, -é, -ée, -és, -ées, -u, -ue, -ant after an -er, -ir
+ * or -re stem; and in a few irregular forms ("sent", "made", "mis").  Third persons ("adds",
  * "ajoutons") are never read as verbs: they state, they do not ask.
  *
  * Security notes: pure functions over bounded words; no allocation.
@@ -134,8 +134,8 @@ iw_in(const struct intent_words *l, const char *w)
 bool
 iw_set(const char *const *set, const char *w)
 {
-	for (; *set != NULL; set++)
-		if (strcmp(*set, w) == 0)
+	for (; *set != NULL; set++)	/* the first letter first: fast */
+		if ((*set)[0] == w[0] && strcmp(*set, w) == 0)
 			return true;
 	return false;
 }
@@ -223,191 +223,331 @@ iw_negation_at(const struct isent *s, size_t j)
 }
 
 /*
- * Cues: phrases of folded words, the longest match wins.
+ * Cues: phrases of folded words, the longest match wins.  The table is
+ * sorted by the last word of each phrase (strcmp order; test_intent
+ * checks it), so the cues that may end at a word are found by bsearch.
  */
 
 struct cue {
 	const char *p;
+	const char *last;	/* its last word: the sort key */
 	enum icue kind;
 };
 
 static const struct cue cues[] = {
-	/* English requests */
-	{ "please", CUE_REQUEST }, { "pls", CUE_REQUEST },
-	{ "plz", CUE_REQUEST }, { "kindly", CUE_REQUEST },
-	{ "could you", CUE_REQUEST }, { "can you", CUE_REQUEST },
-	{ "could u", CUE_REQUEST }, { "can u", CUE_REQUEST },
-	{ "would u", CUE_REQUEST },
-	{ "would you", CUE_REQUEST }, { "will you", CUE_REQUEST },
-	{ "would you mind", CUE_REQUEST },
-	{ "would you be able to", CUE_REQUEST },
-	{ "could you be able to", CUE_REQUEST },
-	{ "are you able to", CUE_REQUEST },
-	{ "can someone", CUE_REQUEST }, { "could someone", CUE_REQUEST },
-	{ "can somebody", CUE_REQUEST }, { "could somebody", CUE_REQUEST },
-	{ "can anyone", CUE_REQUEST }, { "could anyone", CUE_REQUEST },
-	{ "if you could", CUE_REQUEST }, { "if you can", CUE_REQUEST },
-	{ "go ahead and", CUE_REQUEST }, { "don t forget to", CUE_REQUEST },
-	{ "make sure to", CUE_REQUEST }, { "be sure to", CUE_REQUEST },
-	{ "need you to", CUE_REQUEST }, { "want you to", CUE_REQUEST },
-	{ "like you to", CUE_REQUEST }, { "ask you to", CUE_REQUEST },
-	{ "asking you to", CUE_REQUEST }, { "request you to", CUE_REQUEST },
-	{ "would it be possible to", CUE_REQUEST },
-	{ "would it be possible for you to", CUE_REQUEST },
-	{ "is it possible for you to", CUE_REQUEST },
-	{ "could it be possible to", CUE_REQUEST },
-	{ "be so kind as to", CUE_REQUEST },
-	/* English wishes */
-	{ "need to", CUE_WISH }, { "needs to", CUE_WISH },
-	{ "want to", CUE_WISH }, { "wants to", CUE_WISH },
-	{ "like to", CUE_WISH }, { "wish to", CUE_WISH },
-	{ "love to", CUE_WISH }, { "prefer to", CUE_WISH },
-	{ "decided to", CUE_WISH }, { "writing to", CUE_WISH },
-	{ "looking to", CUE_WISH }, { "hoping to", CUE_WISH },
-	{ "need", CUE_WISH }, { "needs", CUE_WISH }, { "want", CUE_WISH },
-	{ "d like", CUE_WISH }, { "would like", CUE_WISH },
-	{ "d like to", CUE_WISH }, { "would like to", CUE_WISH },
-	{ "d love to", CUE_WISH }, { "would love to", CUE_WISH },
-	{ "d prefer to", CUE_WISH }, { "would prefer to", CUE_WISH },
-	{ "require", CUE_WISH }, { "must", CUE_WISH },
-	{ "i request", CUE_WISH }, { "we request", CUE_WISH },
-	{ "requesting", CUE_WISH },
-	{ "has to", CUE_WISH },
-	{ "could we get", CUE_WISH }, { "can we get", CUE_WISH },
-	{ "could i get", CUE_WISH }, { "can i get", CUE_WISH },
-	{ "could we have", CUE_WISH }, { "can we have", CUE_WISH },
-	{ "could i have", CUE_WISH }, { "can i have", CUE_WISH },
-	/* English: doing it oneself, capability */
-	{ "how do i", CUE_SELF }, { "how do we", CUE_SELF },
-	{ "how can i", CUE_SELF }, { "how can we", CUE_SELF },
-	{ "how to", CUE_SELF }, { "how would i", CUE_SELF },
-	{ "how would we", CUE_SELF }, { "how should i", CUE_SELF },
-	{ "how should we", CUE_SELF }, { "how does one", CUE_SELF },
-	{ "how do you", CUE_SELF }, { "how", CUE_SELF },
-	{ "where can i", CUE_SELF }, { "where can we", CUE_SELF },
-	{ "where do i", CUE_SELF }, { "where do we", CUE_SELF },
-	{ "is there a way to", CUE_SELF }, { "is there any way to", CUE_SELF },
-	{ "is it possible to", CUE_SELF },
-	{ "is it possible for me to", CUE_SELF },
-	{ "is it possible for us to", CUE_SELF },
-	{ "can i", CUE_SELF }, { "can we", CUE_SELF },
-	{ "could i", CUE_SELF }, { "could we", CUE_SELF },
-	{ "am i able to", CUE_SELF }, { "are we able to", CUE_SELF },
-	{ "able to", CUE_SELF }, { "allowed to", CUE_SELF },
-	{ "do i need to", CUE_SELF }, { "do we need to", CUE_SELF },
-	{ "do i have to", CUE_SELF }, { "do we have to", CUE_SELF },
-	{ "do i need", CUE_SELF }, { "do we need", CUE_SELF },
-	{ "should i", CUE_SELF }, { "should we", CUE_SELF },
-	{ "best way to", CUE_SELF }, { "i can", CUE_SELF },
-	{ "we can", CUE_SELF }, { "possible to", CUE_SELF },
-	/* English: asking for information */
-	{ "tell me", CUE_INFO }, { "tell us", CUE_INFO },
-	{ "let me know", CUE_INFO }, { "let us know", CUE_INFO },
-	{ "explain", CUE_INFO }, { "show me", CUE_INFO },
-	{ "show us", CUE_INFO }, { "know", CUE_INFO },
-	{ "understand", CUE_INFO }, { "learn", CUE_INFO },
-	{ "wondering", CUE_INFO }, { "wonder", CUE_INFO },
-	{ "find out", CUE_INFO }, { "ask", CUE_INFO },
-	{ "asking", CUE_INFO }, { "question", CUE_INFO },
-	{ "check", CUE_INFO }, { "see if", CUE_INFO },
-	{ "confirm", CUE_INFO }, { "advise", CUE_INFO },
-	{ "recommend", CUE_INFO }, { "help", CUE_INFO },
-	{ "help me", CUE_INFO }, { "help us", CUE_INFO },
-	{ "clarify", CUE_INFO }, { "cost", CUE_INFO },
-	{ "costs", CUE_INFO }, { "fee", CUE_INFO }, { "fees", CUE_INFO },
-	{ "price", CUE_INFO }, { "charge", CUE_INFO },
-	{ "instructions", CUE_INFO }, { "steps", CUE_INFO },
-	/* English: negation, deferral, past, questions, hypotheses */
-	{ "don t", CUE_NEG }, { "do not", CUE_NEG }, { "doesn t", CUE_NEG },
-	{ "does not", CUE_NEG }, { "didn t", CUE_NEG }, { "did not", CUE_NEG },
-	{ "won t", CUE_NEG }, { "will not", CUE_NEG },
-	{ "shouldn t", CUE_NEG }, { "can t", CUE_NEG },
-	{ "no need to", CUE_NEG }, { "no longer", CUE_NEG },
-	{ "not necessary to", CUE_NEG },
-	{ "hold off", CUE_DEFER }, { "hold off on", CUE_DEFER },
-	{ "wait", CUE_DEFER }, { "wait to", CUE_DEFER },
-	{ "wait before", CUE_DEFER }, { "before", CUE_DEFER },
-	{ "until", CUE_DEFER }, { "not yet", CUE_DEFER },
-	{ "thanks for", CUE_PAST }, { "thank you for", CUE_PAST },
-	{ "thx for", CUE_PAST }, { "after", CUE_PAST },
-	{ "why", CUE_QUESTION }, { "when", CUE_QUESTION },
-	{ "what", CUE_QUESTION }, { "which", CUE_QUESTION },
-	{ "whether", CUE_QUESTION }, { "if", CUE_QUESTION },
-	{ "what happens if", CUE_QUESTION }, { "in case", CUE_QUESTION },
-	{ "might", CUE_HYPO }, { "may", CUE_HYPO }, { "could", CUE_HYPO },
-	{ "would", CUE_HYPO }, { "will", CUE_HYPO }, { "ll", CUE_HYPO },
-	{ "thinking about", CUE_HYPO }, { "thinking of", CUE_HYPO },
-	{ "considering", CUE_HYPO }, { "planning to", CUE_HYPO },
-	{ "plan to", CUE_HYPO }, { "going to", CUE_HYPO },
-	/* French requests */
-	{ "merci de", CUE_REQUEST }, { "merci d", CUE_REQUEST },
-	{ "merci de bien", CUE_REQUEST }, { "veuillez", CUE_REQUEST },
-	{ "pourriez vous", CUE_REQUEST }, { "pouvez vous", CUE_REQUEST },
-	{ "pourrais tu", CUE_REQUEST }, { "peux tu", CUE_REQUEST },
-	{ "voudriez vous", CUE_REQUEST }, { "voulez vous", CUE_REQUEST },
-	{ "est ce que vous pouvez", CUE_REQUEST },
-	{ "est ce que vous pourriez", CUE_REQUEST },
-	{ "vous pouvez", CUE_REQUEST }, { "vous pourriez", CUE_REQUEST },
-	{ "je vous prie de", CUE_REQUEST }, { "je vous prie d", CUE_REQUEST },
-	{ "je vous remercie de", CUE_REQUEST },
-	{ "je vous remercie d", CUE_REQUEST },
-	{ "priere de", CUE_REQUEST }, { "priere d", CUE_REQUEST },
-	{ "je vous demande de", CUE_REQUEST },
-	{ "je vous demande d", CUE_REQUEST },
-	{ "nous vous demandons de", CUE_REQUEST },
-	{ "nous vous demandons d", CUE_REQUEST },
-	{ "serait il possible de", CUE_REQUEST },
-	{ "serait il possible d", CUE_REQUEST },
-	{ "s il vous plait", CUE_REQUEST }, { "s il te plait", CUE_REQUEST },
-	{ "svp", CUE_REQUEST }, { "stp", CUE_REQUEST },
-	/* French wishes */
-	{ "voudrais", CUE_WISH }, { "voudrions", CUE_WISH },
-	{ "voudrait", CUE_WISH }, { "voulais", CUE_WISH },
-	{ "aimerais", CUE_WISH }, { "aimerions", CUE_WISH },
-	{ "aimerait", CUE_WISH }, { "souhaite", CUE_WISH },
-	{ "souhaitons", CUE_WISH }, { "souhaiterais", CUE_WISH },
-	{ "souhaiterions", CUE_WISH }, { "souhaitions", CUE_WISH },
-	{ "veux", CUE_WISH }, { "voulons", CUE_WISH }, { "veut", CUE_WISH },
-	{ "besoin de", CUE_WISH }, { "besoin d", CUE_WISH },
-	{ "il faut", CUE_WISH }, { "il faudrait", CUE_WISH },
-	{ "il faudra", CUE_WISH }, { "il nous faut", CUE_WISH },
-	{ "il me faut", CUE_WISH }, { "decide de", CUE_WISH },
-	{ "decide d", CUE_WISH }, { "je vous ecris pour", CUE_WISH },
-	/* French: oneself, information, negation, past, questions */
-	{ "comment", CUE_SELF }, { "comment faire pour", CUE_SELF },
-	{ "puis je", CUE_SELF }, { "peut on", CUE_SELF },
-	{ "pouvons nous", CUE_SELF }, { "pourrions nous", CUE_SELF },
-	{ "est ce que je peux", CUE_SELF }, { "est ce qu on peut", CUE_SELF },
-	{ "est ce que nous pouvons", CUE_SELF },
-	{ "est il possible de", CUE_SELF }, { "est il possible d", CUE_SELF },
-	{ "est ce possible de", CUE_SELF }, { "est ce possible d", CUE_SELF },
-	{ "je peux", CUE_SELF }, { "nous pouvons", CUE_SELF },
-	{ "on peut", CUE_SELF }, { "faut il", CUE_SELF },
-	{ "dois je", CUE_SELF }, { "devons nous", CUE_SELF },
-	{ "moyen de", CUE_SELF }, { "moyen d", CUE_SELF },
-	{ "possible de", CUE_SELF }, { "possible d", CUE_SELF },
-	{ "savoir", CUE_INFO }, { "connaitre", CUE_INFO },
-	{ "comprendre", CUE_INFO }, { "expliquer", CUE_INFO },
-	{ "indiquer", CUE_INFO }, { "dire", CUE_INFO },
-	{ "verifier", CUE_INFO }, { "confirmer", CUE_INFO },
-	{ "aider", CUE_INFO }, { "aide", CUE_INFO }, { "tarif", CUE_INFO },
-	{ "prix", CUE_INFO }, { "cout", CUE_INFO }, { "frais", CUE_INFO },
-	{ "devis", CUE_INFO }, { "question", CUE_INFO },
-	{ "pas besoin de", CUE_NEG }, { "pas besoin d", CUE_NEG },
-	{ "inutile de", CUE_NEG }, { "inutile d", CUE_NEG },
-	{ "pas la peine de", CUE_NEG },
-	{ "avant de", CUE_DEFER }, { "avant d", CUE_DEFER },
-	{ "attendez", CUE_DEFER }, { "attendre", CUE_DEFER },
-	{ "pas encore", CUE_DEFER },
-	{ "merci pour", CUE_PAST }, { "merci d avoir", CUE_PAST },
-	{ "d avoir", CUE_PAST }, { "apres", CUE_PAST },
-	{ "pourquoi", CUE_QUESTION }, { "quand", CUE_QUESTION },
-	{ "si", CUE_QUESTION }, { "quel", CUE_QUESTION },
-	{ "quelle", CUE_QUESTION }, { "en cas de", CUE_QUESTION },
-	{ "pour", CUE_QUESTION },
-	{ "envisageons de", CUE_HYPO }, { "envisage de", CUE_HYPO },
-	{ "pensons", CUE_HYPO }, { "prevoyons de", CUE_HYPO },
-	{ "allons", CUE_HYPO },
+	{ "thinking about", "about", CUE_HYPO },
+	{ "advise", "advise", CUE_INFO },
+	{ "after", "after", CUE_PAST },
+	{ "aide", "aide", CUE_INFO },
+	{ "aider", "aider", CUE_INFO },
+	{ "aimerais", "aimerais", CUE_WISH },
+	{ "aimerait", "aimerait", CUE_WISH },
+	{ "aimerions", "aimerions", CUE_WISH },
+	{ "allons", "allons", CUE_HYPO },
+	{ "go ahead and", "and", CUE_REQUEST },
+	{ "can anyone", "anyone", CUE_REQUEST },
+	{ "could anyone", "anyone", CUE_REQUEST },
+	{ "apres", "apres", CUE_PAST },
+	{ "ask", "ask", CUE_INFO },
+	{ "asking", "asking", CUE_INFO },
+	{ "attendez", "attendez", CUE_DEFER },
+	{ "attendre", "attendre", CUE_DEFER },
+	{ "d avoir", "avoir", CUE_PAST },
+	{ "merci d avoir", "avoir", CUE_PAST },
+	{ "before", "before", CUE_DEFER },
+	{ "wait before", "before", CUE_DEFER },
+	{ "merci de bien", "bien", CUE_REQUEST },
+	{ "i can", "can", CUE_SELF },
+	{ "if you can", "can", CUE_REQUEST },
+	{ "we can", "can", CUE_SELF },
+	{ "in case", "case", CUE_QUESTION },
+	{ "charge", "charge", CUE_INFO },
+	{ "check", "check", CUE_INFO },
+	{ "clarify", "clarify", CUE_INFO },
+	{ "comment", "comment", CUE_SELF },
+	{ "comprendre", "comprendre", CUE_INFO },
+	{ "confirm", "confirm", CUE_INFO },
+	{ "confirmer", "confirmer", CUE_INFO },
+	{ "connaitre", "connaitre", CUE_INFO },
+	{ "considering", "considering", CUE_HYPO },
+	{ "cost", "cost", CUE_INFO },
+	{ "costs", "costs", CUE_INFO },
+	{ "could", "could", CUE_HYPO },
+	{ "if you could", "could", CUE_REQUEST },
+	{ "cout", "cout", CUE_INFO },
+	{ "avant d", "d", CUE_DEFER },
+	{ "besoin d", "d", CUE_WISH },
+	{ "decide d", "d", CUE_WISH },
+	{ "est ce possible d", "d", CUE_SELF },
+	{ "est il possible d", "d", CUE_SELF },
+	{ "inutile d", "d", CUE_NEG },
+	{ "je vous demande d", "d", CUE_REQUEST },
+	{ "je vous prie d", "d", CUE_REQUEST },
+	{ "je vous remercie d", "d", CUE_REQUEST },
+	{ "merci d", "d", CUE_REQUEST },
+	{ "moyen d", "d", CUE_SELF },
+	{ "nous vous demandons d", "d", CUE_REQUEST },
+	{ "pas besoin d", "d", CUE_NEG },
+	{ "possible d", "d", CUE_SELF },
+	{ "priere d", "d", CUE_REQUEST },
+	{ "serait il possible d", "d", CUE_REQUEST },
+	{ "avant de", "de", CUE_DEFER },
+	{ "besoin de", "de", CUE_WISH },
+	{ "decide de", "de", CUE_WISH },
+	{ "en cas de", "de", CUE_QUESTION },
+	{ "envisage de", "de", CUE_HYPO },
+	{ "envisageons de", "de", CUE_HYPO },
+	{ "est ce possible de", "de", CUE_SELF },
+	{ "est il possible de", "de", CUE_SELF },
+	{ "inutile de", "de", CUE_NEG },
+	{ "je vous demande de", "de", CUE_REQUEST },
+	{ "je vous prie de", "de", CUE_REQUEST },
+	{ "je vous remercie de", "de", CUE_REQUEST },
+	{ "merci de", "de", CUE_REQUEST },
+	{ "moyen de", "de", CUE_SELF },
+	{ "nous vous demandons de", "de", CUE_REQUEST },
+	{ "pas besoin de", "de", CUE_NEG },
+	{ "pas la peine de", "de", CUE_NEG },
+	{ "possible de", "de", CUE_SELF },
+	{ "prevoyons de", "de", CUE_HYPO },
+	{ "priere de", "de", CUE_REQUEST },
+	{ "serait il possible de", "de", CUE_REQUEST },
+	{ "devis", "devis", CUE_INFO },
+	{ "dire", "dire", CUE_INFO },
+	{ "pas encore", "encore", CUE_DEFER },
+	{ "explain", "explain", CUE_INFO },
+	{ "expliquer", "expliquer", CUE_INFO },
+	{ "il faudra", "faudra", CUE_WISH },
+	{ "il faudrait", "faudrait", CUE_WISH },
+	{ "il faut", "faut", CUE_WISH },
+	{ "il me faut", "faut", CUE_WISH },
+	{ "il nous faut", "faut", CUE_WISH },
+	{ "fee", "fee", CUE_INFO },
+	{ "fees", "fees", CUE_INFO },
+	{ "thank you for", "for", CUE_PAST },
+	{ "thanks for", "for", CUE_PAST },
+	{ "thx for", "for", CUE_PAST },
+	{ "frais", "frais", CUE_INFO },
+	{ "can i get", "get", CUE_WISH },
+	{ "can we get", "get", CUE_WISH },
+	{ "could i get", "get", CUE_WISH },
+	{ "could we get", "get", CUE_WISH },
+	{ "can i have", "have", CUE_WISH },
+	{ "can we have", "have", CUE_WISH },
+	{ "could i have", "have", CUE_WISH },
+	{ "could we have", "have", CUE_WISH },
+	{ "help", "help", CUE_INFO },
+	{ "how", "how", CUE_SELF },
+	{ "can i", "i", CUE_SELF },
+	{ "could i", "i", CUE_SELF },
+	{ "how can i", "i", CUE_SELF },
+	{ "how do i", "i", CUE_SELF },
+	{ "how should i", "i", CUE_SELF },
+	{ "how would i", "i", CUE_SELF },
+	{ "should i", "i", CUE_SELF },
+	{ "where can i", "i", CUE_SELF },
+	{ "where do i", "i", CUE_SELF },
+	{ "if", "if", CUE_QUESTION },
+	{ "see if", "if", CUE_INFO },
+	{ "what happens if", "if", CUE_QUESTION },
+	{ "faut il", "il", CUE_SELF },
+	{ "indiquer", "indiquer", CUE_INFO },
+	{ "instructions", "instructions", CUE_INFO },
+	{ "dois je", "je", CUE_SELF },
+	{ "puis je", "je", CUE_SELF },
+	{ "kindly", "kindly", CUE_REQUEST },
+	{ "know", "know", CUE_INFO },
+	{ "let me know", "know", CUE_INFO },
+	{ "let us know", "know", CUE_INFO },
+	{ "learn", "learn", CUE_INFO },
+	{ "d like", "like", CUE_WISH },
+	{ "would like", "like", CUE_WISH },
+	{ "ll", "ll", CUE_HYPO },
+	{ "no longer", "longer", CUE_NEG },
+	{ "may", "may", CUE_HYPO },
+	{ "help me", "me", CUE_INFO },
+	{ "show me", "me", CUE_INFO },
+	{ "tell me", "me", CUE_INFO },
+	{ "might", "might", CUE_HYPO },
+	{ "would you mind", "mind", CUE_REQUEST },
+	{ "must", "must", CUE_WISH },
+	{ "do i need", "need", CUE_SELF },
+	{ "do we need", "need", CUE_SELF },
+	{ "need", "need", CUE_WISH },
+	{ "needs", "needs", CUE_WISH },
+	{ "did not", "not", CUE_NEG },
+	{ "do not", "not", CUE_NEG },
+	{ "does not", "not", CUE_NEG },
+	{ "will not", "not", CUE_NEG },
+	{ "devons nous", "nous", CUE_SELF },
+	{ "pourrions nous", "nous", CUE_SELF },
+	{ "pouvons nous", "nous", CUE_SELF },
+	{ "thinking of", "of", CUE_HYPO },
+	{ "hold off", "off", CUE_DEFER },
+	{ "hold off on", "on", CUE_DEFER },
+	{ "peut on", "on", CUE_SELF },
+	{ "how does one", "one", CUE_SELF },
+	{ "find out", "out", CUE_INFO },
+	{ "pensons", "pensons", CUE_HYPO },
+	{ "est ce qu on peut", "peut", CUE_SELF },
+	{ "on peut", "peut", CUE_SELF },
+	{ "est ce que je peux", "peux", CUE_SELF },
+	{ "je peux", "peux", CUE_SELF },
+	{ "s il te plait", "plait", CUE_REQUEST },
+	{ "s il vous plait", "plait", CUE_REQUEST },
+	{ "please", "please", CUE_REQUEST },
+	{ "pls", "pls", CUE_REQUEST },
+	{ "plz", "plz", CUE_REQUEST },
+	{ "comment faire pour", "pour", CUE_SELF },
+	{ "je vous ecris pour", "pour", CUE_WISH },
+	{ "merci pour", "pour", CUE_PAST },
+	{ "pour", "pour", CUE_QUESTION },
+	{ "pourquoi", "pourquoi", CUE_QUESTION },
+	{ "est ce que vous pourriez", "pourriez", CUE_REQUEST },
+	{ "vous pourriez", "pourriez", CUE_REQUEST },
+	{ "est ce que vous pouvez", "pouvez", CUE_REQUEST },
+	{ "vous pouvez", "pouvez", CUE_REQUEST },
+	{ "est ce que nous pouvons", "pouvons", CUE_SELF },
+	{ "nous pouvons", "pouvons", CUE_SELF },
+	{ "price", "price", CUE_INFO },
+	{ "prix", "prix", CUE_INFO },
+	{ "quand", "quand", CUE_QUESTION },
+	{ "quel", "quel", CUE_QUESTION },
+	{ "quelle", "quelle", CUE_QUESTION },
+	{ "question", "question", CUE_INFO },
+	{ "recommend", "recommend", CUE_INFO },
+	{ "i request", "request", CUE_WISH },
+	{ "we request", "request", CUE_WISH },
+	{ "requesting", "requesting", CUE_WISH },
+	{ "require", "require", CUE_WISH },
+	{ "savoir", "savoir", CUE_INFO },
+	{ "si", "si", CUE_QUESTION },
+	{ "can somebody", "somebody", CUE_REQUEST },
+	{ "could somebody", "somebody", CUE_REQUEST },
+	{ "can someone", "someone", CUE_REQUEST },
+	{ "could someone", "someone", CUE_REQUEST },
+	{ "souhaite", "souhaite", CUE_WISH },
+	{ "souhaiterais", "souhaiterais", CUE_WISH },
+	{ "souhaiterions", "souhaiterions", CUE_WISH },
+	{ "souhaitions", "souhaitions", CUE_WISH },
+	{ "souhaitons", "souhaitons", CUE_WISH },
+	{ "steps", "steps", CUE_INFO },
+	{ "stp", "stp", CUE_REQUEST },
+	{ "svp", "svp", CUE_REQUEST },
+	{ "can t", "t", CUE_NEG },
+	{ "didn t", "t", CUE_NEG },
+	{ "doesn t", "t", CUE_NEG },
+	{ "don t", "t", CUE_NEG },
+	{ "shouldn t", "t", CUE_NEG },
+	{ "won t", "t", CUE_NEG },
+	{ "tarif", "tarif", CUE_INFO },
+	{ "able to", "to", CUE_SELF },
+	{ "allowed to", "to", CUE_SELF },
+	{ "am i able to", "to", CUE_SELF },
+	{ "are we able to", "to", CUE_SELF },
+	{ "are you able to", "to", CUE_REQUEST },
+	{ "ask you to", "to", CUE_REQUEST },
+	{ "asking you to", "to", CUE_REQUEST },
+	{ "be so kind as to", "to", CUE_REQUEST },
+	{ "be sure to", "to", CUE_REQUEST },
+	{ "best way to", "to", CUE_SELF },
+	{ "could it be possible to", "to", CUE_REQUEST },
+	{ "could you be able to", "to", CUE_REQUEST },
+	{ "d like to", "to", CUE_WISH },
+	{ "d love to", "to", CUE_WISH },
+	{ "d prefer to", "to", CUE_WISH },
+	{ "decided to", "to", CUE_WISH },
+	{ "do i have to", "to", CUE_SELF },
+	{ "do i need to", "to", CUE_SELF },
+	{ "do we have to", "to", CUE_SELF },
+	{ "do we need to", "to", CUE_SELF },
+	{ "don t forget to", "to", CUE_REQUEST },
+	{ "going to", "to", CUE_HYPO },
+	{ "has to", "to", CUE_WISH },
+	{ "hoping to", "to", CUE_WISH },
+	{ "how to", "to", CUE_SELF },
+	{ "is it possible for me to", "to", CUE_SELF },
+	{ "is it possible for us to", "to", CUE_SELF },
+	{ "is it possible for you to", "to", CUE_REQUEST },
+	{ "is it possible to", "to", CUE_SELF },
+	{ "is there a way to", "to", CUE_SELF },
+	{ "is there any way to", "to", CUE_SELF },
+	{ "like to", "to", CUE_WISH },
+	{ "like you to", "to", CUE_REQUEST },
+	{ "looking to", "to", CUE_WISH },
+	{ "love to", "to", CUE_WISH },
+	{ "make sure to", "to", CUE_REQUEST },
+	{ "need to", "to", CUE_WISH },
+	{ "need you to", "to", CUE_REQUEST },
+	{ "needs to", "to", CUE_WISH },
+	{ "no need to", "to", CUE_NEG },
+	{ "not necessary to", "to", CUE_NEG },
+	{ "plan to", "to", CUE_HYPO },
+	{ "planning to", "to", CUE_HYPO },
+	{ "possible to", "to", CUE_SELF },
+	{ "prefer to", "to", CUE_WISH },
+	{ "request you to", "to", CUE_REQUEST },
+	{ "wait to", "to", CUE_DEFER },
+	{ "want to", "to", CUE_WISH },
+	{ "want you to", "to", CUE_REQUEST },
+	{ "wants to", "to", CUE_WISH },
+	{ "wish to", "to", CUE_WISH },
+	{ "would it be possible for you to", "to", CUE_REQUEST },
+	{ "would it be possible to", "to", CUE_REQUEST },
+	{ "would like to", "to", CUE_WISH },
+	{ "would love to", "to", CUE_WISH },
+	{ "would prefer to", "to", CUE_WISH },
+	{ "would you be able to", "to", CUE_REQUEST },
+	{ "writing to", "to", CUE_WISH },
+	{ "peux tu", "tu", CUE_REQUEST },
+	{ "pourrais tu", "tu", CUE_REQUEST },
+	{ "can u", "u", CUE_REQUEST },
+	{ "could u", "u", CUE_REQUEST },
+	{ "would u", "u", CUE_REQUEST },
+	{ "understand", "understand", CUE_INFO },
+	{ "until", "until", CUE_DEFER },
+	{ "help us", "us", CUE_INFO },
+	{ "show us", "us", CUE_INFO },
+	{ "tell us", "us", CUE_INFO },
+	{ "verifier", "verifier", CUE_INFO },
+	{ "veuillez", "veuillez", CUE_REQUEST },
+	{ "veut", "veut", CUE_WISH },
+	{ "veux", "veux", CUE_WISH },
+	{ "voudrais", "voudrais", CUE_WISH },
+	{ "voudrait", "voudrait", CUE_WISH },
+	{ "voudrions", "voudrions", CUE_WISH },
+	{ "voulais", "voulais", CUE_WISH },
+	{ "voulons", "voulons", CUE_WISH },
+	{ "pourriez vous", "vous", CUE_REQUEST },
+	{ "pouvez vous", "vous", CUE_REQUEST },
+	{ "voudriez vous", "vous", CUE_REQUEST },
+	{ "voulez vous", "vous", CUE_REQUEST },
+	{ "wait", "wait", CUE_DEFER },
+	{ "want", "want", CUE_WISH },
+	{ "can we", "we", CUE_SELF },
+	{ "could we", "we", CUE_SELF },
+	{ "how can we", "we", CUE_SELF },
+	{ "how do we", "we", CUE_SELF },
+	{ "how should we", "we", CUE_SELF },
+	{ "how would we", "we", CUE_SELF },
+	{ "should we", "we", CUE_SELF },
+	{ "where can we", "we", CUE_SELF },
+	{ "where do we", "we", CUE_SELF },
+	{ "what", "what", CUE_QUESTION },
+	{ "when", "when", CUE_QUESTION },
+	{ "whether", "whether", CUE_QUESTION },
+	{ "which", "which", CUE_QUESTION },
+	{ "why", "why", CUE_QUESTION },
+	{ "will", "will", CUE_HYPO },
+	{ "wonder", "wonder", CUE_INFO },
+	{ "wondering", "wondering", CUE_INFO },
+	{ "would", "would", CUE_HYPO },
+	{ "not yet", "yet", CUE_DEFER },
+	{ "can you", "you", CUE_REQUEST },
+	{ "could you", "you", CUE_REQUEST },
+	{ "how do you", "you", CUE_SELF },
+	{ "will you", "you", CUE_REQUEST },
+	{ "would you", "you", CUE_REQUEST },
 };
 
 size_t
@@ -415,6 +555,8 @@ iw_phrase_at(const struct isent *s, size_t i, const char *p)
 {
 	size_t k = 0, n;
 
+	if (i >= s->n || s->w[i][0] != p[0])
+		return 0;		/* the common case, at once */
 	for (;;) {
 		n = strcspn(p, " ");
 		if (i + k >= s->n || strlen(s->w[i + k]) != n ||
@@ -441,23 +583,52 @@ iw_phrase_end(const struct isent *s, size_t from, size_t j, const char *p)
 	return iw_phrase_at(s, j + 1 - k, p) == k ? k : 0;
 }
 
+static int
+cmp_cue_last(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct cue *)elem)->last);
+}
+
 enum icue
 iw_cue_at(const struct isent *s, size_t from, size_t j, size_t *start,
     const char **text)
 {
-	size_t i, k, best = 0;
+	const struct cue *hit, *c;
+	size_t k, best = 0;
 	enum icue kind = CUE_NONE;
 
-	for (i = 0; i < NELEM(cues); i++) {
-		k = iw_phrase_end(s, from, j, cues[i].p);
+	hit = bsearch(s->w[j], cues, NELEM(cues), sizeof(cues[0]),
+	    cmp_cue_last);
+	if (hit == NULL)
+		return CUE_NONE;
+	while (hit > cues && strcmp(hit[-1].last, s->w[j]) == 0)
+		hit--;
+	for (c = hit; c < cues + NELEM(cues) &&
+	    strcmp(c->last, s->w[j]) == 0; c++) {
+		k = iw_phrase_end(s, from, j, c->p);
 		if (k > best) {
 			best = k;
-			kind = cues[i].kind;
+			kind = c->kind;
 			*start = j + 1 - k;
-			*text = cues[i].p;
+			*text = c->p;
 		}
 	}
 	return kind;
+}
+
+bool
+iw_cues_sorted(void)
+{
+	const char *sp;
+	size_t i;
+
+	for (i = 0; i < NELEM(cues); i++) {
+		sp = strrchr(cues[i].p, ' ');
+		if (strcmp(sp != NULL ? sp + 1 : cues[i].p, cues[i].last) != 0 ||
+		    (i > 0 && strcmp(cues[i - 1].last, cues[i].last) > 0))
+			return false;
+	}
+	return true;
 }
 
 /*
@@ -469,15 +640,22 @@ struct irregular {
 	enum iform f;
 };
 
+/* Sorted by form (strcmp order). */
 static const struct irregular irregulars[] = {
-	{ "sent", "send", IF_PART }, { "made", "make", IF_PART },
-	{ "given", "give", IF_PART }, { "gave", "give", IF_PART },
-	{ "bought", "buy", IF_PART }, { "shut", "shut", IF_BASE },
+	{ "bought", "buy", IF_PART }, { "gave", "give", IF_PART },
+	{ "given", "give", IF_PART }, { "made", "make", IF_PART },
 	{ "mis", "mettre", IF_PART }, { "mise", "mettre", IF_PART },
 	{ "mises", "mettre", IF_PART }, { "ouvert", "ouvrir", IF_PART },
-	{ "ouverte", "ouvrir", IF_PART }, { "ouverts", "ouvrir", IF_PART },
-	{ "ouvertes", "ouvrir", IF_PART },
+	{ "ouverte", "ouvrir", IF_PART }, { "ouvertes", "ouvrir", IF_PART },
+	{ "ouverts", "ouvrir", IF_PART }, { "sent", "send", IF_PART },
+	{ "shut", "shut", IF_BASE },
 };
+
+static int
+cmp_irregular(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct irregular *)elem)->form);
+}
 
 /* W's lemma STEM + END in the lists?  Sets *lemma and *weak. */
 static bool
@@ -521,15 +699,15 @@ static enum iform
 form_en(const struct intent_lexicon *lx, const char *w, const char **lemma,
     bool *weak)
 {
-	size_t n = strlen(w), i;
+	const struct irregular *irr;
+	size_t n = strlen(w);
 
 	if (lemma_in(lx, w, n, "", lemma, weak))
 		return IF_BASE;
-	for (i = 0; i < NELEM(irregulars); i++)
-		if (strcmp(w, irregulars[i].form) == 0 &&
-		    lemma_in(lx, irregulars[i].lemma,
-		    strlen(irregulars[i].lemma), "", lemma, weak))
-			return irregulars[i].f;
+	if ((irr = bsearch(w, irregulars, NELEM(irregulars),
+	    sizeof(irregulars[0]), cmp_irregular)) != NULL)
+		return lemma_in(lx, irr->lemma, strlen(irr->lemma), "", lemma,
+		    weak) ? irr->f : IF_NONE;
 	if (ends_with(w, n, "ed")) {
 		if (lemma_in(lx, w, n - 1, "", lemma, weak) ||
 		    lemma_in(lx, w, n - 2, "", lemma, weak) ||
@@ -566,6 +744,7 @@ form_fr(const struct intent_lexicon *lx, const char *w, const char **lemma,
 {
 	static const char *const part_er[] = { "ees", "ee", "es", "e", NULL };
 	static const char *const part_re[] = { "ues", "ue", "us", "u", NULL };
+	const struct irregular *irr;
 	size_t n = strlen(w), i;
 
 	if ((ends_with(w, n, "er") || ends_with(w, n, "ir") ||
@@ -583,11 +762,10 @@ form_fr(const struct intent_lexicon *lx, const char *w, const char **lemma,
 			    lemma, weak) ? IF_PART : IF_NONE;
 	if (ends_with(w, n, "ant") && lemma_in(lx, w, n - 3, "er", lemma, weak))
 		return IF_ING;
-	for (i = 0; i < NELEM(irregulars); i++)
-		if (strcmp(w, irregulars[i].form) == 0 &&
-		    lemma_in(lx, irregulars[i].lemma,
-		    strlen(irregulars[i].lemma), "", lemma, weak))
-			return irregulars[i].f;
+	if ((irr = bsearch(w, irregulars, NELEM(irregulars),
+	    sizeof(irregulars[0]), cmp_irregular)) != NULL)
+		return lemma_in(lx, irr->lemma, strlen(irr->lemma), "", lemma,
+		    weak) ? irr->f : IF_NONE;
 	return IF_NONE;
 }
 
@@ -599,6 +777,9 @@ iw_verb(const struct intent_lexicon *lx, const struct isent *s, size_t i,
 	bool weak_en = false, weak_fr = false;
 	enum iform en, fr;
 
+	if (w[0] == '\0' || w[1] == '\0' || w[2] == '\0' ||
+	    (w[0] >= '0' && w[0] <= '9'))
+		return IF_NONE;		/* no verb is that short, or a number */
 	if (i + 1 < s->n && strcmp(s->w[i + 1], "rid") == 0) {
 		/* "get rid of": remove */
 		*lemma = "get rid of";
@@ -607,14 +788,28 @@ iw_verb(const struct intent_lexicon *lx, const struct isent *s, size_t i,
 		    strcmp(w, "gotten") == 0 ? IF_PART : strcmp(w, "getting") ==
 		    0 ? IF_ING : IF_NONE;
 	}
-	en = form_en(lx, w, &l_en, &weak_en);
-	fr = form_fr(lx, w, &l_fr, &weak_fr);
-	if (fr != IF_NONE && (en == IF_NONE || s->lang == ILANG_FR)) {
+	/* the other language's endings are not tried (only its words as
+	 * written): faster, and "change" in English is not "changé" */
+	if (s->lang == ILANG_FR) {
+		if ((fr = form_fr(lx, w, &l_fr, &weak_fr)) != IF_NONE) {
+			*lemma = l_fr;
+			*needs_object = weak_fr;
+			return fr;
+		}
+		return lemma_in(lx, w, strlen(w), "", lemma, needs_object) ?
+		    IF_BASE : IF_NONE;
+	}
+	if ((en = form_en(lx, w, &l_en, &weak_en)) != IF_NONE) {
+		*lemma = l_en;
+		*needs_object = weak_en;
+		return en;
+	}
+	/* a French imperative in a sentence taken for English */
+	if (strlen(w) > 2 && strcmp(w + strlen(w) - 2, "ez") == 0 &&
+	    (fr = form_fr(lx, w, &l_fr, &weak_fr)) == IF_IMP) {
 		*lemma = l_fr;
 		*needs_object = weak_fr;
 		return fr;
 	}
-	*lemma = l_en;
-	*needs_object = weak_en;
-	return en;
+	return IF_NONE;
 }

@@ -25,6 +25,7 @@
 #include <glib.h>
 
 #include "case/intent.h"
+#include "case/intent_int.h"
 #include "util/fold.h"
 #include "tap.h"
 
@@ -464,6 +465,7 @@ test_lists(void)
 	check_list("object verbs", &lx.object_verbs);
 	check_list("objects", &lx.objects);
 	check_list("other PINs", &lx.other_pins);
+	ok(iw_cues_sorted(), "the cue table is sorted by last word");
 }
 
 /* A request past INTENT_MAX_SCAN is not read; a long text is cheap. */
