@@ -16,6 +16,7 @@
 
 #include "case/intent.h"
 #include "case/intent_int.h"
+#include "core/config.h"
 
 #define LANG_MIN	2	/* votes a sentence needs to decide alone */
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
@@ -203,11 +204,24 @@ intent_classify(const struct intent_lexicon *lx, const char *subject,
 		out->kind = INTENT_CHANGE;
 }
 
+/* A configured list (folded and sorted by the loader) as a word list. */
+static void
+words_of(const struct pm_strlist *l, struct intent_words *w)
+{
+	w->v = (const char *const *)l->v;
+	w->n = l->n;
+}
+
 void
 intent_lexicon_config(const struct pm_config *cfg, struct intent_lexicon *lx)
 {
-	(void)cfg;
-	intent_lexicon_default(lx);
+	memset(lx, 0, sizeof(*lx));
+	if (cfg == NULL)
+		return;
+	words_of(&cfg->change_verbs, &lx->verbs);
+	words_of(&cfg->object_verbs, &lx->object_verbs);
+	words_of(&cfg->change_objects, &lx->objects);
+	words_of(&cfg->other_pin_words, &lx->other_pins);
 }
 
 void

@@ -79,7 +79,7 @@ enum intent_kind {
 	INTENT_LOST_PIN,
 };
 
-/* Sorted lists of folded words (see intent_lexicon_default). */
+/* Sorted lists of folded words (the configuration's word lists). */
 struct intent_words {
 	const char *const *v;
 	size_t n;
@@ -102,11 +102,9 @@ struct intent {
 
 struct pm_config;
 
-/* The built-in English and French lists (the configuration's defaults). */
-void intent_lexicon_default(struct intent_lexicon *lx);
-
-/* The lists of CFG (ChangeVerbs, ObjectVerbs, ChangeObjects,
- * OtherPINWords; NULL: the built-in ones). */
+/* The lists of CFG: ChangeVerbs, ObjectVerbs, ChangeObjects and
+ * OtherPINWords (ChangeKeywords is merged into ChangeVerbs by the loader);
+ * they point into CFG.  CFG NULL: empty lists. */
 void intent_lexicon_config(const struct pm_config *cfg,
     struct intent_lexicon *lx);
 

@@ -1,13 +1,13 @@
 /*
- * intent_words.c - the words of the intent classifier: the built-in
- * lists of action verbs, things of the account and other PINs (the
- * configuration's defaults), small sets of grammatical words (fillers,
- * subjects, auxiliaries, negations...), and the reading of verb forms.
- * The cue phrases are in intent_cues.c.
+ * intent_words.c - the words of the intent classifier: small sets of
+ * grammatical words (fillers, subjects, auxiliaries, negations...), the
+ * search of the configured word lists (ChangeVerbs, ObjectVerbs,
+ * ChangeObjects, OtherPINWords: core/config_words.c has their defaults),
+ * and the reading of verb forms.  The cue phrases are in intent_cues.c.
  *
  * Every word here is folded (util/fold.h): lower case, no accents; "I'd"
- * is the two words "i d", "pourriez-vous" is "pourriez vous".  The lists
- * in lex_* are sorted (strcmp order) for bsearch; test_intent checks it.
+ * is the two words "i d", "pourriez-vous" is "pourriez vous".  The
+ * configured lists are folded and sorted by the loader, for bsearch.
  *
  * Verb forms: a word is looked up as written, then without the endings
  * of the sentence's language: English -ed, -ing (a doubled consonant,
@@ -24,100 +24,8 @@
 
 #include "case/intent_int.h"
 
-static const char *const lex_verbs[] = {
-	"activate", "activer", "add", "affecter", "ajouter", "allocate",
-	"allowlist", "amend", "annuler", "assign", "attribuer", "bar",
-	"blacklist", "block", "blocklist", "bloquer", "cancel", "change",
-	"changer", "configure", "configurer", "create", "creer",
-	"deactivate", "debloquer", "decommission", "decrease", "delete",
-	"deprovision", "deregister", "desactiver", "desinstaller", "disable",
-	"disconnect", "discontinue", "divert", "downgrade", "edit",
-	"effacer", "enable", "enlever", "erase", "extend", "increase",
-	"install", "installer", "migrate", "migrer", "modifier", "modify",
-	"parametrer", "provision", "rajouter", "reactivate", "reactiver",
-	"reaffecter", "reassign", "reattribuer", "reconfigure",
-	"reconfigurer", "redirect", "rediriger", "reduce", "reinitialiser",
-	"remove", "remplacer", "rename", "renommer", "renumber", "replace",
-	"reroute", "reset", "resilier", "restrict", "retirer", "setup",
-	"supprimer", "suspend", "suspendre", "swap", "terminate", "unassign",
-	"unbar", "unblock", "uninstall", "unregister", "unsubscribe",
-	"unsuspend", "upgrade", "whitelist",
-};
-
-static const char *const lex_object_verbs[] = {
-	"adjust", "ajuster", "allow", "appliquer", "apply", "arreter",
-	"augmenter", "autoriser", "basculer", "brancher", "buy", "close",
-	"commander", "connect", "convert", "couper", "cut", "deplacer",
-	"diminuer", "donner", "drop", "enregistrer", "envoyer", "fermer",
-	"forward", "give", "grant", "interdire", "link", "lower", "make",
-	"map", "merge", "mettre", "move", "mute", "open", "order", "ouvrir",
-	"passer", "permit", "point", "port", "porter", "programmer",
-	"purchase", "put", "raise", "record", "reduire", "register",
-	"release", "relier", "renew", "renvoyer", "restore", "revoke",
-	"route", "schedule", "send", "set", "shut", "split", "start", "stop",
-	"switch", "take", "transfer", "transferer", "turn", "unlink",
-	"unmute", "update", "upload",
-};
-
-static const char *const lex_objects[] = {
-	"abonnement", "abonnements", "acces", "access", "account",
-	"accounts", "accueil", "address", "addresses", "admin",
-	"administrator", "administrators", "adresse", "adresses", "alert",
-	"alerts", "annonce", "annonces", "announcement", "app", "appel",
-	"appels", "application", "attendant", "attente", "billing",
-	"blocklist", "boite", "bridge", "bundle", "call", "caller", "calls",
-	"card", "carte", "channel", "channels", "cli", "compte", "comptes",
-	"conference", "contract", "contracts", "contrat", "contrats",
-	"debit", "delay", "destination", "details", "device", "devices",
-	"dial", "did", "directory", "display", "dnd", "droits", "email",
-	"enregistrement", "enregistrements", "ext", "extension",
-	"extensions", "facturation", "fax", "faxes", "feature", "features",
-	"file", "forfait", "forfaits", "forwarding", "fuseau", "greeting",
-	"greetings", "group", "groupe", "groupes", "groups", "handset",
-	"handsets", "hold", "horaires", "hours", "id", "identifiant", "ivr",
-	"language", "langue", "licence", "licences", "license", "licenses",
-	"ligne", "lignes", "limit", "line", "lines", "login", "mailbox",
-	"mailboxes", "menu", "message", "messagerie", "messages", "minutes",
-	"mode", "music", "musique", "name", "names", "nom", "notification",
-	"notifications", "number", "numbers", "numero", "numeros", "offre",
-	"option", "options", "owner", "package", "paiement", "passe",
-	"password", "payment", "permission", "permissions", "phone",
-	"phones", "pin", "plan", "plans", "port", "portabilite", "porting",
-	"poste", "postes", "profil", "profile", "prompt", "queue", "queues",
-	"recording", "recordings", "records", "regle", "regles", "renvoi",
-	"renvois", "repertoire", "repondeur", "rights", "ring", "role",
-	"route", "routing", "rule", "rules", "schedule", "seat", "seats",
-	"service", "services", "setting", "settings", "sim", "site", "sites",
-	"softphone", "standard", "subscription", "subscriptions", "svi",
-	"tariff", "telephone", "telephones", "timeout", "timezone",
-	"transcription", "transfert", "transferts", "trunk", "trunks",
-	"user", "users", "utilisateur", "utilisateurs", "voicemail",
-	"voicemails", "waiting", "whitelist", "zone",
-};
-
-static const char *const lex_other_pins[] = {
-	"alarm", "app", "atm", "badge", "bank", "bluetooth", "boite",
-	"bridge", "card", "carte", "cellulaire", "conference", "credit",
-	"debit", "desk", "deskphone", "device", "door", "ext", "extension",
-	"handset", "lock", "mailbox", "meeting", "messagerie", "mobile",
-	"phone", "portable", "poste", "puk", "repondeur", "router", "safe",
-	"sim", "telephone", "vm", "vocale", "voice", "voicemail", "wifi",
-};
-
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
-void
-intent_lexicon_default(struct intent_lexicon *lx)
-{
-	lx->verbs.v = lex_verbs;
-	lx->verbs.n = NELEM(lex_verbs);
-	lx->object_verbs.v = lex_object_verbs;
-	lx->object_verbs.n = NELEM(lex_object_verbs);
-	lx->objects.v = lex_objects;
-	lx->objects.n = NELEM(lex_objects);
-	lx->other_pins.v = lex_other_pins;
-	lx->other_pins.n = NELEM(lex_other_pins);
-}
 
 static int
 cmp_word(const void *key, const void *elem)

@@ -54,6 +54,10 @@ void notice_templates_free(struct notice_templates *t);
 /* Was the template of KIND loaded (an optional kind may be absent)? */
 bool notice_has_kind(const struct notice_templates *t, const char *kind);
 
+/* The first optional kind without a template in T ("account-locked"), or
+ * NULL: for a warning at start. */
+const char *notice_missing_kind(const struct notice_templates *t);
+
 /* Is there a TemplateDir/NoticeLanguage directory?  Without one notices
  * are disabled (a warning); with one every template must load. */
 bool notice_templates_present(const struct pm_config *cfg);

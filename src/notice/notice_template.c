@@ -410,6 +410,17 @@ notice_has_kind(const struct notice_templates *t, const char *kind)
 	return t != NULL && k >= 0 && t->t[k].body != NULL;
 }
 
+const char *
+notice_missing_kind(const struct notice_templates *t)
+{
+	int k;
+
+	for (k = NOTICE_NREQUIRED; t != NULL && k < NOTICE_NKINDS; k++)
+		if (t->t[k].body == NULL)
+			return notice_kinds[k];
+	return NULL;
+}
+
 void
 notice_templates_free(struct notice_templates *t)
 {

@@ -12,7 +12,8 @@
  *    one half only.
  * 2. Tables of exact cases: sentence cutting (abbreviations, numbers,
  *    line breaks), subjects (reply prefixes), the explanation (format,
- *    ASCII, never a digit), the word lists (sorted and folded), bounds.
+ *    ASCII, never a digit), the default word lists of the configuration
+ *    (sorted and folded, as the classifier searches them), bounds.
  *
  * Needs $top_srcdir (make check sets it) for the corpus: without it the
  * corpus part is skipped.
@@ -26,10 +27,13 @@
 
 #include "case/intent.h"
 #include "case/intent_int.h"
+#include "core/config.h"
 #include "util/fold.h"
 #include "tap.h"
 
 #define NKIND	3
+
+static struct pm_config *defaults;	/* config_defaults(): the word lists */
 
 struct tally {
 	unsigned m[NKIND][NKIND];	/* [label][classified] */
@@ -163,7 +167,7 @@ test_corpus(void)
 	}
 	memset(half, 0, sizeof(half));
 	memset(&all, 0, sizeof(all));
-	intent_lexicon_default(&lx);
+	intent_lexicon_config(defaults, &lx);
 	lines = g_strsplit(buf, "\n", -1);
 	for (i = 0; lines[i] != NULL; i++) {
 		char *l = lines[i], *t1, *t2;
@@ -326,7 +330,7 @@ test_cases(void)
 	char d[INTENT_DESCRIBE_MAX];
 	size_t i;
 
-	intent_lexicon_default(&lx);
+	intent_lexicon_config(defaults, &lx);
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const struct kcase *c = &cases[i];
 
@@ -426,7 +430,7 @@ test_pin_cases(void)
 	char d[INTENT_DESCRIBE_MAX];
 	size_t i;
 
-	intent_lexicon_default(&lx);
+	intent_lexicon_config(defaults, &lx);
 	for (i = 0; i < sizeof(pin_cases) / sizeof(pin_cases[0]); i++) {
 		intent_classify(&lx, NULL, pin_cases[i].text, &it);
 		is_int(it.kind == INTENT_LOST_PIN, pin_cases[i].lost,
@@ -435,7 +439,7 @@ test_pin_cases(void)
 	}
 }
 
-/* The built-in lists: sorted, folded, unique. */
+/* The default lists: sorted, folded, unique. */
 static void
 check_list(const char *name, const struct intent_words *l)
 {
@@ -460,7 +464,7 @@ test_lists(void)
 {
 	struct intent_lexicon lx;
 
-	intent_lexicon_default(&lx);
+	intent_lexicon_config(defaults, &lx);
 	check_list("verbs", &lx.verbs);
 	check_list("object verbs", &lx.object_verbs);
 	check_list("objects", &lx.objects);
@@ -477,7 +481,7 @@ test_bounds(void)
 	size_t n = INTENT_MAX_SCAN + 4096;
 	char *big = g_malloc(n + 1);
 
-	intent_lexicon_default(&lx);
+	intent_lexicon_config(defaults, &lx);
 	memset(big, 'a', n);
 	big[n] = '\0';
 	memcpy(big + INTENT_MAX_SCAN + 100, " please cancel line 3. ", 23);
@@ -496,10 +500,15 @@ test_bounds(void)
 int
 main(void)
 {
+	if ((defaults = config_defaults()) == NULL) {
+		ok(0, "config_defaults");
+		return tap_done();
+	}
 	test_corpus();
 	test_cases();
 	test_pin_cases();
 	test_lists();
 	test_bounds();
+	config_free(defaults);
 	return tap_done();
 }
