@@ -30,6 +30,7 @@
 #include "core/config.h"
 #include "util/fold.h"
 #include "tap.h"
+#include "testutil.h"
 
 #define NKIND	3
 
@@ -472,6 +473,54 @@ test_lists(void)
 	ok(iw_cues_sorted(), "the cue table is sorted by last word");
 }
 
+/* The configured lists decide: a replaced ChangeVerbs, ChangeKeywords. */
+static void
+test_config_lists(void)
+{
+	static const struct {
+		const char *conf, *text;
+		enum intent_kind want;
+	} t[] = {
+		{ "ChangeVerbs frobnicate\n", "Please frobnicate the router.",
+		  INTENT_CHANGE },
+		{ "ChangeVerbs frobnicate\n", "Please cancel line 3.",
+		  INTENT_OTHER },
+		{ "ChangeKeywords Frobnicate\n", "Please frobnicate the router.",
+		  INTENT_CHANGE },
+		{ "ChangeKeywords Frobnicate\n", "Please cancel line 3.",
+		  INTENT_CHANGE },
+		{ "ObjectVerbs none\n", "Please forward calls to 555-0199.",
+		  INTENT_OTHER },
+		{ "ChangeObjects widget\n", "Please set the widget to blue.",
+		  INTENT_CHANGE },
+		{ "ChangeObjects widget\n", "Please set the greeting to blue.",
+		  INTENT_OTHER },
+		{ "OtherPINWords badge\n", "I forgot the PIN of my badge.",
+		  INTENT_OTHER },
+		{ "OtherPINWords voicemail\n", "I forgot the PIN of my badge.",
+		  INTENT_LOST_PIN },
+	};
+	struct pm_config *c;
+	struct intent it;
+	char name[32];
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		(void)snprintf(name, sizeof(name), "lists%zu.conf", i);
+		if ((c = make_config(name, t[i].conf)) == NULL) {
+			ok(0, "config %s", t[i].conf);
+			continue;
+		}
+		intent_classify_cfg(c, NULL, t[i].text, &it);
+		is_str(intent_kind_name(it.kind), intent_kind_name(t[i].want),
+		    "with %.*s: %s", (int)strlen(t[i].conf) - 1, t[i].conf,
+		    t[i].text);
+		config_free(c);
+	}
+	intent_classify_cfg(NULL, NULL, "Please cancel line 3.", &it);
+	is_int(it.kind, INTENT_OTHER, "no configuration: empty lists, other");
+}
+
 /* A request past INTENT_MAX_SCAN is not read; a long text is cheap. */
 static void
 test_bounds(void)
@@ -509,6 +558,8 @@ main(void)
 	test_pin_cases();
 	test_lists();
 	test_bounds();
+	tdir_make("test_intent");
+	test_config_lists();
 	config_free(defaults);
 	return tap_done();
 }
