@@ -7,8 +7,10 @@
  * only a token carrying our MAC joins regardless.  Notices go to the
  * address on file, never to Reply-To or an unknown From, and never in
  * answer to automatic mail (rules.c): a loop between two autoresponders
- * cannot start here.  A PIN issued by email is rate-limited per user and
- * travels only in the sealed outbox row.
+ * cannot start here.  A PIN issued by email is rate-limited per user (by
+ * the PINs mailed, PinIssueInterval) and travels only in the sealed
+ * outbox row.  Whether a message asks for a change or a PIN is the
+ * intent classifier's reading (intent.h), made by the caller.
  * Diagnostics: store failures are logged with the queue id by the
  * caller; decisions leave audit rows (never a PIN).
  */
@@ -21,11 +23,20 @@
 
 #include "pin/auth.h"
 #include "case/casework.h"
+#include "case/intent.h"
 #include "util/log.h"
 #include "case/rules.h"
 #include "util/timeconst.h"
 
-static const char why_interval[] = "a PIN was issued recently (PinIssueInterval)";
+#define ADMINS_MAX	8	/* administrators listed in a notice */
+
+static const char why_interval[] = "a PIN was mailed recently (PinIssueInterval)";
+
+/* What some notices need beyond the user and the case. */
+struct cw_extra {
+	time_t until;		/* account-locked, pin-recently-sent */
+	time_t sent;		/* pin-recently-sent: the last PIN mailed */
+};
 
 bool
 casework_awaits_pin(struct store *st, const struct casematch *m)
@@ -136,19 +147,44 @@ cw_case(const struct casework_env *env, const struct casework_in *in,
 	return rc;
 }
 
+/* A locked user asks for a change: account-locked, once per lock. */
+static const char *
+cw_locked(const struct casework_env *env, const struct store_user *u,
+    const struct casework_out *out, struct cw_extra *x, int *rc)
+{
+	unsigned n = 0;
+
+	*rc = store_outbox_count(env->st, u->email, NOTICE_ACCOUNT_LOCKED,
+	    u->lock.locked_until - (time_t)env->cfg->lockout_time, &n);
+	if (*rc != STORE_OK)
+		return NULL;
+	if (n == 0) {
+		x->until = u->lock.locked_until;
+		return NOTICE_ACCOUNT_LOCKED;
+	}
+	return out->opened ? NOTICE_CASE_CREATED : NULL;
+}
+
 /* Which notice answers this message (see casework.h), or NULL. */
 static const char *
 cw_choose(const struct casework_env *env, const struct casework_in *in,
     const struct verdict *v, const struct store_user *u,
-    const struct store_case *c, const struct casework_out *out)
+    const struct store_case *c, const struct casework_out *out,
+    struct cw_extra *x, int *rc)
 {
-	bool change = rules_change_request(in->text,
-	    &env->cfg->change_keywords);
+	const struct intent *it = in->intent;
+	bool change = it != NULL && it->change;
 
+	*rc = STORE_OK;
 	if (v->pin == XPIN_PASS || c->state == STORE_CASE_AUTHENTICATED)
 		return NULL;
-	if (rules_pin_request(in->text) || (!u->has_pin && change))
+	if ((it != NULL && it->kind == INTENT_LOST_PIN) ||
+	    (!u->has_pin && change))
 		return NOTICE_PIN_DELIVERY;
+	if ((change || v->pin == XPIN_FAIL) &&
+	    lockout_is_locked(&u->lock, env->now) &&
+	    notice_has_kind(env->tmpl, NOTICE_ACCOUNT_LOCKED))
+		return cw_locked(env, u, out, x, rc);
 	if (change && c->verification_requested_at == 0)
 		return NOTICE_VERIFICATION;
 	if (out->opened)
@@ -156,18 +192,86 @@ cw_choose(const struct casework_env *env, const struct casework_in *in,
 	return NULL;
 }
 
+/* "2026-12-04 17:42 UTC" */
+static void
+cw_time(char *out, size_t size, time_t t)
+{
+	struct tm tm;
+
+	if (t == 0 || gmtime_r(&t, &tm) == NULL ||
+	    strftime(out, size, "%Y-%m-%d %H:%M UTC", &tm) == 0)
+		out[0] = '\0';
+}
+
+struct cw_admins {
+	GString *s;
+	const char *self;
+	unsigned n;
+};
+
+static int
+cw_admin_cb(const struct store_user *a, void *arg)
+{
+	struct cw_admins *acc = arg;
+	char name[STORE_NAME_MAX], *line;
+
+	if (g_ascii_strcasecmp(a->email, acc->self) == 0 ||
+	    acc->n >= ADMINS_MAX)
+		return 0;
+	one_line(name, sizeof(name), a->name);
+	line = name[0] != '\0' ? g_strdup_printf("    %s <%s>", name, a->email) :
+	    g_strdup_printf("    %s", a->email);
+	if (acc->s->len + strlen(line) + 1 <= NOTICE_VALUE_MAX) {
+		if (acc->s->len > 0)
+			g_string_append_c(acc->s, '\n');
+		g_string_append(acc->s, line);
+		acc->n++;
+	}
+	g_free(line);
+	return 0;
+}
+
+/* The other administrators of U's account, one a line; else support. */
+static int
+cw_admins(const struct casework_env *env, const struct store_user *u,
+    char **out)
+{
+	struct cw_admins acc = { g_string_new(NULL), u->email, 0 };
+	int rc;
+
+	rc = store_user_list_admins(env->st, u->account_id, cw_admin_cb, &acc);
+	if (acc.n == 0 && env->cfg->support_addresses.n > 0)
+		g_string_append_printf(acc.s, "    %s",
+		    env->cfg->support_addresses.v[0]);
+	*out = g_string_free(acc.s, FALSE);
+	return rc;
+}
+
 /* Build, seal and queue KIND; issue a PIN first for a PIN delivery. */
 static int
 cw_notice(const struct casework_env *env, const struct casework_in *in,
-    const struct store_user *u, const struct store_case *c, const char *kind)
+    const struct store_user *u, const struct store_case *c, const char *kind,
+    const struct cw_extra *x)
 {
 	struct notice_vars nv;
-	char pin[PIN_BUF], *msg = NULL, *msgid = NULL, *tag;
+	char pin[PIN_BUF], *msg = NULL, *msgid = NULL, *tag, *admins = NULL;
+	char until[32], sent[32];
 	size_t len = 0;
 	int rc;
 
 	memset(&nv, 0, sizeof(nv));
 	memset(pin, 0, sizeof(pin));
+	cw_time(until, sizeof(until), x->until);
+	cw_time(sent, sizeof(sent), x->sent);
+	nv.until = until;
+	nv.sent = sent;
+	if ((strcmp(kind, NOTICE_ACCOUNT_LOCKED) == 0 ||
+	    strcmp(kind, NOTICE_PIN_RECENT) == 0) &&
+	    (rc = cw_admins(env, u, &admins)) != STORE_OK) {
+		g_free(admins);
+		return rc;
+	}
+	nv.admins = admins;
 	if (strcmp(kind, NOTICE_PIN_DELIVERY) == 0) {
 		secret_pin_random(pin);
 		if ((rc = auth_set_pin_in(env->st, env->key, u->id, pin,
@@ -203,13 +307,14 @@ cw_notice(const struct casework_env *env, const struct casework_in *in,
 	}
 	g_free(msgid);
 	g_free(tag);
+	g_free(admins);
 	return rc;
 }
 
 /* May a notice go to U now?  NULL, or why not. */
 static const char *
 cw_notice_refused(const struct casework_env *env, const struct casework_in *in,
-    const struct store_user *u, const char *kind, int *rc)
+    const struct store_user *u, int *rc)
 {
 	unsigned sent = 0;
 	const char *why;
@@ -224,10 +329,82 @@ cw_notice_refused(const struct casework_env *env, const struct casework_in *in,
 		return "store error";
 	if (sent >= env->cfg->max_notices_per_day)
 		return "daily notice cap reached for the recipient";
-	if (strcmp(kind, NOTICE_PIN_DELIVERY) == 0 && u->pin_set_at != 0 &&
-	    env->now - u->pin_set_at < (time_t)env->cfg->pin_issue_interval)
-		return why_interval;
 	return NULL;
+}
+
+/*
+ * PinIssueInterval: was a PIN mailed to U (a pin-delivery notice queued,
+ * by us or by "pinctl pin issue --send") less than the interval ago?  A
+ * PIN set or printed by an administrator does not count: it did not
+ * reach the mailbox.  Sets X->sent and X->until when so.
+ */
+static int
+cw_pin_interval(const struct casework_env *env, const struct store_user *u,
+    struct cw_extra *x)
+{
+	time_t iv = (time_t)env->cfg->pin_issue_interval, last = 0;
+	int rc;
+
+	if (iv == 0)
+		return STORE_OK;
+	rc = store_outbox_newest(env->st, u->email, NOTICE_PIN_DELIVERY,
+	    env->now - iv + 1, &last);
+	if (rc == STORE_OK && last != 0) {
+		x->sent = last;
+		x->until = last + iv;
+	}
+	return rc;
+}
+
+static int
+cw_skip(const struct casework_env *env, const struct casework_in *in,
+    const struct store_user *u, const struct store_case *c, const char *kind,
+    const char *why)
+{
+	return cw_audit(env, "notice.skip", u->email, c->number, "skipped",
+	    "kind=%s queue=%s reason=%s", kind, in->queue_id, why);
+}
+
+/*
+ * Choose, check and queue the notice that answers the message; *KINDP
+ * is the kind queued (NULL: none, OUT->no_notice says why when one was
+ * chosen).  A PIN asked for within PinIssueInterval of the last one
+ * mailed is not sent: pin-recently-sent says why (without that template,
+ * a new case still gets case-created).  Returns a store_rc.
+ */
+static int
+cw_answer(const struct casework_env *env, const struct casework_in *in,
+    const struct verdict *v, const struct store_user *u,
+    const struct store_case *c, struct casework_out *out, const char **kindp)
+{
+	struct cw_extra x;
+	const char *kind;
+	int rc;
+
+	memset(&x, 0, sizeof(x));
+	*kindp = NULL;
+	if ((kind = cw_choose(env, in, v, u, c, out, &x, &rc)) == NULL)
+		return rc;
+	out->no_notice = cw_notice_refused(env, in, u, &rc);
+	if (rc == STORE_OK && out->no_notice == NULL &&
+	    strcmp(kind, NOTICE_PIN_DELIVERY) == 0 &&
+	    (rc = cw_pin_interval(env, u, &x)) == STORE_OK && x.sent != 0) {
+		if ((rc = cw_skip(env, in, u, c, kind, why_interval)) != STORE_OK)
+			return rc;
+		kind = notice_has_kind(env->tmpl, NOTICE_PIN_RECENT) ?
+		    NOTICE_PIN_RECENT : out->opened ? NOTICE_CASE_CREATED : NULL;
+		if (kind == NULL) {
+			out->no_notice = why_interval;
+			return STORE_OK;
+		}
+	}
+	if (rc != STORE_OK)
+		return rc;
+	if (out->no_notice != NULL)
+		return cw_skip(env, in, u, c, kind, out->no_notice);
+	if ((rc = cw_notice(env, in, u, c, kind, &x)) == STORE_OK)
+		*kindp = kind;
+	return rc;
 }
 
 /* Record the message's own Message-ID on its case (odd ones are not). */
@@ -283,30 +460,9 @@ casework_run(const struct casework_env *env, const struct casework_in *in,
 	    (rc = store_case_authenticate(env->st, c.number, v->from,
 	    env->now)) != STORE_OK)
 		goto fail;
-	if (known && (kind = cw_choose(env, in, v, &u, &c, out)) != NULL) {
-		out->no_notice = cw_notice_refused(env, in, &u, kind, &rc);
-		if (rc != STORE_OK)
-			goto fail;
-		if (out->no_notice == why_interval && out->opened) {
-			/* no second PIN so soon; a new case is still confirmed */
-			if ((rc = cw_audit(env, "notice.skip", u.email, c.number,
-			    "skipped", "kind=%s queue=%s reason=%s", kind,
-			    in->queue_id, out->no_notice)) != STORE_OK)
-				goto fail;
-			kind = NOTICE_CASE_CREATED;
-			out->no_notice = cw_notice_refused(env, in, &u, kind, &rc);
-			if (rc != STORE_OK)
-				goto fail;
-		}
-		if (out->no_notice != NULL) {
-			if ((rc = cw_audit(env, "notice.skip", u.email, c.number,
-			    "skipped", "kind=%s queue=%s reason=%s", kind,
-			    in->queue_id, out->no_notice)) != STORE_OK)
-				goto fail;
-			kind = NULL;
-		} else if ((rc = cw_notice(env, in, &u, &c, kind)) != STORE_OK)
-			goto fail;
-	}
+	if (known && (rc = cw_answer(env, in, v, &u, &c, out, &kind)) !=
+	    STORE_OK)
+		goto fail;
 	if (kind != NULL && strcmp(kind, NOTICE_CASE_CREATED) != 0) {
 		if ((rc = store_case_verification_requested(env->st, c.number,
 		    env->now)) != STORE_OK)

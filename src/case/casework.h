@@ -18,12 +18,19 @@
  *   forged tokens are ignored and audited;
  * - notices go only to the address on file of a known user, never in
  *   answer to automatic, bulk, list or bounce mail (rules.c);
- * - one notice per message at most, chosen in this order: a PIN delivery
- *   (the user asked for a new PIN, or has none and asks for a change),
- *   rate-limited by PinIssueInterval (a new case then still gets its
- *   case-created notice); a verification request (a change
+ * - one notice per message at most, chosen in this order (what the author
+ *   asks is the intent classifier's reading, intent.h): nothing for an
+ *   authenticated message or case; a PIN delivery (the user asked for a
+ *   new PIN, or has none and asks for a change), at most one per
+ *   PinIssueInterval counted from the last PIN mailed (a pin-delivery
+ *   queued by us or by "pinctl pin issue --send"; a PIN an administrator
+ *   set or printed does not count): within it, pin-recently-sent says
+ *   when it was sent and when another may be asked for (without that
+ *   template, a new case gets case-created); account-locked when a locked
+ *   user asks for a change or tries a PIN (until when, and the account's
+ *   administrators), once per lock; a verification request (a change
  *   request without a valid PIN; at most one per case); a case-created
- *   notice for a new case; nothing for an authenticated message;
+ *   notice for a new case;
  * - at most MaxNoticesPerDay notices per recipient per 24 hours.
  */
 #ifndef PM_CASEWORK_H
@@ -34,6 +41,7 @@
 #include <time.h>
 
 #include "case/casematch.h"
+#include "case/intent.h"
 #include "core/config.h"
 #include "mail/hdrlist.h"
 #include "notice/notice.h"
@@ -55,7 +63,7 @@ struct casework_in {
 	const struct hdrlist *headers;
 	const char *env_sender;		/* envelope sender, NULL: unknown */
 	const char *subject;		/* first Subject, decoded, or NULL */
-	const char *text;		/* the author's own text, or NULL */
+	const struct intent *intent;	/* what the author asks; NULL: other */
 	const struct casematch *match;
 };
 

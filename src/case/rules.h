@@ -1,8 +1,8 @@
 /*
- * rules.h - whether a message may be answered, and what its author asks.
+ * rules.h - whether a message may be answered (loop rules).
  *
  * Pure functions: no I/O, no logging, no global state; they depend only
- * on GLib (Unicode tables) and the configuration.  Thread-safe.
+ * on the address parser and the configuration.  Thread-safe.
  *
  * Loops (RFC 3834, RFC 5230 4.5 practice): pinmilter never sends a notice
  * in answer to a message that
@@ -25,14 +25,6 @@
  *   SupportAddress (or a plus variant) or NoticeFrom.
  * Every header field is looked at (struct hdrlist bounds them), the first
  * RULES_MAX_FIELDS From fields.
- *
- * Text matching (change requests, PIN requests) works on words: runs of
- * Unicode letters and digits, compared after case folding, NFKD and the
- * removal of combining accents (U+0300-U+036F), so "Désactiver",
- * "DESACTIVER" and "desactiver" are the same word.  Anything else
- * (spaces, punctuation, apostrophes, hyphens) separates words: "d'annuler"
- * holds the word "annuler", "re-enable" the word "enable".  At most
- * RULES_MAX_SCAN bytes of a text are read.
  */
 #ifndef PM_RULES_H
 #define PM_RULES_H
@@ -43,7 +35,6 @@
 #include "core/config.h"
 #include "mail/hdrlist.h"
 
-#define RULES_MAX_SCAN		(256u * 1024)	/* bytes of text read */
 #define RULES_MAX_FIELDS	20	/* From fields looked at */
 
 /*
@@ -55,27 +46,5 @@
  */
 const char *rules_no_answer(const struct hdrlist *hl,
     const char *envelope_sender, const struct pm_config *cfg);
-
-/*
- * Does UTF8 (the author's own text: subject and body) hold one of
- * KEYWORDS as a whole word?  Exact words only: "update" matches
- * "Update" and "UPDATE" but not "updated", "updates" or "updating" --
- * ChangeKeywords lists every form that should count.  False for NULL
- * or empty input or an empty list.
- */
-bool rules_change_request(const char *utf8, const struct pm_strlist *keywords);
-
-/*
- * Does UTF8 ask for a PIN (a lost, forgotten, missing or new one)?
- * English and French phrases around the whole word PIN or NIP, such as
- * "I forgot my PIN", "lost my PIN code", "please reset my PIN", "I want to
- * change my PIN", "send me a new PIN", "I don't have a PIN", "never
- * received a PIN", "what is my PIN", "j'ai oublié mon NIP", "perdu mon
- * code PIN", "nouveau NIP", "je n'ai pas de NIP", "pas reçu de NIP",
- * "envoyez-moi un NIP".  A phrase followed by a number ("my new PIN is
- * 482913") gives a PIN and does not ask for one.  The list of phrases is
- * in rules.c.
- */
-bool rules_pin_request(const char *utf8);
 
 #endif

@@ -24,6 +24,7 @@
 #include "pin/pin.h"
 #include "core/secret.h"
 #include "mail/sender.h"
+#include "case/intent.h"
 #include "store/store.h"
 
 enum verdict_auth {
@@ -51,6 +52,8 @@ struct verdict {
 	bool tested;				/* candidates were tested */
 	bool error;				/* internal error: see OnInternalError */
 	int64_t case_number;			/* set by the case processor, 0: none */
+	struct intent intent;			/* what the author asks; rule NULL:
+						 * not read (X-Support-Intent) */
 };
 
 struct verdict_input {

@@ -297,6 +297,21 @@ cfg_load_file(struct cfg_load *ld, FILE *fp, struct pm_config *cfg)
 	}
 }
 
+/* ChangeKeywords (deprecated): its words count as ChangeVerbs. */
+static int
+cfg_merge_keywords(struct cfg_load *ld, struct pm_config *cfg)
+{
+	struct cfg_why why;
+
+	if (cfg_lexicon_merge(&cfg->change_verbs, &cfg->change_keywords,
+	    &why) == 0)
+		return 0;
+	/* the (first) line of ChangeKeywords */
+	ld->line = ld->seen[cfg_key_find("ChangeKeywords") - cfg_keys];
+	cfg_error(ld, "ChangeKeywords", "added to ChangeVerbs: %s", why.text);
+	return -1;
+}
+
 struct pm_config *
 config_load(const char *file, char *err, size_t errlen)
 {
@@ -331,6 +346,8 @@ config_load(const char *file, char *err, size_t errlen)
 	cfg->path = g_strdup(file);
 	rc = cfg_load_file(&ld, fp, cfg);
 	(void)fclose(fp);
+	if (rc == 0)
+		rc = cfg_merge_keywords(&ld, cfg);
 	if (rc == -1) {
 		config_free(cfg);
 		return NULL;
@@ -384,7 +401,7 @@ cfg_dump_key(const struct pm_config *cfg, const struct cfg_key *k, FILE *out)
 	switch (k->type) {
 	case CFG_ADDRLIST:
 	case CFG_IDLIST:
-	case CFG_WORDLIST:
+	case CFG_LEXICON:
 		l = field;
 		fprintf(out, "%s ", k->name);
 		for (i = 0; i < l->n; i++)
@@ -487,4 +504,13 @@ config_case_tag(const struct pm_config *cfg, int64_t number)
 	g_string_append_printf(s, "%" PRId64, number);
 	g_string_append(s, n + 2);
 	return g_string_free(s, FALSE);
+}
+
+const char *
+config_deprecated(const struct pm_config *cfg)
+{
+	if (cfg->change_keywords.n > 0)
+		return "ChangeKeywords is deprecated: its words count as "
+		    "ChangeVerbs (see pinmilter.conf(5), WHAT A MESSAGE ASKS)";
+	return NULL;
 }

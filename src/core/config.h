@@ -70,7 +70,13 @@ struct pm_config {
 	unsigned case_start;		/* CaseStart: the first case number */
 	char *case_ref_pattern;		/* CaseRefPattern: GRegex with one group
 					 * over the subject; NULL: we number */
-	struct pm_strlist change_keywords;	/* ChangeKeywords (en+fr default) */
+	/* what a message asks (case/intent.h): folded, sorted word lists */
+	struct pm_strlist change_verbs;		/* ChangeVerbs */
+	struct pm_strlist object_verbs;		/* ObjectVerbs */
+	struct pm_strlist change_objects;	/* ChangeObjects */
+	struct pm_strlist other_pin_words;	/* OtherPINWords */
+	struct pm_strlist change_keywords;	/* ChangeKeywords: deprecated, its
+						 * words are in change_verbs too */
 	bool reply_to_tokens;		/* ReplyToTokens: signed plus-address */
 	char *smtp_relay;		/* SMTPRelay: host:port, NULL: Mailer */
 	unsigned max_notices_per_day;	/* MaxNoticesPerDay, per recipient */
@@ -107,6 +113,9 @@ bool config_is_support_address(const struct pm_config *cfg, const char *addr);
  * number in decimal ("[Case #100042]").  g_malloc'd; never NULL.
  */
 char *config_case_tag(const struct pm_config *cfg, int64_t number);
+
+/* A warning about a deprecated key CFG sets (static text), or NULL. */
+const char *config_deprecated(const struct pm_config *cfg);
 
 /* Write every key and its current value, one per line (pinmilter -n -v). */
 void config_dump(const struct pm_config *cfg, FILE *out);

@@ -63,14 +63,16 @@ const struct cfg_key cfg_keys[] = {
 	{ "CaseStart", CFG_UINT, "100000", 1, 999999999, OFF(case_start), 0 },
 	{ "CaseRefPattern", CFG_REGEX, NULL,
 	    0, 0, OFF(case_ref_pattern), CF_NONE },
-	{ "ChangeKeywords", CFG_WORDLIST,
-	    "change update modify add remove delete cancel port forward reset "
-	    "transfer disable enable move replace "
-	    "modifier changer ajouter supprimer annuler "
-	    "transf\xc3\xa9rer transferer "
-	    "r\xc3\xa9initialiser reinitialiser renvoyer "
-	    "d\xc3\xa9sactiver desactiver activer "
-	    "d\xc3\xa9placer deplacer remplacer porter",
+	{ "ChangeVerbs", CFG_LEXICON, cfg_default_change_verbs,
+	    0, 0, OFF(change_verbs), CF_REPEAT },
+	{ "ObjectVerbs", CFG_LEXICON, cfg_default_object_verbs,
+	    0, 0, OFF(object_verbs), CF_REPEAT },
+	{ "ChangeObjects", CFG_LEXICON, cfg_default_change_objects,
+	    0, 0, OFF(change_objects), CF_REPEAT },
+	{ "OtherPINWords", CFG_LEXICON, cfg_default_other_pins,
+	    0, 0, OFF(other_pin_words), CF_REPEAT },
+	/* deprecated: its words are added to ChangeVerbs (config_load) */
+	{ "ChangeKeywords", CFG_LEXICON, NULL,
 	    0, 0, OFF(change_keywords), CF_REPEAT },
 	{ "ReplyToTokens", CFG_BOOL, "yes", 0, 0, OFF(reply_to_tokens), 0 },
 	{ "SMTPRelay", CFG_HOSTPORT, NULL, 0, 0, OFF(smtp_relay), CF_NONE },
@@ -111,7 +113,7 @@ bool
 cfg_is_list(const struct cfg_key *k)
 {
 	return k->type == CFG_ADDRLIST || k->type == CFG_IDLIST ||
-	    k->type == CFG_WORDLIST;
+	    k->type == CFG_LEXICON;
 }
 
 /* Is the field a char * (freed by config_free)? */

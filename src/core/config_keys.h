@@ -5,6 +5,7 @@
  *
  * config_keys.c	the table cfg_keys[]: {name, type, default, min, max,
  *			field, flags}, one row per key
+ * config_words.c	the defaults of the intent classifier's word lists
  * config_check.c	checks of text values (paths, sockets, addresses...)
  * config_value.c	numbers, durations and sizes; storing a value of
  *			any type into its field
@@ -20,10 +21,11 @@
 
 #define CFG_LINE_MAX	4096	/* bytes in one line, newline excluded */
 #define CFG_LIST_MAX	100	/* values in one list key */
+#define CFG_LEXICON_MAX	1000	/* values in one word list (CFG_LEXICON) */
 #define CFG_VALUE_MAX	1024	/* bytes in one value of a list */
 #define CFG_SHOW_MAX	72	/* bytes of a value quoted in an error */
 #define CFG_TAG_MAX	100	/* bytes in a CaseTag */
-#define CFG_WORD_MAX	64	/* bytes in one ChangeKeywords word */
+#define CFG_WORD_MAX	64	/* bytes in one word of a CFG_LEXICON list */
 #define CFG_KEYS_MAX	64	/* rows the table may grow to */
 
 #define KB	1024ULL
@@ -47,7 +49,8 @@ enum cfg_type {
 	CFG_COMMAND,		/* absolute program path, then arguments */
 	CFG_CASETAG,		/* subject tag holding "%n" once */
 	CFG_REGEX,		/* GRegex with exactly one capture group */
-	CFG_WORDLIST,		/* list of single words (UTF-8) */
+	CFG_LEXICON,		/* list of single words (UTF-8), stored
+				 * folded (util/fold.h) and sorted */
 	CFG_HOSTPORT,		/* host:port or [address]:port */
 	CFG_LANG,		/* language tag, a directory name */
 };
@@ -69,6 +72,12 @@ struct cfg_key {
 extern const struct cfg_key cfg_keys[];
 extern const size_t cfg_nkeys;
 extern const char *const cfg_onerror_names[];	/* by enum pm_on_error */
+
+/* config_words.c: the defaults of the word lists */
+extern const char cfg_default_change_verbs[];
+extern const char cfg_default_object_verbs[];
+extern const char cfg_default_change_objects[];
+extern const char cfg_default_other_pins[];
 
 const struct cfg_key *cfg_key_find(const char *name);
 bool cfg_is_list(const struct cfg_key *k);
@@ -123,6 +132,10 @@ const char *cfg_format_number(enum cfg_type type, unsigned long long v,
 /* Replace *FIELD by a copy of V (NULL: none). */
 int cfg_set_string(char **field, const char *v, struct cfg_why *why);
 void cfg_list_clear(struct pm_strlist *l);
+/* Add the words of FROM to the CFG_LEXICON list TO, kept sorted.  0 ok,
+ * -1 with WHY (too many values). */
+int cfg_lexicon_merge(struct pm_strlist *to, const struct pm_strlist *from,
+    struct cfg_why *why);
 /* Parse V for key K into its field of CFG.  0 ok, -1 with WHY. */
 int cfg_parse_value(const struct cfg_key *k, const char *v,
     struct pm_config *cfg, struct cfg_why *why);

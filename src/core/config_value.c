@@ -4,8 +4,10 @@
  * lists, and text values after their check (config_check.c).
  *
  * Security: every number is parsed with an overflow check and then its
- * key's range; lists hold at most CFG_LIST_MAX values of at most
- * CFG_VALUE_MAX bytes each.
+ * key's range; lists hold at most CFG_LIST_MAX values (word lists
+ * CFG_LEXICON_MAX) of at most CFG_VALUE_MAX bytes each.  The words of a
+ * word list are stored folded (util/fold.h) and sorted, as the intent
+ * classifier searches them.
  *
  * Diagnostics: each parser returns 0, or -1 with one reason in WHY.
  */
@@ -21,6 +23,7 @@
 
 #include "core/config_keys.h"
 #include "util/address.h"
+#include "util/fold.h"
 #include "util/timeconst.h"
 
 /*
@@ -196,22 +199,65 @@ cfg_list_clear(struct pm_strlist *l)
 	l->n = 0;
 }
 
-/* Append ITEM unless the list has it already (any case). */
+/* Append ITEM unless the list has it already (any case); at most MAX. */
 static int
-cfg_list_add(struct pm_strlist *l, const char *item, struct cfg_why *why)
+cfg_list_add(struct pm_strlist *l, const char *item, size_t max,
+    struct cfg_why *why)
 {
 	size_t i;
 
 	for (i = 0; i < l->n; i++)
 		if (strcasecmp(l->v[i], item) == 0)
 			return 0;
-	if (l->n >= CFG_LIST_MAX) {
-		cfg_why_set(why, "more than %d values", CFG_LIST_MAX);
+	if (l->n >= max) {
+		cfg_why_set(why, "more than %zu values", max);
 		return -1;
 	}
 	l->v = g_renew(char *, l->v, l->n + 2);
 	l->v[l->n++] = g_strdup(item);
 	l->v[l->n] = NULL;
+	return 0;
+}
+
+static int
+cfg_cmp_word(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A word list in strcmp order, for bsearch. */
+static void
+cfg_lexicon_sort(struct pm_strlist *l)
+{
+	if (l->n > 1)
+		qsort(l->v, l->n, sizeof(l->v[0]), cfg_cmp_word);
+}
+
+/* A word of a word list, folded, into LIST. */
+static int
+cfg_lexicon_add(struct pm_strlist *l, const char *item, struct cfg_why *why)
+{
+	char *folded;
+	int rc;
+
+	if (cfg_check_word(item, why) == -1)
+		return -1;
+	folded = fold_text(item, strlen(item));
+	rc = cfg_list_add(l, folded, CFG_LEXICON_MAX, why);
+	fold_free(folded);
+	return rc;
+}
+
+int
+cfg_lexicon_merge(struct pm_strlist *to, const struct pm_strlist *from,
+    struct cfg_why *why)
+{
+	size_t i;
+
+	for (i = 0; i < from->n; i++)
+		if (cfg_list_add(to, from->v[i], CFG_LEXICON_MAX, why) == -1)
+			return -1;
+	cfg_lexicon_sort(to);
 	return 0;
 }
 
@@ -246,15 +292,19 @@ cfg_parse_list(const struct cfg_key *k, const char *v, struct pm_strlist *l,
 		memcpy(item, p, n);
 		item[n] = '\0';
 		p += n;
+		if (k->type == CFG_LEXICON) {
+			if (cfg_lexicon_add(l, item, why) == -1)
+				return -1;
+			count++;
+			continue;
+		}
 		if (k->type == CFG_ADDRLIST) {
 			cfg_lower(item);
 			if ((rc = cfg_check_address(item, canon, why)) == 0)
 				memcpy(item, canon, strlen(canon) + 1);
-		} else if (k->type == CFG_WORDLIST)
-			rc = cfg_check_word(item, why);
-		else
+		} else
 			rc = cfg_check_token(item, why);
-		if (rc == -1 || cfg_list_add(l, item, why) == -1)
+		if (rc == -1 || cfg_list_add(l, item, CFG_LIST_MAX, why) == -1)
 			return -1;
 		count++;
 	}
@@ -262,6 +312,8 @@ cfg_parse_list(const struct cfg_key *k, const char *v, struct pm_strlist *l,
 		cfg_why_set(why, "missing value");
 		return -1;
 	}
+	if (k->type == CFG_LEXICON)
+		cfg_lexicon_sort(l);
 	return 0;
 }
 
@@ -410,7 +462,7 @@ cfg_parse_value(const struct cfg_key *k, const char *v, struct pm_config *cfg,
 	switch (k->type) {
 	case CFG_ADDRLIST:
 	case CFG_IDLIST:
-	case CFG_WORDLIST:
+	case CFG_LEXICON:
 		return cfg_parse_list(k, v, field, why);
 	case CFG_BOOL:
 		return cfg_parse_bool(v, field, why);

@@ -145,6 +145,12 @@ edits_for_verdict(struct edits *e, const struct pm_config *cfg,
 
 	edits_remove_forged(e, cfg, hl);
 	/* Each insert goes to the top: add them last to first. */
+	if (v->intent.rule != NULL) {
+		char d[INTENT_DESCRIBE_MAX];
+
+		edits_insert(e, "X-Support-Intent",
+		    intent_describe(&v->intent, d, sizeof(d)));
+	}
 	if (v->account[0] != '\0') {
 		/* account names may be UTF-8: RFC 2047 keeps the field 7-bit */
 		char *acct = g_mime_utils_header_encode_text(NULL, v->account,

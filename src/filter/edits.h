@@ -50,9 +50,11 @@ void edits_set_body(struct edits *e, char *body, size_t len);
 
 /*
  * The header edits of a verdict: delete every inbound X-Support-* field
- * and every Authentication-Results carrying our AuthservID, then add
- * Authentication-Results, X-Support-Auth, X-Support-Case (when the case
- * processor set one) and (known sender) X-Support-Account at the top.
+ * (X-Support-Intent included) and every Authentication-Results carrying
+ * our AuthservID, then add Authentication-Results, X-Support-Auth,
+ * X-Support-Case (when the case processor set one), (known sender)
+ * X-Support-Account and (when the text was read) X-Support-Intent at the
+ * top, in that order.
  * -1 when the Authentication-Results value would not fit (see
  * edits_ar_value; cannot happen with a valid AuthservID): the deletions
  * and the other fields are listed all the same.

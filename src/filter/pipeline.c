@@ -12,13 +12,16 @@
  *             author's text (a bare six-digit line too when that case
  *             awaits a PIN);
  * decide      verdict.c decides (without a database: an internal error);
- * casework    casework.c joins or opens the case, marks it authenticated,
+ * casework    the intent classifier (case/intent.h) reads what the
+ *             subject and the author's text ask (X-Support-Intent);
+ *             casework.c joins or opens the case, marks it authenticated,
  *             queues at most one notice;
  * redact      redact.c takes every candidate out of subject and body
  *             (RedactPIN), after an internal error too;
  * edits       edits.c strips forged fields and adds ours; the case tag
  *             goes in front of the subject;
- * then one log line: queue id, sender, verdict, reason, never a PIN.
+ * then one log line: queue id, sender, verdict, reason, case, notice,
+ * intent, never a PIN.
  *
  * Security notes: malformed input is never an internal error: it gets a
  * verdict (policy or none) and passes.  Only failures of our own (store,
@@ -35,6 +38,7 @@
 
 #include "case/casematch.h"
 #include "case/casework.h"
+#include "case/intent.h"
 #include "util/log.h"
 #include "mail/message.h"
 #include "pin/pin.h"
@@ -103,14 +107,21 @@ pipeline_log(const struct pipeline_msg *msg, const struct verdict *v,
     unsigned redactions, const char *notice)
 {
 	char from[SENDER_ADDR_MAX], acct[STORE_ACCOUNT_MAX];
+	char intent[INTENT_DESCRIBE_MAX + 32] = "";
 
 	log_printable(v->from[0] ? v->from : "-", from, sizeof(from));
 	log_printable(v->account, acct, sizeof(acct));
-	pm_log_info("%s: from=<%s> auth=%s x-pin=%s reason=\"%s\" case=%lld%s%s%s%s redacted=%u",
+	if (v->intent.rule != NULL)	/* rule names and list words: ASCII */
+		(void)snprintf(intent, sizeof(intent), " intent=%s rule=%s%s%s%s",
+		    intent_kind_name(v->intent.kind), v->intent.rule,
+		    v->intent.cue[0] ? " cue=\"" : "", v->intent.cue,
+		    v->intent.cue[0] ? "\"" : "");
+	pm_log_info("%s: from=<%s> auth=%s x-pin=%s reason=\"%s\" case=%lld%s%s%s%s%s redacted=%u",
 	    msg->queue_id, from, verdict_auth_name(v->auth),
 	    verdict_pin_name(v->pin), v->reason, (long long)v->case_number,
 	    v->account[0] ? " account=" : "", v->account[0] ? acct : "",
-	    notice ? " notice=" : "", notice ? notice : "", redactions);
+	    notice ? " notice=" : "", notice ? notice : "", intent,
+	    redactions);
 }
 
 /* The first Subject, RFC 2047-decoded, valid UTF-8; NULL if none. */
@@ -249,18 +260,16 @@ pipeline_casework(struct pipeline_work *w)
 	/* the case keeps the subject: never with a PIN in it */
 	char *stored = w->subject == NULL ? NULL : pin_redact(w->subject,
 	    strlen(w->subject), &w->cands, NULL, NULL, NULL);
-	char *text = g_strconcat(w->subject ? w->subject : "", "\n",
-	    w->t.author ? w->t.author : "", NULL);
 	struct casework_in cin = { w->msg->queue_id, &w->msg->headers,
-	    w->msg->env_sender, stored, text, &w->match };
+	    w->msg->env_sender, stored, &w->r->verdict.intent, &w->match };
 
+	intent_classify_cfg(env->cfg, w->subject, w->t.author,
+	    &w->r->verdict.intent);
 	if (casework_run(&cenv, &cin, &w->r->verdict, &w->cw) != 0) {
 		pm_log_err("%s: case processing failed: %s", w->msg->queue_id,
 		    store_errmsg(env->st));
 		verdict_internal_error(&w->r->verdict, w->r->verdict.from);
 	}
-	explicit_bzero(text, strlen(text));
-	g_free(text);
 	g_free(stored);
 }
 

@@ -202,6 +202,7 @@ static void
 check_templates(struct check *c, const struct pm_config *cfg)
 {
 	struct notice_templates *t;
+	const char *missing;
 	char err[512];
 
 	if (!notice_templates_present(cfg)) {
@@ -213,6 +214,10 @@ check_templates(struct check *c, const struct pm_config *cfg)
 	if ((t = notice_templates_load(cfg->template_dir, cfg->notice_language,
 	    err, sizeof(err))) == NULL)
 		check_problem(c, "TemplateDir: %s", err);
+	else if ((missing = notice_missing_kind(t)) != NULL)
+		check_warning(c, "TemplateDir %s/%s: no %s.txt: the notices sent "
+		    "before it existed are sent instead", cfg->template_dir,
+		    cfg->notice_language, missing);
 	notice_templates_free(t);
 }
 
@@ -225,6 +230,8 @@ check_config(const struct pm_config *cfg, FILE *out)
 
 	if (cfg->support_addresses.n == 0)
 		check_problem(&c, "no SupportAddress configured");
+	if (config_deprecated(cfg) != NULL)
+		check_warning(&c, "%s", config_deprecated(cfg));
 	if ((key = secret_key_load(cfg->key_file, err, sizeof(err))) == NULL)
 		check_problem(&c, "KeyFile: %s", err);
 	check_database(&c, cfg, key);

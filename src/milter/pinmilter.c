@@ -228,6 +228,7 @@ run_store_check(struct run *r)
 static int
 run_templates(struct run *r)
 {
+	const char *missing;
 	char err[512];
 
 	if (!notice_templates_present(r->cfg)) {
@@ -241,6 +242,10 @@ run_templates(struct run *r)
 		run_fail(r, "TemplateDir: %s", err);
 		return -1;
 	}
+	if ((missing = notice_missing_kind(r->tmpl)) != NULL)
+		pm_log_warn("TemplateDir %s/%s: no %s.txt: the notices sent "
+		    "before it existed are sent instead", r->cfg->template_dir,
+		    r->cfg->notice_language, missing);
 	return 0;
 }
 
@@ -306,6 +311,7 @@ run_cleanup(struct run *r)
 static int
 run_start(struct run *r)
 {
+	const char *why;
 	char err[512];
 	sigset_t stop;
 
@@ -333,6 +339,8 @@ run_start(struct run *r)
 	}
 	if (!r->have_user && geteuid() == 0)
 		pm_log_warn("running as root: set UserID");
+	if ((why = config_deprecated(r->cfg)) != NULL)
+		pm_log_warn("%s", why);
 	return run_store_check(r);
 }
 

@@ -1,12 +1,17 @@
 /*
  * notice.h - the notices pinmilter sends, built from templates.
  *
- * A template is TemplateDir/LANG/KIND.txt, KIND one of NOTICE_KINDS:
- * "Subject: ..." (one header line, UTF-8 allowed), a blank line, then the
- * UTF-8 body.  Placeholders {{case}} {{name}} {{email}} {{account}}
- * {{support}} {{tag}} anywhere, {{pin}} only in the body of
- * pin-delivery, {{old_email}} and {{new_email}} only in email-changed.  Loading checks everything (files, size, UTF-8,
- * placeholders), so building a notice later cannot fail on a template.
+ * A template is TemplateDir/LANG/KIND.txt, KIND one of the NOTICE_*
+ * names below: "Subject: ..." (one header line, UTF-8 allowed), a blank
+ * line, then the UTF-8 body.  Placeholders {{case}} {{name}} {{email}}
+ * {{account}} {{support}} {{tag}} anywhere, {{pin}} only in the body of
+ * pin-delivery, {{old_email}} and {{new_email}} only in email-changed,
+ * {{until}} in account-locked and pin-recently-sent, {{sent}} in
+ * pin-recently-sent, {{admins}} only in the bodies of those two.  The
+ * first four kinds are required, account-locked and pin-recently-sent
+ * optional (notice_has_kind).  Loading checks everything (files, size,
+ * UTF-8, placeholders), so building a notice later cannot fail on a
+ * template.
  *
  * notice_build() makes a complete RFC 5322 / MIME message (CRLF line
  * ends) to the address on file; notice_queue() seals it and puts it in
@@ -29,6 +34,8 @@
 #define NOTICE_VERIFICATION	"verification-request"
 #define NOTICE_PIN_DELIVERY	"pin-delivery"
 #define NOTICE_EMAIL_CHANGED	"email-changed"
+#define NOTICE_ACCOUNT_LOCKED	"account-locked"	/* PIN checks locked */
+#define NOTICE_PIN_RECENT	"pin-recently-sent"	/* no second PIN yet */
 
 #define NOTICE_TEMPLATE_MAX	(64 * 1024)	/* bytes in one template file */
 #define NOTICE_VALUE_MAX	1024		/* bytes in one placeholder value */
@@ -36,13 +43,20 @@
 struct notice_templates;
 
 /*
- * Load the four templates of DIR/LANG.  LANG must be a plain name
+ * Load the templates of DIR/LANG.  LANG must be a plain name
  * ([A-Za-z0-9_-], e.g. "en", "fr", "pt_BR").  On error returns NULL and
  * writes one line into err: "FILE:LINE: reason" (or "FILE: reason").
  */
 struct notice_templates *notice_templates_load(const char *dir,
     const char *lang, char *err, size_t errlen);
 void notice_templates_free(struct notice_templates *t);
+
+/* Was the template of KIND loaded (an optional kind may be absent)? */
+bool notice_has_kind(const struct notice_templates *t, const char *kind);
+
+/* The first optional kind without a template in T ("account-locked"), or
+ * NULL: for a warning at start. */
+const char *notice_missing_kind(const struct notice_templates *t);
 
 /* Is there a TemplateDir/NoticeLanguage directory?  Without one notices
  * are disabled (a warning); with one every template must load. */
@@ -59,6 +73,9 @@ struct notice_vars {
 	const char *pin;	/* {{pin}}: pin-delivery only */
 	const char *old_email;	/* {{old_email}}: email-changed only */
 	const char *new_email;	/* {{new_email}}: email-changed only */
+	const char *until;	/* {{until}}: "2026-12-04 17:42 UTC" */
+	const char *sent;	/* {{sent}}: the same form */
+	const char *admins;	/* {{admins}}: one "Name <address>" a line */
 	const char *in_reply_to; /* customer's Message-ID (with or without
 				  * <>) or NULL: In-Reply-To and References */
 };

@@ -33,7 +33,7 @@ enum notice_col {
 	"attempts, next_try, coalesce(sent_at, 0), dead, " \
 	"coalesce(last_error, '')"
 
-enum count_col { COUNT_N };
+enum count_col { COUNT_N, COUNT_NEWEST };
 
 static const struct store_query q_outbox_add = { "outbox add",
 	"INSERT INTO outbox (case_number, recipient, kind, message, created, "
@@ -53,8 +53,9 @@ static const struct store_query q_outbox_list = { "outbox list",
 	NOTICE_SELECT " FROM outbox ORDER BY created DESC, id DESC",
 	NULL, true };
 static const struct store_query q_outbox_count = { "outbox count",
-	"SELECT count(*) FROM outbox WHERE recipient = ?1 AND created >= ?2 "
-	"AND (?3 IS NULL OR kind = ?3)", NULL, false };
+	"SELECT count(*), coalesce(max(created), 0) FROM outbox WHERE "
+	"recipient = ?1 AND created >= ?2 AND (?3 IS NULL OR kind = ?3)",
+	NULL, false };
 
 int
 store_outbox_add(struct store *st, const struct store_notice *n,
@@ -233,14 +234,16 @@ store_outbox_list(struct store *st, store_notice_cb cb, void *arg)
 	return stmt_list_end(&q, rc, stop);
 }
 
-int
-store_outbox_count(struct store *st, const char *recipient,
-    const char *kind, time_t since, unsigned *count)
+/* Count the notices to RECIPIENT since SINCE (of KIND); the newest's time. */
+static int
+outbox_count(struct store *st, const char *recipient, const char *kind,
+    time_t since, unsigned *count, time_t *newest)
 {
 	struct stmt q;
 	int rc;
 
 	*count = 0;
+	*newest = 0;
 	if (!store_str_ok(recipient, STORE_EMAIL_MAX, false))
 		return store_invalid(st, "notice recipient");
 	if (kind != NULL && !store_str_ok(kind, STORE_KIND_MAX, false))
@@ -251,9 +254,28 @@ store_outbox_count(struct store *st, const char *recipient,
 	stmt_text(&q, 3, kind);
 	if ((rc = stmt_row(&q)) == STORE_OK) {
 		*count = (unsigned)stmt_col_int(&q, COUNT_N);
+		*newest = (time_t)stmt_col_int(&q, COUNT_NEWEST);
 		rc = q.rc;
 	} else if (rc == STORE_NOTFOUND)
 		rc = store_seterr(st, STORE_ERROR, "outbox count: no row");
 	stmt_end(&q);
 	return rc;
+}
+
+int
+store_outbox_count(struct store *st, const char *recipient,
+    const char *kind, time_t since, unsigned *count)
+{
+	time_t newest;
+
+	return outbox_count(st, recipient, kind, since, count, &newest);
+}
+
+int
+store_outbox_newest(struct store *st, const char *recipient,
+    const char *kind, time_t since, time_t *at)
+{
+	unsigned count;
+
+	return outbox_count(st, recipient, kind, since, &count, at);
 }

@@ -326,5 +326,9 @@ int store_outbox_list(struct store *st, store_notice_cb cb, void *arg);
  * KIND NULL: of any kind. */
 int store_outbox_count(struct store *st, const char *recipient,
     const char *kind, time_t since, unsigned *count);
+/* The same notices: the creation time of the newest in *AT, 0 when none
+ * (when was a PIN last mailed). */
+int store_outbox_newest(struct store *st, const char *recipient,
+    const char *kind, time_t since, time_t *at);
 
 #endif

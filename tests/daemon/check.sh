@@ -136,6 +136,40 @@ expect_rc 0 "-n with a missing TemplateDir (a warning only)"
 contains "$err" "pinmilter: warning: TemplateDir $T/no-templates/en: no such directory: notices are disabled" \
     "missing TemplateDir is a warning"
 
+# Templates made for an older version: the optional kinds are missing.
+fresh
+mkdir -p "$T/old-templates/en"
+for k in case-created verification-request pin-delivery email-changed; do
+	cp "$top_srcdir/conf/templates/en/$k.txt" "$T/old-templates/en/"
+done
+sed -i "s|^TemplateDir.*|TemplateDir	$T/old-templates|" "$CONF"
+check_n
+expect_rc 0 "-n with templates without the optional kinds (a warning only)"
+contains "$err" "pinmilter: warning: TemplateDir $T/old-templates/en: no account-locked.txt: the notices sent before it existed are sent instead" \
+    "a missing optional template is a warning"
+is "$problems" "" "no problem for the optional templates"
+fresh
+check_n
+lacks "$err" "account-locked" "the shipped templates: no warning"
+
+# ChangeKeywords is deprecated: a warning, and its words are ChangeVerbs.
+fresh
+conf_set ChangeKeywords alter Mettre
+check_n -v
+expect_rc 0 "-n with ChangeKeywords (a warning only)"
+contains "$err" "pinmilter: warning: ChangeKeywords is deprecated: its words count as ChangeVerbs" \
+    "ChangeKeywords is a warning"
+contains "$out" "ChangeKeywords alter, mettre" "-n -v: ChangeKeywords folded"
+case "$out" in
+*"ChangeVerbs activate, activer, add, affecter, ajouter, allocate, allowlist, alter, amend,"*)
+	pass "-n -v: its words are in ChangeVerbs, in order" ;;
+*) fail "-n -v: its words are in ChangeVerbs, in order"
+	diag "$(printf '%s\n' "$out" | grep '^ChangeVerbs')" ;;
+esac
+fresh
+check_n
+lacks "$err" "ChangeKeywords" "without ChangeKeywords: no warning"
+
 # ---- options ----
 fresh
 run "$PINMILTER" -c "$CONF" -x

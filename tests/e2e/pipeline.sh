@@ -62,8 +62,8 @@ send_get() {
 
 # tags FILE AUTH AR-FIELD ACCOUNT DESC CASE: the delivered tags, exactly;
 # one X-Support-Case: CASE (kept in $CASE: the subject is tagged
-# "[Case #CASE]"); X-Support-Auth, X-Support-Case, X-Support-Account in
-# that order.
+# "[Case #CASE]"); X-Support-Auth, X-Support-Case, X-Support-Account,
+# X-Support-Intent in that order.
 tags() {
 	CASE=$6
 	pf_is "$(fields "$1" X-Support-Case)" "X-Support-Case: $6" \
@@ -77,10 +77,11 @@ tags() {
 	if [ -n "$4" ]; then
 		pf_is "$(fields "$1" X-Support-Account)" "X-Support-Account: $4" \
 		    "$5: X-Support-Account: $4"
-		pf_is "$(ours "$1")" "X-Support-Auth X-Support-Case X-Support-Account " \
+		pf_is "$(ours "$1")" "X-Support-Auth X-Support-Case X-Support-Account X-Support-Intent " \
 		    "$5: our fields once each, in order"
 	else
-		pf_is "$(ours "$1")" "X-Support-Auth X-Support-Case " "$5: no X-Support-Account"
+		pf_is "$(ours "$1")" "X-Support-Auth X-Support-Case X-Support-Intent " \
+		    "$5: no X-Support-Account"
 	fi
 }
 
@@ -163,6 +164,7 @@ Authentication-Results: mx.example.com; x-pin=pass (PIN verified)
  header.from=bob@acme.example
 Authentication-Results: relay.example.net; spf=pass smtp.mailfrom=evil.example
 X-Support-Account: Acme
+X-Support-Intent: other (rule: forged)
 AUTHENTICATION-RESULTS: MX.EXAMPLE.COM; x-pin=pass
 Message-ID: <forged-4@evil.example>
 
@@ -172,7 +174,11 @@ send_get mallory@evil.example support@example.com "$T/m4.eml" "<forged-4@evil.ex
 tags "$T/g4.eml" unverified 'Authentication-Results: mx.example.com;
 	x-pin=none (sender not on file)
 	header.from=mallory@evil.example' "" "forged" 100003
-pf_is "$(ours "$T/g4.eml")" "X-Support-Auth X-Support-Case " "forged: only our X-Support-* left"
+pf_is "$(ours "$T/g4.eml")" "X-Support-Auth X-Support-Case X-Support-Intent " \
+    "forged: only our X-Support-* left"
+pf_is "$(fields "$T/g4.eml" X-Support-Intent)" \
+    'X-Support-Intent: change (rule: imperative "close account")' \
+    "forged: X-Support-Intent is ours (the forged one removed)"
 pf_is "$(fields "$T/g4.eml" Authentication-Results | grep -v '^[[:space:]]')" \
     'Authentication-Results: mx.example.com;
 Authentication-Results: relay.example.net; spf=pass smtp.mailfrom=evil.example' \

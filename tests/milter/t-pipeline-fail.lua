@@ -30,13 +30,15 @@ verdict(conn, "Q-FAIL-3", "unverified", "fail", "too many PIN candidates", BOB, 
 body_is(conn, "Q-FAIL-3",
     "PIN [PIN redacted]\r\nPIN [PIN redacted]\r\nPIN [PIN redacted]\r\nPIN [PIN redacted]\r\n")
 
--- Carol: five wrong PINs, then locked
+-- Carol: five wrong PINs, then locked; the fifth locks her, and she is
+-- told so (an account-locked notice, once per lock: verification-requested)
 for i = 1, 5 do
 	local id = "Q-FAIL-C" .. i
 	send(conn, id, { "<support@example.com>" },
 	    hdrs_from("carol@acme.example", "attempt " .. i),
 	    string.format("PIN 20000%d\r\n", i))
-	verdict(conn, id, "unverified", "fail", "wrong PIN", "carol@acme.example", "Acme")
+	verdict(conn, id, i == 5 and "verification-requested" or "unverified",
+	    "fail", "wrong PIN", "carol@acme.example", "Acme")
 	body_is(conn, id, "PIN [PIN redacted]\r\n")
 end
 send(conn, "Q-FAIL-C6", { "<support@example.com>" },

@@ -698,21 +698,25 @@ test_outbox_count(void)
 		time_t since;
 		int want_rc;
 		unsigned want;
+		time_t newest;
 	} counts[] = {
-		{ "bob@acme.example", NULL, 0, STORE_OK, 3 },
-		{ "BOB@ACME.EXAMPLE", NULL, 0, STORE_OK, 3 },
-		{ "bob@acme.example", NULL, 110, STORE_OK, 2 },
-		{ "bob@acme.example", NULL, 111, STORE_OK, 1 },
-		{ "bob@acme.example", "case-created", 0, STORE_OK, 1 },
-		{ "bob@acme.example", "verification-request", 0, STORE_OK, 2 },
-		{ "bob@acme.example", "pin-delivery", 0, STORE_OK, 0 },
-		{ "carol@x.example", NULL, 0, STORE_OK, 1 },
-		{ "nobody@x.example", NULL, 0, STORE_OK, 0 },
-		{ "", NULL, 0, STORE_INVALID, 0 },
-		{ "bob@acme.example", "", 0, STORE_INVALID, 0 },
+		{ "bob@acme.example", NULL, 0, STORE_OK, 3, 130 },
+		{ "BOB@ACME.EXAMPLE", NULL, 0, STORE_OK, 3, 130 },
+		{ "bob@acme.example", NULL, 110, STORE_OK, 2, 130 },
+		{ "bob@acme.example", NULL, 111, STORE_OK, 1, 130 },
+		{ "bob@acme.example", NULL, 131, STORE_OK, 0, 0 },
+		{ "bob@acme.example", "case-created", 0, STORE_OK, 1, 100 },
+		{ "bob@acme.example", "verification-request", 0, STORE_OK, 2,
+		    130 },
+		{ "bob@acme.example", "pin-delivery", 0, STORE_OK, 0, 0 },
+		{ "carol@x.example", NULL, 0, STORE_OK, 1, 90 },
+		{ "nobody@x.example", NULL, 0, STORE_OK, 0, 0 },
+		{ "", NULL, 0, STORE_INVALID, 0, 0 },
+		{ "bob@acme.example", "", 0, STORE_INVALID, 0, 0 },
 	};
 	struct store *st = open_db("o.db", 0);
 	unsigned n;
+	time_t at;
 	size_t i;
 
 	if (st == NULL)
@@ -726,6 +730,12 @@ test_outbox_count(void)
 		    counts[i].since, &n), counts[i].want_rc,
 		    "count [%zu] %s", i, counts[i].to);
 		is_int(n, counts[i].want, "count [%zu]: %u", i, counts[i].want);
+		at = 77;
+		is_int(store_outbox_newest(st, counts[i].to, counts[i].kind,
+		    counts[i].since, &at), counts[i].want_rc,
+		    "newest [%zu] %s", i, counts[i].to);
+		is_int(at, counts[i].newest, "newest [%zu]: %lld", i,
+		    (long long)counts[i].newest);
 	}
 	store_close(st);
 }

@@ -23,12 +23,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <glib.h>
+#include <gmime/gmime.h>
 
 #include "pin/auth.h"
 #include "case/casematch.h"
 #include "case/casework.h"
+#include "case/intent.h"
 #include "core/config.h"
 #include "mail/hdrlist.h"
 #include "notice/notice.h"
@@ -48,18 +51,21 @@
 #define CAROL	"carol@acme.example"
 #define OLGA	"olga@other.example"
 #define EVE	"mallory@evil.example"	/* not on file */
+#define ERIN	"erin@acme.example"	/* locked (test_locked) */
 
 #define BOB_PIN		"482913"
 #define ALICE_PIN	"135790"
 #define OLGA_PIN	"246802"
 
-#define WHY_INTERVAL	"a PIN was issued recently (PinIssueInterval)"
+#define WHY_INTERVAL	"a PIN was mailed recently (PinIssueInterval)"
 #define WHY_CAP		"daily notice cap reached for the recipient"
 #define WHY_OFF		"notices disabled (no templates)"
 
 #define CC	NOTICE_CASE_CREATED
 #define VR	NOTICE_VERIFICATION
 #define PD	NOTICE_PIN_DELIVERY
+#define PR	NOTICE_PIN_RECENT
+#define AL	NOTICE_ACCOUNT_LOCKED
 
 #define UNV	VERDICT_UNVERIFIED
 #define AUTH	VERDICT_AUTHENTICATED
@@ -180,6 +186,34 @@ notice_text(int64_t id)
 
 	(void)store_outbox_due(st, T0 + 1000 * DAY, 1000, open_cb, &o);
 	return o.text;
+}
+
+/* The newest notice of the outbox, opened and unfolded (g_free it). */
+static char *
+newest_text(void)
+{
+	struct outbox_seen o = outbox_now();
+	char *t = notice_text(o.newest.id), *body;
+	GMimeStream *s;
+	GMimeParser *p;
+	GMimeMessage *m;
+	GMimeObject *part;
+
+	if (t == NULL)
+		return NULL;
+	s = g_mime_stream_mem_new_with_buffer(t, strlen(t));
+	p = g_mime_parser_new_with_stream(s);
+	m = g_mime_parser_construct_message(p, NULL);
+	g_object_unref(p);
+	g_object_unref(s);
+	g_free(t);
+	if (m == NULL)
+		return NULL;
+	part = g_mime_message_get_mime_part(m);
+	body = GMIME_IS_TEXT_PART(part) ?
+	    g_mime_text_part_get_text(GMIME_TEXT_PART(part)) : NULL;
+	g_object_unref(m);
+	return body;
 }
 
 /*
@@ -371,6 +405,7 @@ run_step(const struct step *s)
 	struct casework_env env;
 	struct casework_in in;
 	struct casework_out out;
+	struct intent it;
 	struct outbox_seen before = outbox_now();
 	char msgid[64], qid[16];
 	int rc;
@@ -406,7 +441,8 @@ run_step(const struct step *s)
 	in.headers = &hl;
 	in.env_sender = s->env != NULL ? s->env : s->from;
 	in.subject = s->text;
-	in.text = s->text;
+	intent_classify_cfg(cfg, NULL, s->text, &it);
+	in.intent = &it;
 	in.match = &m;
 
 	rc = casework_run(&env, &in, &v, &out);
@@ -478,16 +514,16 @@ static const struct step t_pin[] = {
 	  "case.open pin.issue notice.queue", NULL, NULL },
 	{ "bob again within the interval (token)", 1060, BOB, NULL, XPIN_NONE,
 	  "I forgot my PIN", NULL, NULL, 100003, 0, NULL, 0, 0,
-	  100003, false, false, NULL, WHY_INTERVAL, UNV, S_VR,
-	  "notice.skip", PD, NULL },
+	  100003, false, false, PR, NULL, VREQ, S_VR,
+	  "notice.skip notice.queue", PD, WHY_INTERVAL },
 	{ "bob again within the interval, new case", 1120, BOB, NULL,
 	  XPIN_NONE, "I forgot my PIN", NULL, NULL, 0, 0, NULL, 0, 0,
-	  100004, true, false, CC, NULL, UNV, S_OPEN,
+	  100004, true, false, PR, NULL, VREQ, S_VR,
 	  "case.open notice.skip notice.queue", PD, WHY_INTERVAL },
 	{ "bob 1 s before the interval ends", 1000 + 3599, BOB, NULL,
 	  XPIN_NONE, "I lost my PIN", NULL, NULL, 100004, 0, NULL, 0, 0,
-	  100004, false, false, NULL, WHY_INTERVAL, UNV, S_OPEN,
-	  "notice.skip", PD, NULL },
+	  100004, false, false, PR, NULL, VREQ, S_VR,
+	  "notice.skip notice.queue", PD, WHY_INTERVAL },
 	{ "bob when the interval ends", 1000 + 3600, BOB, NULL, XPIN_NONE,
 	  "I lost my PIN", NULL, NULL, 100004, 0, NULL, 0, 0,
 	  100004, false, false, PD, NULL, VREQ, S_VR,
@@ -775,7 +811,7 @@ static void
 test_pin(void)
 {
 	struct store_user u;
-	char pin[PIN_BUF], pin2[PIN_BUF];
+	char pin[PIN_BUF], pin2[PIN_BUF], *text;
 
 	run_step(&t_pin[0]);
 	check_notice("pin delivery", PD, BOB, 100003, msgno, pin);
@@ -785,6 +821,16 @@ test_pin(void)
 	is_int(u.pin_set_at, T0 + 1000, "pin delivery: pin_set_at now");
 	run_table(t_pin + 1, 3);
 	ok(pin_is(BOB, pin), "refused PIN requests leave the PIN as it was");
+	text = newest_text();
+	ok(text != NULL && strstr(text, "at 2025-06-15 15:23 UTC") != NULL,
+	    "pin-recently-sent: when the last PIN was mailed");
+	ok(text != NULL && strstr(text, "before 2025-06-15 16:23 UTC") != NULL,
+	    "pin-recently-sent: when another may be asked for");
+	ok(text != NULL && strstr(text, "    Alice <alice@acme.example>") !=
+	    NULL, "pin-recently-sent: the account's administrator");
+	ok(text != NULL && strstr(text, "{{") == NULL,
+	    "pin-recently-sent: every placeholder replaced");
+	g_free(text);
 	run_step(&t_pin[4]);
 	check_notice("pin delivery after the interval", PD, BOB, 100004,
 	    msgno, pin2);
@@ -864,6 +910,7 @@ struct one {
 	struct casematch m;
 	struct verdict v;
 	struct casework_out out;
+	struct intent it;
 };
 
 static void
@@ -885,9 +932,10 @@ static int
 one_run(struct one *o)
 {
 	struct casework_env env = { cfg, key, st, tmpl, o->now, o->actor };
-	struct casework_in in = { "Q1", &o->hl, o->from, o->text, o->text,
+	struct casework_in in = { "Q1", &o->hl, o->from, o->text, &o->it,
 	    &o->m };
 
+	intent_classify_cfg(cfg, NULL, o->text, &o->it);
 	(void)snprintf(o->v.from, sizeof(o->v.from), "%s", o->from);
 	o->v.pin = o->pin;
 	o->v.auth = o->pin == XPIN_PASS ? AUTH : UNV;
@@ -1091,6 +1139,156 @@ e2e_tag_ref(void)
 	}
 	free(cfg->case_ref_pattern);
 	cfg->case_ref_pattern = NULL;
+}
+
+
+/* ---- PinIssueInterval counts the PINs mailed; locked users ---- */
+
+static int64_t add_user(int64_t account, const char *email, const char *name,
+    enum store_role role, const char *pin);
+
+#define T4	(T0 + 40 * DAY)
+#define T5	(T0 + 50 * DAY)
+
+/* One message from FROM at NOW: the notice queued, the auth after. */
+static void
+one_check(const char *what, const char *from, enum verdict_pin pin,
+    const char *text, time_t now, const char *want_notice,
+    enum verdict_auth want_auth)
+{
+	struct one o;
+
+	one_init(&o, from, pin, text, now);
+	is_int(one_run(&o), 0, "%s: casework_run", what);
+	is_str(o.out.notice, want_notice, "%s: notice", what);
+	is_int(o.v.auth, want_auth, "%s: auth after", what);
+	one_done(&o);
+}
+
+static void
+test_interval_mailed(void)
+{
+	struct store_user olga = user(OLGA);
+	char *text;
+	int rc;
+
+	is_int(auth_set_pin(st, key, olga.id, "111222", "pinctl:root",
+	    "pin.set", T4), STORE_OK, "an administrator sets olga's PIN");
+	one_check("olga lost her PIN minutes after the admin set it", OLGA,
+	    XPIN_NONE, "I lost my PIN", T4 + 60, PD, VREQ);
+	one_check("olga again: a PIN was mailed a minute ago", OLGA,
+	    XPIN_NONE, "I lost my PIN", T4 + 120, PR, VREQ);
+	text = newest_text();
+	ok(text != NULL && strstr(text, "\n    support@example.com") != NULL,
+	    "no administrator on file: the support address instead");
+	g_free(text);
+	/* pinctl pin issue --send queues a pin-delivery: it counts */
+	rc = store_begin(st);
+	if (rc == STORE_OK)
+		rc = notice_queue(st, key, PD, CAROL, 0, "x", 1, T4 + 200);
+	if (rc == STORE_OK)
+		rc = store_commit(st);
+	is_int(rc, STORE_OK, "a PIN mailed to carol by pinctl");
+	one_check("carol lost her PIN after pinctl mailed one", CAROL,
+	    XPIN_NONE, "I forgot my PIN", T4 + 300, PR, VREQ);
+	text = newest_text();
+	ok(text != NULL && strstr(text, "at 2025-07-25 15:10 UTC") != NULL &&
+	    strstr(text, "before 2025-07-25 16:10 UTC") != NULL,
+	    "carol: the time pinctl mailed it, and when to ask again");
+	g_free(text);
+	cfg->pin_issue_interval = 0;
+	one_check("PinIssueInterval 0: no interval", CAROL, XPIN_NONE,
+	    "I forgot my PIN", T4 + 400, PD, VREQ);
+	cfg->pin_issue_interval = 3600;
+}
+
+static void
+test_locked(void)
+{
+	struct lockout_state l = { 3, T5, T5 + 3600 };
+	struct store_user erin;
+	char *text;
+
+	add_user(user(BOB).account_id, ERIN, "Erin", STORE_ROLE_USER,
+	    "864200");
+	erin = user(ERIN);
+	is_int(store_user_set_lockout(st, erin.id, &l), STORE_OK,
+	    "erin locked");
+	one_check("locked erin asks for a change", ERIN, XPIN_NONE,
+	    "Please cancel line 2", T5 + 10, AL, VREQ);
+	text = newest_text();
+	ok(text != NULL && strstr(text, "locked until 2025-08-04 16:06 UTC") !=
+	    NULL, "account-locked: until when");
+	ok(text != NULL && strstr(text, "    Alice <alice@acme.example>") !=
+	    NULL, "account-locked: the account's administrator");
+	ok(text != NULL && strstr(text, "erin@acme.example>") == NULL,
+	    "account-locked: not erin herself");
+	g_free(text);
+	one_check("locked erin asks again (new case): once per lock", ERIN,
+	    XPIN_NONE, "Please also remove user Dan", T5 + 20, CC, UNV);
+	one_check("locked erin tries a PIN (new case)", ERIN, XPIN_FAIL,
+	    "PIN 135790", T5 + 30, CC, UNV);
+	one_check("locked erin asks a question", ERIN, XPIN_NONE,
+	    "How do I add a user myself?", T5 + 40, CC, UNV);
+	one_check("after the lock: a verification request", ERIN, XPIN_NONE,
+	    "Please cancel line 2", T5 + 3700, VR, VREQ);
+	l.window_start = T5 + 4000;
+	l.locked_until = T5 + 7600;
+	is_int(store_user_set_lockout(st, erin.id, &l), STORE_OK,
+	    "erin locked again");
+	one_check("locked again: a new lock, a new notice", ERIN, XPIN_FAIL,
+	    "Here it is: PIN 135790", T5 + 4010, AL, VREQ);
+	one_check("locked erin lost her PIN: a new one", ERIN, XPIN_NONE,
+	    "I lost my PIN", T5 + 4100, PD, VREQ);
+	is_int(user(ERIN).lock.locked_until, 0, "a new PIN lifts the lock");
+	one_check("alice (admin) asks for a change: not locked", ALICE,
+	    XPIN_NONE, "Please cancel line 2", T5 + 4200, VR, VREQ);
+}
+
+/* Templates without the optional kinds: what was sent before. */
+static void
+test_old_templates(void)
+{
+	static const char *const kinds[] = { "case-created",
+	    "verification-request", "pin-delivery", "email-changed", NULL };
+	struct notice_templates *saved = tmpl;
+	struct store_user dave;
+	struct lockout_state l = { 3, T5 + 8000, T5 + 8000 + 3600 };
+	const char *top = getenv("top_srcdir");
+	char err[512] = "", *from, *to, *data;
+	size_t i, len;
+
+	(void)mkdir(tpath("old"), 0755);
+	(void)mkdir(tpath("old/en"), 0755);
+	for (i = 0; kinds[i] != NULL; i++) {
+		from = g_strdup_printf("%s/conf/templates/en/%s.txt", top,
+		    kinds[i]);
+		to = g_strdup_printf("old/en/%s.txt", kinds[i]);
+		if ((data = slurp(from, &len)) != NULL)
+			write_file(tpath(to), data, len, 0644);
+		free(data);
+		g_free(from);
+		g_free(to);
+	}
+	tmpl = notice_templates_load(tpath("old"), "en", err, sizeof(err));
+	ok(tmpl != NULL, "the four required templates load (%s)", err);
+	if (tmpl == NULL) {
+		tmpl = saved;
+		return;
+	}
+	add_user(user(BOB).account_id, "dave@acme.example", "Dave",
+	    STORE_ROLE_USER, "246802");
+	dave = user("dave@acme.example");
+	is_int(store_user_set_lockout(st, dave.id, &l), STORE_OK,
+	    "dave locked");
+	one_check("old templates: locked dave asks for a change", dave.email,
+	    XPIN_NONE, "Please cancel line 2", T5 + 8010, VR, VREQ);
+	one_check("old templates: dave lost his PIN", dave.email, XPIN_NONE,
+	    "I lost my PIN", T5 + 8020, PD, VREQ);
+	one_check("old templates: again, new case: case-created", dave.email,
+	    XPIN_NONE, "I lost my PIN", T5 + 8030, CC, UNV);
+	notice_templates_free(tmpl);
+	tmpl = saved;
 }
 
 static void
@@ -1501,6 +1699,9 @@ main(void)
 		test_token_other_account();
 		test_audit_no_pin();
 		test_actor();
+		test_interval_mailed();
+		test_locked();
+		test_old_templates();
 		test_fail_trigger();
 		test_fail_readonly();
 	}

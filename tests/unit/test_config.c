@@ -16,6 +16,7 @@
 #include <glib.h>
 
 #include "core/config.h"
+#include "core/config_keys.h"
 #include "tap.h"
 #include "testutil.h"
 
@@ -43,7 +44,7 @@ load_text(const char *text, char *err, size_t errlen)
 static const char *
 dump_value(const struct pm_config *cfg, const char *key)
 {
-	static char value[1024];
+	static char value[8192];
 	char *buf = NULL, *line, *save = NULL;
 	size_t size = 0, klen = strlen(key);
 	FILE *fp;
@@ -134,18 +135,18 @@ test_defaults(void)
 	is_str(c->case_tag, "[Case #%n]", "default CaseTag");
 	is_int(c->case_start, 100000, "default CaseStart");
 	ok(c->case_ref_pattern == NULL, "default CaseRefPattern: none");
-	is_int(c->change_keywords.n, 32, "default ChangeKeywords: 32 words");
-	if (c->change_keywords.n == 32) {
-		is_str(c->change_keywords.v[0], "change",
-		    "default ChangeKeywords starts with change");
-		is_str(c->change_keywords.v[15], "modifier",
-		    "default ChangeKeywords: French after English");
-		is_str(c->change_keywords.v[20], "transf\xc3\xa9rer",
-		    "default ChangeKeywords: accented word in UTF-8");
-		is_str(c->change_keywords.v[31], "porter",
-		    "default ChangeKeywords ends with porter");
-		ok(c->change_keywords.v[32] == NULL,
-		    "default ChangeKeywords NULL-terminated");
+	is_int(c->change_keywords.n, 0, "default ChangeKeywords: none");
+	is_int(c->change_verbs.n, 90, "default ChangeVerbs: 90 words");
+	is_int(c->object_verbs.n, 74, "default ObjectVerbs: 74 words");
+	is_int(c->change_objects.n, 194, "default ChangeObjects: 194 words");
+	is_int(c->other_pin_words.n, 40, "default OtherPINWords: 40 words");
+	if (c->change_verbs.n == 90) {
+		is_str(c->change_verbs.v[0], "activate",
+		    "default ChangeVerbs: sorted, activate first");
+		is_str(c->change_verbs.v[89], "whitelist",
+		    "default ChangeVerbs: whitelist last");
+		ok(c->change_verbs.v[90] == NULL,
+		    "default ChangeVerbs NULL-terminated");
 	}
 	is_int(c->reply_to_tokens, 1, "default ReplyToTokens yes");
 	ok(c->smtp_relay == NULL, "default SMTPRelay: none");
@@ -157,14 +158,81 @@ test_defaults(void)
 	config_free(c);
 }
 
+/* "KEY a, b, c\n" from the default word list DEF ("a b c"). */
+static void
+dump_words(GString *out, const char *key, const char *def)
+{
+	char **w = g_strsplit(def, " ", -1), *joined;
+
+	joined = g_strjoinv(", ", w);
+	g_string_append_printf(out, "%s %s\n", key, joined);
+	g_free(joined);
+	g_strfreev(w);
+}
+
+/* A word list at its bound: CFG_LEXICON_MAX words, then one more, on
+ * its own and through ChangeKeywords. */
+static void
+test_lexicon_bound(void)
+{
+	GString *t = g_string_new(NULL);
+	struct pm_config *c;
+	char err[1024], want[1200];
+	int i;
+
+	/* 100 words a line (a line holds at most 4096 bytes) */
+	for (i = 0; i < CFG_LEXICON_MAX; i++)
+		g_string_append_printf(t, "%sw%d%s", i % 100 ? " " :
+		    "ChangeVerbs ", i, i % 100 == 99 ? "\n" : "");
+	c = load_text(t->str, err, sizeof(err));
+	ok(c != NULL && c->change_verbs.n == CFG_LEXICON_MAX,
+	    "ChangeVerbs: %d words load", CFG_LEXICON_MAX);
+	config_free(c);
+	g_string_append(t, "ChangeKeywords extra\n");
+	c = load_text(t->str, err, sizeof(err));
+	(void)snprintf(want, sizeof(want), "%s:11: ChangeKeywords: added to "
+	    "ChangeVerbs: more than %d values", cfpath, CFG_LEXICON_MAX);
+	ok(c == NULL, "ChangeKeywords past the bound of ChangeVerbs refused");
+	is_str(err, want, "ChangeKeywords past the bound: the error");
+	config_free(c);
+	g_string_truncate(t, t->len - strlen("ChangeKeywords extra\n"));
+	g_string_append(t, "ChangeVerbs onemore\n");
+	c = load_text(t->str, err, sizeof(err));
+	(void)snprintf(want, sizeof(want), "%s:11: ChangeVerbs: more than %d "
+	    "values", cfpath, CFG_LEXICON_MAX);
+	ok(c == NULL, "ChangeVerbs: one word past the bound refused");
+	is_str(err, want, "ChangeVerbs past the bound: the error");
+	config_free(c);
+	g_string_free(t, TRUE);
+}
+
+/* Is W (folded) in CFG's ChangeVerbs (sorted)? */
+static bool
+change_verb(const struct pm_config *cfg, const char *w)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->change_verbs.n; i++)
+		if (strcmp(cfg->change_verbs.v[i], w) == 0)
+			return i == 0 || strcmp(cfg->change_verbs.v[i - 1], w) < 0;
+	return false;
+}
+
 /* The dump of the defaults, whole, in table order. */
 static void
 test_dump_defaults(void)
 {
 	struct pm_config *c = config_defaults();
-	char host[256], want[4096], *got;
+	char host[256], want[12288], *got, *lists;
+	GString *l = g_string_new(NULL);
 
 	host_name(host, sizeof(host));
+	dump_words(l, "ChangeVerbs", cfg_default_change_verbs);
+	dump_words(l, "ObjectVerbs", cfg_default_object_verbs);
+	dump_words(l, "ChangeObjects", cfg_default_change_objects);
+	dump_words(l, "OtherPINWords", cfg_default_other_pins);
+	g_string_append(l, "ChangeKeywords none\n");
+	lists = g_string_free(l, FALSE);
 	(void)snprintf(want, sizeof(want),
 	    "Socket unix:/run/pinmilter/pinmilter.sock\n"
 	    "Database /var/lib/pinmilter/pinmilter.db\n"
@@ -194,22 +262,18 @@ test_dump_defaults(void)
 	    "CaseTag \"[Case #%%n]\"\n"
 	    "CaseStart 100000\n"
 	    "CaseRefPattern none\n"
-	    "ChangeKeywords change, update, modify, add, remove, delete, "
-	    "cancel, port, forward, reset, transfer, disable, enable, move, "
-	    "replace, modifier, changer, ajouter, supprimer, annuler, "
-	    "transf\xc3\xa9rer, transferer, r\xc3\xa9initialiser, "
-	    "reinitialiser, renvoyer, d\xc3\xa9sactiver, desactiver, "
-	    "activer, d\xc3\xa9placer, deplacer, remplacer, porter\n"
+	    "%s"
 	    "ReplyToTokens yes\n"
 	    "SMTPRelay none\n"
 	    "MaxNoticesPerDay 10\n"
 	    "PinIssueInterval 1h\n"
 	    "OutboxMaxAttempts 10\n"
 	    "OutboxRetry 1m\n"
-	    "NoticeLanguage en\n", host);
+	    "NoticeLanguage en\n", host, lists);
 	got = c != NULL ? dump_all(c) : NULL;
 	is_str(got, want, "config_dump of the defaults");
 	free(got);
+	g_free(lists);
 	config_free(c);
 }
 
@@ -273,16 +337,19 @@ every_key_check_rest(const struct pm_config *c)
 	is_int(c->case_start, 5, "CaseStart set");
 	is_str(c->case_ref_pattern, "(?i)\\[Ticket #(\\d+)\\]",
 	    "CaseRefPattern set, backslashes kept, \" #\" quoted");
-	is_int(c->change_keywords.n, 3,
-	    "ChangeKeywords: the file replaces the default, then adds");
+	is_int(c->change_keywords.n, 3, "ChangeKeywords: two lines add up");
 	if (c->change_keywords.n == 3) {
-		is_str(c->change_keywords.v[0], "Change",
-		    "ChangeKeywords kept as written");
-		is_str(c->change_keywords.v[1], "\xc3\xa9" "diter",
-		    "ChangeKeywords: UTF-8 word");
+		is_str(c->change_keywords.v[0], "change",
+		    "ChangeKeywords folded (case)");
+		is_str(c->change_keywords.v[1], "editer",
+		    "ChangeKeywords folded (accents), sorted");
 		is_str(c->change_keywords.v[2], "move",
 		    "ChangeKeywords: second line adds");
 	}
+	is_int(c->change_verbs.n, 92,
+	    "ChangeKeywords: added to the default ChangeVerbs (change was in "
+	    "it; editer, move were not)");
+	ok(change_verb(c, "editer"), "ChangeKeywords: editer is a ChangeVerb");
 	is_int(c->reply_to_tokens, 0, "ReplyToTokens set");
 	is_str(c->smtp_relay, "relay.example.com:2525", "SMTPRelay set");
 	is_int(c->max_notices_per_day, 3, "MaxNoticesPerDay set");
@@ -657,10 +724,18 @@ static const struct keycase key_cases[] = {
 	{ "CaseRefPattern (\\w+)#(\\d+)", NULL, NULL,
 	    "CaseRefPattern: \"(\\w+)#(\\d+)\" has 2 capture groups, not "
 	    "exactly one" },
-	/* ChangeKeywords */
+	/* the word lists (ChangeKeywords deprecated, the same type) */
 	{ "ChangeKeywords alter", "ChangeKeywords", "alter", NULL },
 	{ "ChangeKeywords alter, Mettre, \xc3\xa9" "diter", "ChangeKeywords",
-	    "alter, Mettre, \xc3\xa9" "diter", NULL },
+	    "alter, editer, mettre", NULL },
+	{ "ChangeVerbs Zap, \xc3\x89" "TEINDRE, zap", "ChangeVerbs",
+	    "eteindre, zap", NULL },
+	{ "ObjectVerbs none", "ObjectVerbs", "none", NULL },
+	{ "ChangeObjects Stra\xc3\x9f" "e", "ChangeObjects", "strasse", NULL },
+	{ "OtherPINWords badge", "OtherPINWords", "badge", NULL },
+	{ "ChangeVerbs sign-up", NULL, NULL,
+	    "ChangeVerbs: \"sign-up\" is not a single word of letters and "
+	    "digits" },
 	{ "ChangeKeywords none", "ChangeKeywords", "none", NULL },
 	{ "ChangeKeywords a b a", "ChangeKeywords", "a, b", NULL },
 	{ "ChangeKeywords sign-up", NULL, NULL,
@@ -1270,14 +1345,21 @@ test_sample_uncommented(const char *path)
 		printf("#   %s\n", err);
 	else {
 		struct pm_config *d = config_defaults();
-		char want[1024];
+		char want[8192];
 
 		is_str(dump_value(c, "MaxMessageSize"), "50M",
 		    "sample shows the default MaxMessageSize");
-		(void)snprintf(want, sizeof(want), "%s",
-		    d != NULL ? dump_value(d, "ChangeKeywords") : "");
-		is_str(dump_value(c, "ChangeKeywords"), want,
-		    "sample shows the default ChangeKeywords, in order");
+		static const char *const lists[] = { "ChangeVerbs",
+		    "ObjectVerbs", "ChangeObjects", "OtherPINWords",
+		    "ChangeKeywords" };
+		size_t k;
+
+		for (k = 0; k < sizeof(lists) / sizeof(lists[0]); k++) {
+			(void)snprintf(want, sizeof(want), "%s",
+			    d != NULL ? dump_value(d, lists[k]) : "");
+			is_str(dump_value(c, lists[k]), want,
+			    "sample shows the default %s", lists[k]);
+		}
 		is_str(c->case_tag, "[Case #%n]", "sample shows the default CaseTag");
 		is_str(c->case_ref_pattern, "(?i)\\[Ticket#(\\d+)\\]",
 		    "sample's CaseRefPattern example unquotes");
@@ -1329,6 +1411,7 @@ main(void)
 	test_open_errors();
 	test_comments();
 	test_lists();
+	test_lexicon_bound();
 	test_support_address();
 	test_regex_errors();
 	test_case_tag();

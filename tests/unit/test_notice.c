@@ -31,12 +31,18 @@ static struct pm_config *cfg;
 
 /* ---- loading ---- */
 
-static const char *good[4][2] = {
+#define NGOOD	6
+
+static const char *good[NGOOD][2] = {
 	{ "case-created", "Subject: {{tag}} new case {{case}}\n\n"
 	    "Hello {{name}} <{{email}}> of {{account}}: write to {{support}}.\n" },
 	{ "verification-request", "Subject: {{tag}} confirm\n\nPIN please.\n" },
 	{ "pin-delivery", "Subject: {{tag}} PIN\n\nYour PIN: {{pin}}\n" },
 	{ "email-changed", "Subject: changed\n\n{{old_email}} -> {{new_email}}\n" },
+	{ "account-locked", "Subject: {{tag}} locked until {{until}}\n\n"
+	    "Locked until {{until}}.\n{{admins}}\n" },
+	{ "pin-recently-sent", "Subject: {{tag}} sent {{sent}}\n\n"
+	    "Sent {{sent}}, next {{until}}.\n{{admins}}\n" },
 };
 
 /* Write a full good set into DIR/LANG, with KIND replaced by TEXT (len LEN). */
@@ -46,7 +52,7 @@ write_set(const char *lang, const char *kind, const char *text, size_t len)
 	int i;
 
 	(void)mkdir(tpath(lang), 0755);
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < NGOOD; i++) {
 		const char *path = tpathf("%s/%s.txt", lang, good[i][0]);
 
 		if (kind != NULL && strcmp(kind, good[i][0]) == 0) {
@@ -86,6 +92,18 @@ static const struct bad bad[] = {
 	    ": no {{pin}} in the body" },
 	{ "case-created", "Subject: x\n\n{{old_email}}\n",
 	    ":3: {{old_email}} is allowed only in email-changed.txt" },
+	{ "case-created", "Subject: x\n\nlocked until {{until}}\n",
+	    ":3: {{until}} is allowed only in account-locked.txt and "
+	    "pin-recently-sent.txt" },
+	{ "account-locked", "Subject: x\n\nsent {{sent}}\n",
+	    ":3: {{sent}} is allowed only in pin-recently-sent.txt" },
+	{ "account-locked", "Subject: x {{admins}}\n\nbody\n",
+	    ":1: {{admins}} is allowed only in the body of account-locked.txt "
+	    "and pin-recently-sent.txt" },
+	{ "pin-recently-sent", "Subject: x\n\nyour pin {{pin}}\n",
+	    ":3: {{pin}} is allowed only in the body of pin-delivery.txt" },
+	{ "pin-recently-sent", "Subject: x\n\n\xc3\x28\n",
+	    ":3: invalid UTF-8" },
 	{ "case-created", "\nbody\n", ":1: no Subject, or an empty one" },
 	{ "case-created", "Subject:   \n\nbody\n",
 	    ":1: no Subject, or an empty one" },
@@ -518,6 +536,59 @@ test_build_kinds(struct notice_templates *t)
 	    "verification-request built");
 	is_str(hdr(&b, "X-Support-Notice"), "verification-request", "kind");
 	built_free(&b);
+	v = base;
+	v.until = "2026-12-04 17:42 UTC";
+	v.admins = "    Alice Admin <alice@example.com>\n    bob@example.com";
+	is_int(build(t, NOTICE_ACCOUNT_LOCKED, &v, &b), 0,
+	    "account-locked built");
+	is_str(b.body, "Locked until 2026-12-04 17:42 UTC.\n"
+	    "    Alice Admin <alice@example.com>\n    bob@example.com\n",
+	    "account-locked: the time and the administrators");
+	is_str(g_mime_message_get_subject(b.m),
+	    "[Case #100123] locked until 2026-12-04 17:42 UTC",
+	    "account-locked subject");
+	is_str(hdr(&b, "X-Support-Notice"), "account-locked", "kind header");
+	built_free(&b);
+	v.sent = "2026-12-04 16:42 UTC";
+	is_int(build(t, NOTICE_PIN_RECENT, &v, &b), 0,
+	    "pin-recently-sent built");
+	is_str(b.body, "Sent 2026-12-04 16:42 UTC, next 2026-12-04 17:42 UTC.\n"
+	    "    Alice Admin <alice@example.com>\n    bob@example.com\n",
+	    "pin-recently-sent: both times and the administrators");
+	built_free(&b);
+	v.pin = "042917";
+	ok(build(t, NOTICE_PIN_RECENT, &v, &b) != 0,
+	    "pin-recently-sent never carries a PIN");
+	built_free(&b);
+}
+
+/* A template set without the optional kinds loads; those are not built. */
+static void
+test_optional_kinds(void)
+{
+	struct notice_templates *t;
+	struct notice_vars v = base;
+	struct built b;
+	char err[512] = "";
+
+	rmtree(tpath("old"));
+	(void)mkdir(tpath("old"), 0755);
+	write_set("old/xx", "account-locked", NULL, 0);
+	(void)unlink(tpath("old/xx/pin-recently-sent.txt"));
+	t = notice_templates_load(tpath("old"), "xx", err, sizeof(err));
+	ok(t != NULL, "a set without the optional kinds loads (%s)", err);
+	if (t == NULL)
+		return;
+	ok(notice_has_kind(t, NOTICE_CASE_CREATED), "case-created is there");
+	ok(!notice_has_kind(t, NOTICE_ACCOUNT_LOCKED), "account-locked is not");
+	ok(!notice_has_kind(t, NOTICE_PIN_RECENT), "pin-recently-sent is not");
+	ok(!notice_has_kind(t, "no-such-kind"), "an unknown kind is not");
+	v.until = "2026-12-04 17:42 UTC";
+	ok(build(t, NOTICE_ACCOUNT_LOCKED, &v, &b) != 0,
+	    "an absent kind is not built");
+	built_free(&b);
+	notice_templates_free(t);
+	ok(!notice_has_kind(NULL, NOTICE_CASE_CREATED), "no templates: none");
 }
 
 /* Longest line of the raw message, CRLF excluded. */
@@ -549,7 +620,8 @@ static void
 test_build_shipped(void)
 {
 	static const char *kinds[] = { NOTICE_CASE_CREATED, NOTICE_VERIFICATION,
-	    NOTICE_PIN_DELIVERY, NOTICE_EMAIL_CHANGED };
+	    NOTICE_PIN_DELIVERY, NOTICE_EMAIL_CHANGED, NOTICE_ACCOUNT_LOCKED,
+	    NOTICE_PIN_RECENT };
 	static const char *langs[] = { "en", "fr" };
 	const char *src = getenv("top_srcdir");
 	struct notice_templates *t;
@@ -563,13 +635,16 @@ test_build_shipped(void)
 	v.name = "Zoë Éléonore";
 	v.old_email = "old@example.com";
 	v.new_email = "ann@example.com";
+	v.until = "2026-12-04 17:42 UTC";
+	v.sent = "2026-12-04 16:42 UTC";
+	v.admins = "    Ann Admin <ann@example.com>";
 	for (i = 0; i < 2; i++) {
 		if ((t = notice_templates_load(dir, langs[i], err,
 		    sizeof(err))) == NULL) {
 			ok(0, "%s: %s", langs[i], err);
 			continue;
 		}
-		for (k = 0; k < 4; k++) {
+		for (k = 0; k < 6; k++) {
 			v.pin = k == 2 ? "042917" : NULL;
 			is_int(build(t, kinds[k], &v, &b), 0, "%s %s built",
 			    langs[i], kinds[k]);
@@ -735,6 +810,7 @@ main(void)
 		test_build_kinds(t);
 		notice_templates_free(t);
 	}
+	test_optional_kinds();
 	test_build_shipped();
 	test_build_encoded_subject();
 	test_queue();
