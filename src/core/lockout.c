@@ -8,6 +8,11 @@
  * Attempts while locked are not counted and do not extend the lock: an
  * attacker cannot keep a user locked out longer by hammering, and the
  * lock expires on its own.
+ *
+ * lockout_budget() says how many wrong guesses are left in the window,
+ * with the same window and expiry rules as lockout_record_failure(): a
+ * caller that tests at most that many candidates (in the transaction
+ * that records them) never lets a window see more than max_failures.
  */
 #include "core/lockout.h"
 
@@ -38,6 +43,20 @@ lockout_record_failure(struct lockout_state *st,
 		return true;
 	}
 	return false;
+}
+
+unsigned
+lockout_budget(const struct lockout_state *st,
+    const struct lockout_policy *pol, time_t now)
+{
+	if (lockout_is_locked(st, now))
+		return 0;
+	if (st->window_start == 0 || now < st->window_start ||
+	    now - st->window_start >= (time_t)pol->window)
+		return pol->max_failures;
+	if (st->failures >= pol->max_failures)
+		return 0;
+	return pol->max_failures - st->failures;
 }
 
 void

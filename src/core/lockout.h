@@ -31,6 +31,17 @@ bool lockout_is_locked(const struct lockout_state *st, time_t now);
 bool lockout_record_failure(struct lockout_state *st,
     const struct lockout_policy *pol, time_t now);
 
+/*
+ * The number of wrong guesses still allowed at NOW before the user is
+ * locked: 0 while locked, max_failures when no window is open (or it has
+ * closed), else max_failures minus the failures of the window (0 when a
+ * lowered MaxFailures is already reached).  A caller tests at most this
+ * many candidates, so no window ever sees more than max_failures wrong
+ * guesses, however many candidates a message carries.
+ */
+unsigned lockout_budget(const struct lockout_state *st,
+    const struct lockout_policy *pol, time_t now);
+
 void lockout_record_success(struct lockout_state *st);
 
 void lockout_clear(struct lockout_state *st);

@@ -62,18 +62,22 @@ auth_clean_word(const char *in, char *out, size_t size)
 }
 
 /*
- * Decide for a found user and update u->lock.  Tests every candidate when
- * it tests any.  *locked_now tells whether this attempt locked the user.
+ * Decide for a found user and update u->lock.  Tests the first
+ * min(ncandidates, budget) candidates, all of them when it tests any, so
+ * a window never sees more than max_failures wrong guesses; *tested says
+ * how many.  *locked_now tells whether this attempt locked the user.
  */
 static enum auth_result
 auth_decide(const struct secret_key *key, const struct lockout_policy *pol,
     const struct auth_request *req, time_t now, struct store_user *u,
-    bool *locked_now)
+    bool *locked_now, size_t *tested)
 {
 	bool match = false;
-	size_t i;
+	size_t i, n;
+	unsigned budget;
 
 	*locked_now = false;
+	*tested = 0;
 	if (!u->has_pin)
 		return AUTH_NO_PIN;
 	if (lockout_is_locked(&u->lock, now))
@@ -83,14 +87,21 @@ auth_decide(const struct secret_key *key, const struct lockout_policy *pol,
 		*locked_now = lockout_record_failure(&u->lock, pol, now);
 		return AUTH_TOO_MANY;
 	}
-	for (i = 0; i < req->ncandidates; i++)
+	if ((budget = lockout_budget(&u->lock, pol, now)) == 0) {
+		/* a lowered MaxFailures already reached: lock, test none */
+		*locked_now = lockout_record_failure(&u->lock, pol, now);
+		return AUTH_LOCKED;
+	}
+	n = req->ncandidates < budget ? req->ncandidates : budget;
+	for (i = 0; i < n; i++)
 		match |= secret_pin_matches(key, u->pin_salt, u->pin_hash,
 		    req->candidates[i]);
+	*tested = n;
 	if (match) {
 		lockout_record_success(&u->lock);
 		return AUTH_PASS;
 	}
-	for (i = 0; i < req->ncandidates; i++)
+	for (i = 0; i < n; i++)
 		if (lockout_record_failure(&u->lock, pol, now))
 			*locked_now = true;
 	return AUTH_FAIL;
@@ -99,17 +110,22 @@ auth_decide(const struct secret_key *key, const struct lockout_policy *pol,
 /* The audit row of one verification; never a candidate. */
 static int
 auth_audit_verify(struct store *st, const struct auth_request *req,
-    time_t now, enum auth_result res, const char *email, bool locked_now)
+    time_t now, enum auth_result res, const char *email, bool locked_now,
+    size_t tested)
 {
-	char channel[32], ref[128];
+	char channel[32], ref[128], untested[40] = "";
 
+	if ((res == AUTH_PASS || res == AUTH_FAIL) &&
+	    tested < req->ncandidates)
+		(void)snprintf(untested, sizeof(untested), " untested=%zu",
+		    req->ncandidates - tested);
 	auth_clean_word(req->channel && *req->channel ? req->channel : "-",
 	    channel, sizeof(channel));
 	auth_clean_word(req->ref, ref, sizeof(ref));
 	return store_audit_record(st, now, req->actor, "pin.verify", email,
 	    req->case_number > 0 ? req->case_number : 0,
-	    auth_result_name(res), "channel=%s candidates=%zu%s%s%s", channel,
-	    req->ncandidates, *ref ? " ref=" : "", ref,
+	    auth_result_name(res), "channel=%s candidates=%zu%s%s%s%s",
+	    channel, req->ncandidates, untested, *ref ? " ref=" : "", ref,
 	    locked_now ? " locked-now" : "");
 }
 
@@ -131,6 +147,7 @@ auth_verify(struct store *st, const struct secret_key *key,
 	char claimed[STORE_EMAIL_MAX];
 	enum auth_result res;
 	bool locked_now = false;
+	size_t tested = 0;
 	int rc;
 
 	if (user == NULL)
@@ -154,7 +171,8 @@ auth_verify(struct store *st, const struct secret_key *key,
 		goto fail;
 	else {
 		before = user->lock;
-		res = auth_decide(key, pol, req, now, user, &locked_now);
+		res = auth_decide(key, pol, req, now, user, &locked_now,
+		    &tested);
 		if (auth_lock_changed(&before, &user->lock) &&
 		    store_user_set_lockout(st, user->id, &user->lock) !=
 		    STORE_OK) {
@@ -163,7 +181,8 @@ auth_verify(struct store *st, const struct secret_key *key,
 		}
 	}
 	if (auth_audit_verify(st, req, now, res,
-	    res == AUTH_NO_USER ? claimed : user->email, locked_now) !=
+	    res == AUTH_NO_USER ? claimed : user->email, locked_now,
+	    tested) !=
 	    STORE_OK || store_commit(st) != STORE_OK) {
 		user->lock = before;
 		goto fail;

@@ -9,9 +9,15 @@
  * not record.
  *
  * Failure accounting: when no candidate matches, every candidate tested
- * counts as one failure (each is a guess).  More than max_candidates
- * candidates is one failure without testing any.  A locked user fails
- * without any candidate being tested, and the lock is not extended.
+ * counts as one failure (each is a guess).  Only the first
+ * lockout_budget() candidates are tested (MaxFailures minus the failures
+ * of the open window), inside the same transaction that records them, so
+ * no window ever sees more than MaxFailures wrong guesses whatever the
+ * candidates per message or the concurrency; candidates past the budget
+ * are not tested, even the right PIN (the result is then a fail, and the
+ * audit detail says "untested=N").  More than max_candidates candidates
+ * is one failure without testing any.  A locked user fails without any
+ * candidate being tested, and the lock is not extended.
  */
 #ifndef PM_AUTH_H
 #define PM_AUTH_H

@@ -70,6 +70,7 @@ setup(struct store *st)
 {
 	static const char *const emails[] = {
 		"alice@example.com", "bob@example.com", "carol@example.com",
+		"dave@example.com",
 	};
 	struct store_user u;
 	int64_t acc = 0;
@@ -87,6 +88,8 @@ setup(struct store *st)
 	    "pinctl:root", "pin.set", 10), STORE_OK, "alice's PIN set");
 	is_int(auth_set_pin(st, key, user_id(st, "carol@example.com"), PIN_C,
 	    "pinctl:root", "pin.issue", 11), STORE_OK, "carol's PIN issued");
+	is_int(auth_set_pin(st, key, user_id(st, "dave@example.com"), PIN_A,
+	    "pinctl:root", "pin.set", 12), STORE_OK, "dave's PIN set");
 }
 
 /* ---- the attempts table ---- */
@@ -310,7 +313,7 @@ test_audit(struct store *st)
 
 	memset(&r, 0, sizeof(r));
 	is_int(store_audit_list(st, NULL, collect, &r), STORE_OK, "all rows");
-	is_int(r.n, 28, "28 audit rows in all");
+	is_int(r.n, 29, "29 audit rows in all (dave's PIN set included)");
 	is_int(r.pin_seen, 0, "no PIN or candidate in any audit column");
 }
 
@@ -325,6 +328,104 @@ count_rows(struct store *st)
 	if (store_audit_list(st, NULL, collect, &r) != STORE_OK)
 		return -1;
 	return r.n;
+}
+
+/*
+ * ---- the guess budget ----
+ * Never more than MaxFailures (5) wrong guesses in a window, whatever
+ * the candidates per message: only the first (5 - failures so far)
+ * candidates are tested; the rest, the right PIN included, are not.
+ * Each row is one attempt by dave; "tested" is the wrong guesses the
+ * attempt may have counted (failures after minus before, or the lock).
+ */
+struct battempt {
+	time_t now;
+	const char *cand[4];
+	size_t n;
+	enum auth_result want;
+	unsigned failures;
+	time_t locked_until;
+	const char *detail;
+};
+
+static const struct battempt battempts[] = {
+	{ 100, { "111111" }, 1, AUTH_FAIL, 1, 0, NULL },
+	{ 101, { "111111" }, 1, AUTH_FAIL, 2, 0, NULL },
+	{ 102, { "111111" }, 1, AUTH_FAIL, 3, 0, NULL },
+	{ 103, { "111111" }, 1, AUTH_FAIL, 4, 0, NULL },
+	/* four single guesses, then three candidates: one tested (5 in all) */
+	{ 104, { "000001", "000002", "000003" }, 3, AUTH_FAIL, 0, 3704,
+	    "channel=email candidates=3 untested=2 ref=Q1 locked-now" },
+	{ 105, { PIN_A }, 1, AUTH_LOCKED, 0, 3704,
+	    "channel=email candidates=1 ref=Q1" },
+	/* lock over: a fresh window allows five; three tested, all wrong */
+	{ 3704, { "000001", "000002", "000003" }, 3, AUTH_FAIL, 3, 0,
+	    "channel=email candidates=3 ref=Q1" },
+	/* budget 2: the right PIN second is tested and passes */
+	{ 3705, { "000004", PIN_A, "000009" }, 3, AUTH_PASS, 0, 0,
+	    "channel=email candidates=3 untested=1 ref=Q1" },
+	{ 3800, { "000001", "000002", "000003" }, 3, AUTH_FAIL, 3, 0, NULL },
+	{ 3801, { "000004" }, 1, AUTH_FAIL, 4, 0, NULL },
+	/* budget 1: the right PIN second is not tested: not authenticated */
+	{ 3802, { "000009", PIN_A }, 2, AUTH_FAIL, 0, 7402,
+	    "channel=email candidates=2 untested=1 ref=Q1 locked-now" },
+	/* window closed (900 s): the budget is five again */
+	{ 7402, { "000001", "000002" }, 2, AUTH_FAIL, 2, 0, NULL },
+	{ 8302, { "000001", "000002", "000003" }, 3, AUTH_FAIL, 3, 0,
+	    "channel=email candidates=3 ref=Q1" },
+};
+
+static void
+test_budget(struct store *st)
+{
+	struct store_audit_filter f = { "dave@example.com", 0, 0 };
+	struct store_user u;
+	struct store_audit a;
+	const struct battempt *b;
+	struct store *st2;
+	size_t i;
+
+	for (i = 0; i < sizeof(battempts) / sizeof(battempts[0]); i++) {
+		b = &battempts[i];
+		is_str(auth_result_name(verify(st, "dave@example.com", b->cand,
+		    b->n, 3, b->now, &u)), auth_result_name(b->want),
+		    "budget %zu at %lld: result", i, (long long)b->now);
+		is_int(u.lock.failures, b->failures, "budget %zu: failures", i);
+		is_int(u.lock.locked_until, b->locked_until,
+		    "budget %zu: locked until", i);
+		if (b->detail == NULL)
+			continue;
+		memset(&a, 0, sizeof(a));
+		a.at = b->now;
+		is_int(store_audit_list(st, &f, first_detail, &a), 1,
+		    "budget %zu: audit row", i);
+		is_str(a.detail, b->detail, "budget %zu: audit detail", i);
+	}
+
+	/*
+	 * Two connections to the same file (two milter threads, or the
+	 * milter and pinctl): the budget is read in the transaction that
+	 * records the guesses, so the second sees the first's failures.
+	 */
+	is_int(auth_set_pin(st, key, u.id, PIN_A, "pinctl:root", "pin.set",
+	    9000), STORE_OK, "dave's PIN set again (clears the count)");
+	st2 = open_store(1000, 0);
+	ok(st2 != NULL, "second connection");
+	if (st2 == NULL)
+		return;
+	{
+		const char *w3[] = { "000001", "000002", "000003" };
+		const char *w3b[] = { "000004", "000009", PIN_A };
+
+		is_int(verify(st, "dave@example.com", w3, 3, 3, 9001, &u),
+		    AUTH_FAIL, "connection 1: three wrong");
+		is_int(u.lock.failures, 3, "connection 1: three counted");
+		is_int(verify(st2, "dave@example.com", w3b, 3, 3, 9002, &u),
+		    AUTH_FAIL, "connection 2: the right PIN third, untested");
+		is_int(u.lock.locked_until, 9002 + 3600,
+		    "connection 2: two tested, five in the window, locked");
+	}
+	store_close(st2);
 }
 
 static void
@@ -442,6 +543,7 @@ main(void)
 	test_attempts(st);
 	test_others(st);
 	test_audit(st);
+	test_budget(st);
 	test_errors(st);	/* closes st */
 	test_no_pin_in_files();
 	secret_key_free(key);

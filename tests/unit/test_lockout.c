@@ -6,6 +6,7 @@
  * state must be after each one.  No sleeping: time is passed in.
  */
 #include <stddef.h>
+#include <string.h>
 
 #include "core/lockout.h"
 #include "tap.h"
@@ -65,6 +66,77 @@ static const struct scenario scenarios[] = {
 		{ CHECK, T0 + 121, 0, 1, 0 }, { CHECK, T0 + 122, 0, 0, 0 } }, 6 },
 };
 
+/*
+ * lockout_budget: wrong guesses left, after a history of failures at
+ * the given times (MaxFailures 5, window 900 s, lock 3600 s).
+ */
+struct budget_case {
+	const char *name;
+	time_t fails[6];
+	size_t nfails;
+	time_t at;
+	unsigned want;
+};
+
+static const struct budget_case budgets[] = {
+	{ "no failure: all five", { 0 }, 0, T0, 5 },
+	{ "one failure: four", { T0 }, 1, T0 + 1, 4 },
+	{ "four failures: one", { T0, T0 + 1, T0 + 2, T0 + 3 }, 4, T0 + 4, 1 },
+	{ "five (locked): none", { T0, T0, T0, T0, T0 }, 5, T0 + 1, 0 },
+	{ "lock expired: all five", { T0, T0, T0, T0, T0 }, 5, T0 + 3600, 5 },
+	{ "window closed: all five", { T0, T0 + 1, T0 + 2 }, 3, T0 + 900, 5 },
+	{ "window still open: two", { T0, T0 + 1, T0 + 2 }, 3, T0 + 899, 2 },
+	{ "clock went back: all five", { T0 + 100, T0 + 101 }, 2, T0, 5 },
+};
+
+static void
+test_budget(void)
+{
+	static const struct lockout_policy pol = { 5, 900, 3600 };
+	struct lockout_state st;
+	unsigned spent, b;
+	size_t i, j;
+
+	for (i = 0; i < sizeof(budgets) / sizeof(budgets[0]); i++) {
+		memset(&st, 0, sizeof(st));
+		for (j = 0; j < budgets[i].nfails; j++)
+			(void)lockout_record_failure(&st, &pol,
+			    budgets[i].fails[j]);
+		is_int(lockout_budget(&st, &pol, budgets[i].at),
+		    budgets[i].want, "budget: %s", budgets[i].name);
+	}
+
+	/*
+	 * Spending the budget exactly never exceeds MaxFailures in a
+	 * window: messages of 1, 1, 1, 1, 3 candidates test 1, 1, 1, 1, 1.
+	 */
+	memset(&st, 0, sizeof(st));
+	spent = 0;
+	for (i = 0; i < 5; i++) {
+		unsigned want = i < 4 ? 1 : 3;
+
+		b = lockout_budget(&st, &pol, T0 + (time_t)i);
+		b = want < b ? want : b;
+		for (j = 0; j < b; j++)
+			(void)lockout_record_failure(&st, &pol, T0 + (time_t)i);
+		spent += b;
+	}
+	is_int(spent, 5, "1+1+1+1+3 candidates: 5 tested");
+	ok(lockout_is_locked(&st, T0 + 5), "and locked");
+	is_int(lockout_budget(&st, &pol, T0 + 5), 0, "no budget while locked");
+
+	/* A lowered MaxFailures already reached in an open window. */
+	{
+		static const struct lockout_policy low = { 2, 900, 3600 };
+
+		memset(&st, 0, sizeof(st));
+		st.failures = 3;
+		st.window_start = T0;
+		is_int(lockout_budget(&st, &low, T0 + 1), 0,
+		    "MaxFailures lowered below the count: none");
+	}
+}
+
 int
 main(void)
 {
@@ -98,5 +170,6 @@ main(void)
 			    "%s: step %zu failures", sc->name, j + 1);
 		}
 	}
+	test_budget();
 	return tap_done();
 }
