@@ -4,7 +4,10 @@
  * Security notes: a case number in a subject is not a secret, so a tag
  * (or a helpdesk's external reference) only joins a case of the sender's
  * own account (a guessed number must not let a stranger into a ticket);
- * only a token carrying our MAC joins regardless.  Notices go to the
+ * a token carrying our MAC joins too, but never for a user of another
+ * account (a token is in every notice and can be copied): such a user
+ * gets a case of her own account, so a message from one account never
+ * changes, or triggers a notice about, another's case.  Notices go to the
  * address on file, never to Reply-To or an unknown From, and never in
  * answer to automatic mail (rules.c): a loop between two autoresponders
  * cannot start here.  A PIN issued by email is rate-limited per user (by
@@ -99,6 +102,20 @@ cw_same_account(const struct store_case *c, const struct store_user *u,
 	return known && c->account_id != 0 && c->account_id == u->account_id;
 }
 
+/*
+ * Is C a case of another account than the known sender U's?  A token
+ * (even with our MAC) never brings a user of one account into another
+ * account's case: it could be copied from any notice.  A sender not on
+ * file has no account and joins by token (nothing it sends changes the
+ * case or triggers a notice); a case with no account is nobody's.
+ */
+static int
+cw_other_account(const struct store_case *c, const struct store_user *u,
+    bool known)
+{
+	return known && c->account_id != 0 && c->account_id != u->account_id;
+}
+
 /* Find the case the message names, or open one.  Returns a store_rc. */
 static int
 cw_case(const struct casework_env *env, const struct casework_in *in,
@@ -109,8 +126,16 @@ cw_case(const struct casework_env *env, const struct casework_in *in,
 	int rc;
 
 	if (m->token_case > 0 &&
-	    (rc = store_case_find(env->st, m->token_case, c)) != STORE_NOTFOUND)
-		return rc;
+	    (rc = store_case_find(env->st, m->token_case, c)) != STORE_NOTFOUND) {
+		if (rc != STORE_OK)
+			return rc;
+		if (!cw_other_account(c, u, known))
+			return STORE_OK;
+		if ((rc = cw_audit(env, "case.token-refused", v->from,
+		    c->number, "new-case", "queue=%s sender of another "
+		    "account", in->queue_id)) != STORE_OK)
+			return rc;
+	}
 	if (m->tag_case > 0 &&
 	    (rc = store_case_find(env->st, m->tag_case, c)) != STORE_NOTFOUND) {
 		if (rc != STORE_OK)

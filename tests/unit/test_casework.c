@@ -556,9 +556,9 @@ static const struct step t_join[] = {
 	  "Any news on this?", NULL, NULL, 0, 100007, NULL, 0, 0,
 	  100009, true, false, NULL, NULL, UNV, S_OPEN,
 	  "case.tag-refused case.open", NULL, NULL },
-	{ "olga token on an Acme case", 6040, OLGA, NULL, XPIN_NONE,
-	  "Thanks", NULL, NULL, 100007, 0, NULL, 0, 0,
-	  100007, false, false, NULL, NULL, UNV, S_OPEN, "", NULL, NULL },
+	{ "olga token on her own case", 6040, OLGA, NULL, XPIN_NONE,
+	  "Thanks", NULL, NULL, 100008, 0, NULL, 0, 0,
+	  100008, false, false, NULL, NULL, UNV, S_OPEN, "", NULL, NULL },
 	{ "stranger token (recipient) on an Acme case", 6050, EVE, NULL,
 	  XPIN_NONE, "Please change it", NULL, NULL, 100007, 0, NULL, 0,
 	  RCPT, 100007, false, false, NULL, NULL, UNV, S_OPEN, "", NULL,
@@ -1428,29 +1428,104 @@ test_ref_hidden(void)
 }
 
 /*
- * A token brings anyone's reply to its case; a PIN pass authenticates the
- * case only for a user of the case's account: olga's own PIN on an Acme
- * case leaves that case as it was.
+ * A token of another account's case never threads: olga (Other), with
+ * her own valid PIN and bob's (Acme) case token, gets a new case of her
+ * own account; bob's case keeps its state, gets no Message-ID, and no
+ * notice is queued about it.  Asking for a change by the token: the
+ * same, the verification request is about olga's new case.  A sender
+ * not on file still joins by token, and changes nothing.
  */
+static struct store_case
+case_of(int64_t number)
+{
+	struct store_case c;
+
+	memset(&c, 0, sizeof(c));
+	(void)store_case_find(st, number, &c);
+	return c;
+}
+
 static void
 test_token_other_account(void)
 {
-	struct store_case c;
+	struct store_case c, before;
+	struct outbox_seen ob;
+	struct audit_seen a;
 	struct one o;
-	int64_t n;
+	int64_t n, mine;
+	char *acts;
 
 	one_init(&o, BOB, XPIN_NONE, "a question on the fax line", T3 + 400);
 	is_int(one_run(&o), 0, "token/other account: bob opens a case");
 	n = o.out.case_number;
 	one_done(&o);
+	g_free(audit_new(&a));
+	before = case_of(n);
+	ob = outbox_now();
+
 	one_init(&o, OLGA, XPIN_PASS, "Re: here is my PIN", T3 + 401);
 	o.m.token_case = n;
 	o.m.how = CASEMATCH_MESSAGE_ID;
+	hdrlist_add(&o.hl, "Message-ID", "<olga-1@other.example>");
 	is_int(one_run(&o), 0, "token/other account: olga replies, runs");
-	is_int(o.out.case_number, n, "token/other account: joins by token");
-	is_int(store_case_find(st, n, &c), STORE_OK, "token/other account: find");
-	ok(c.state != STORE_CASE_AUTHENTICATED && c.authenticated_at == 0,
-	    "token/other account: olga's PIN does not authenticate bob's case");
+	mine = o.out.case_number;
+	is_int(mine, n + 1, "token/other account: a new case, not bob's");
+	ok(o.out.opened, "token/other account: opened");
+	is_int(o.v.case_number, n + 1, "token/other account: verdict case");
+	is_int(o.v.auth, AUTH, "token/other account: olga is authenticated "
+	    "(her PIN), in her own case");
+	c = case_of(mine);
+	is_str(c.account, "Other", "token/other account: olga's account");
+	is_int(c.state, S_AUTH, "token/other account: her case authenticated");
+	acts = audit_new(&a);
+	is_str(acts, "case.token-refused case.open",
+	    "token/other account: refusal audited");
+	g_free(acts);
+	c = case_of(n);
+	ok(c.state == before.state && c.authenticated_at == 0 &&
+	    c.verification_requested_at == before.verification_requested_at,
+	    "token/other account: bob's case unchanged");
+	{
+		int64_t on = 0;
+
+		is_int(store_case_by_message_id(st, "<olga-1@other.example>",
+		    &on), STORE_OK, "token/other account: Message-ID kept");
+		is_int(on, mine, "token/other account: on olga's case only");
+	}
+	is_int(outbox_now().n, ob.n,
+	    "token/other account: no notice (an authenticated message)");
+	is_str(o.out.notice, NULL, "token/other account: none out");
+	one_done(&o);
+
+	/* a change request by the token: no verification of bob's case */
+	ob = outbox_now();
+	one_init(&o, OLGA, XPIN_NONE, "Please cancel the invoice", T3 + 402);
+	o.m.token_case = n;
+	o.m.how = CASEMATCH_MESSAGE_ID;
+	is_int(one_run(&o), 0, "token/other account: change request runs");
+	is_int(o.out.case_number, n + 2, "token/other account: another new case");
+	c = case_of(n);
+	ok(c.state == before.state && c.verification_requested_at ==
+	    before.verification_requested_at,
+	    "token/other account: bob's case still unchanged");
+	is_int(outbox_now().n, ob.n + 1, "token/other account: one notice");
+	is_int(outbox_now().newest.case_number, n + 2,
+	    "token/other account: the notice names olga's case");
+	is_str(outbox_now().newest.recipient, OLGA,
+	    "token/other account: to olga");
+	one_done(&o);
+	g_free(audit_new(&a));
+
+	/* not on file: joins, changes nothing, no notice */
+	ob = outbox_now();
+	one_init(&o, EVE, XPIN_NONE, "Please cancel the invoice", T3 + 403);
+	o.m.token_case = n;
+	o.m.how = CASEMATCH_MESSAGE_ID;
+	is_int(one_run(&o), 0, "token/not on file: runs");
+	is_int(o.out.case_number, n, "token/not on file: joins bob's case");
+	is_int(outbox_now().n, ob.n, "token/not on file: no notice");
+	ok(case_of(n).state == before.state,
+	    "token/not on file: bob's case unchanged");
 	one_done(&o);
 }
 
