@@ -268,6 +268,7 @@ ctl_user_set_email(struct ctl *c)
 	const char *old = c->args[0];
 	char new[STORE_EMAIL_MAX];
 	struct store_user u;
+	unsigned cancelled = 0;
 	int r, rc;
 
 	if (c->approved_by == NULL) {
@@ -292,10 +293,14 @@ ctl_user_set_email(struct ctl *c)
 		ctl_err(c, "user %s already exists", new);
 		return CTL_EXIT_REFUSED;
 	}
+	/* what was queued to the old address (a PIN...) is not sent there */
+	if (rc == STORE_OK)
+		rc = store_outbox_cancel(c->st, u.email,
+		    "cancelled: address changed", &cancelled);
 	if (rc == STORE_OK)
 		rc = ctl_audit(c, "user.set-email", new, "ok",
-		    "old=%s new=%s approved-by=%s", u.email, new,
-		    c->approved_by);
+		    "old=%s new=%s approved-by=%s cancelled=%u", u.email, new,
+		    c->approved_by, cancelled);
 	/* both addresses hear of it: the old one may be the real owner's */
 	if (rc == STORE_OK &&
 	    ((r = ctl_notice(c, NOTICE_EMAIL_CHANGED, &u, u.email, NULL,
@@ -316,6 +321,7 @@ int
 ctl_user_remove(struct ctl *c)
 {
 	struct store_user u;
+	unsigned cancelled = 0;
 	int r, rc;
 
 	if ((rc = store_begin(c->st)) != STORE_OK)
@@ -326,8 +332,11 @@ ctl_user_remove(struct ctl *c)
 	}
 	rc = store_user_remove(c->st, u.id);
 	if (rc == STORE_OK)
-		rc = ctl_audit(c, "user.remove", u.email, "ok", "account=%s",
-		    u.account);
+		rc = store_outbox_cancel(c->st, u.email,
+		    "cancelled: user removed", &cancelled);
+	if (rc == STORE_OK)
+		rc = ctl_audit(c, "user.remove", u.email, "ok",
+		    "account=%s cancelled=%u", u.account, cancelled);
 	if ((r = ctl_user_finish(c, rc, "removing user", u.email)) != 0)
 		return r;
 	printf("user %s removed\n", u.email);

@@ -10,7 +10,10 @@
  *   2^(attempts-1) (attempts counting this one), at most one hour, and
  *   dead once attempts reaches OutboxMaxAttempts;
  * - permanent failure (MAILER_FAIL), or bytes that cannot be opened
- *   (another key, damage): dead at once, with the reason in last_error.
+ *   (another key, damage): dead at once, with the reason in last_error;
+ * - a recipient that is no longer a user's address on file (changed or
+ *   removed after the notice was queued; email-changed excepted): dead
+ *   at once, never handed to the Mailer.
  * The worker thread runs a round, then sleeps on a condition variable
  * for OUTBOX_INTERVAL seconds or until outbox_kick(); a full batch is
  * followed at once by another round.
@@ -44,6 +47,7 @@
 
 #include "util/log.h"
 #include "notice/mailer.h"
+#include "notice/notice.h"
 #include "notice/outbox.h"
 
 struct job {
@@ -144,6 +148,31 @@ job_send(const struct pm_config *cfg, const struct secret_key *key,
 	return rc;
 }
 
+/*
+ * Is J's recipient still a user's address on file?  Every notice but
+ * email-changed goes to a user's address on file; an address changed or
+ * removed since the notice was queued must not get it (it may hold a
+ * PIN).  email-changed is meant for the old address too.  1 yes, 0 no
+ * (reason in err), -1 store failure.
+ */
+static int
+job_on_file(struct store *st, const struct job *j, char *err, size_t errlen)
+{
+	struct store_user u;
+	int rc;
+
+	if (strcmp(j->kind, NOTICE_EMAIL_CHANGED) == 0)
+		return 1;
+	rc = store_user_find(st, j->recipient, &u);
+	secret_wipe(&u, sizeof(u));
+	if (rc == STORE_OK)
+		return 1;
+	if (rc != STORE_NOTFOUND && rc != STORE_INVALID)
+		return -1;
+	snprintf(err, errlen, "cancelled: recipient no longer on file");
+	return 0;
+}
+
 /* Send J and mark it.  0, or -1 when the store could not be written. */
 static int
 job_run(struct store *st, const struct pm_config *cfg,
@@ -156,7 +185,12 @@ job_run(struct store *st, const struct pm_config *cfg,
 	int mrc, rc;
 
 	(void)log_printable(j->recipient, rcpt, sizeof(rcpt));
-	mrc = job_send(cfg, key, j, err, sizeof(err));
+	if ((rc = job_on_file(st, j, err, sizeof(err))) < 0) {
+		pm_log_err("outbox: notice %lld: cannot look up %s: %s",
+		    (long long)j->id, rcpt, store_errmsg(st));
+		return -1;
+	}
+	mrc = rc == 0 ? MAILER_FAIL : job_send(cfg, key, j, err, sizeof(err));
 	if (mrc == MAILER_SENT) {
 		rc = store_outbox_mark_sent(st, j->id, now);
 		(*sent)++;

@@ -1,7 +1,9 @@
 /*
  * outbox.c - the notice queue: notices are queued in the transaction of
  * the decision that made them, then read when due, marked sent or failed
- * (retried later, or dead), listed, and counted for the daily caps.
+ * (retried later, or dead), cancelled (an address changed or removed:
+ * the notices still queued to it are dead with the reason), listed, and
+ * counted for the daily caps.
  *
  * The due rows are read in full (a bounded batch) and the statement ended
  * before any callback runs: a delivery may take a minute, and an open
@@ -49,6 +51,13 @@ static const struct store_query q_outbox_failed = { "outbox mark-failed",
 	"UPDATE outbox SET attempts = attempts + 1, next_try = ?2, "
 	"last_error = ?3, dead = ?4, message = CASE WHEN ?4 = 1 THEN NULL "
 	"ELSE message END WHERE id = ?1 AND sent_at IS NULL", NULL, false };
+static const struct store_query q_outbox_pending = { "outbox pending",
+	"SELECT count(*) FROM outbox WHERE recipient = ?1 AND "
+	"sent_at IS NULL AND dead = 0", NULL, false };
+static const struct store_query q_outbox_cancel = { "outbox cancel",
+	"UPDATE outbox SET dead = 1, message = NULL, last_error = ?2 "
+	"WHERE recipient = ?1 AND sent_at IS NULL AND dead = 0",
+	NULL, false };
 static const struct store_query q_outbox_list = { "outbox list",
 	NOTICE_SELECT " FROM outbox ORDER BY created DESC, id DESC",
 	NULL, true };
@@ -217,6 +226,34 @@ store_outbox_mark_failed(struct store *st, int64_t id, time_t next_try,
 	stmt_text(&q, 3, error);
 	stmt_int(&q, 4, dead ? 1 : 0);
 	return stmt_write(&q, true, NULL);
+}
+
+int
+store_outbox_cancel(struct store *st, const char *recipient,
+    const char *reason, unsigned *count)
+{
+	struct stmt q;
+	int rc;
+
+	*count = 0;
+	if (!store_str_ok(recipient, STORE_EMAIL_MAX, false))
+		return store_invalid(st, "notice recipient");
+	if (!store_str_ok(reason, STORE_ERROR_MAX, false))
+		return store_invalid(st, "notice error text");
+	stmt_start(&q, st, &q_outbox_pending);
+	stmt_text(&q, 1, recipient);
+	if ((rc = stmt_row(&q)) == STORE_OK) {
+		*count = (unsigned)stmt_col_int(&q, 0);
+		rc = q.rc;
+	} else if (rc == STORE_NOTFOUND)
+		rc = store_seterr(st, STORE_ERROR, "outbox pending: no row");
+	stmt_end(&q);
+	if (rc != STORE_OK || *count == 0)
+		return rc;
+	stmt_start(&q, st, &q_outbox_cancel);
+	stmt_text(&q, 1, recipient);
+	stmt_text(&q, 2, reason);
+	return stmt_write(&q, false, NULL);
 }
 
 int

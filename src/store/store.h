@@ -320,6 +320,10 @@ int store_outbox_mark_sent(struct store *st, int64_t id, time_t now);
  * too.  STORE_NOTFOUND for an unknown or already sent notice. */
 int store_outbox_mark_failed(struct store *st, int64_t id, time_t next_try,
     const char *error, bool dead);
+/* Cancel every notice still queued to RECIPIENT (an address changed or
+ * removed): dead, bytes dropped, last_error REASON; *COUNT how many. */
+int store_outbox_cancel(struct store *st, const char *recipient,
+    const char *reason, unsigned *count);
 /* Every notice, newest first, without message bytes (pinctl outbox list). */
 int store_outbox_list(struct store *st, store_notice_cb cb, void *arg);
 /* Notices to RECIPIENT (any case) created since SINCE, for daily caps;

@@ -86,3 +86,27 @@ if sqlite3 "$DB" "INSERT INTO outbox (recipient, kind, created, next_try) VALUES
 then fail "a queued notice without bytes refused"
 else pass "a queued notice without bytes refused"
 fi
+
+# --- an address changed or removed: what was queued to it is cancelled ---
+P account add acme >/dev/null && P user add bob@acme.example --account acme >/dev/null &&
+    P user add ada@acme.example --account acme --role admin >/dev/null &&
+    P user add cy@acme.example --account acme >/dev/null || fail "users for set-email"
+sqlite3 "$DB" "INSERT INTO outbox (id, recipient, kind, message, created, next_try) VALUES
+    (10, 'bob@acme.example', 'pin-delivery', CAST('SEALED' AS BLOB), 1764428500, 1764428500),
+    (11, 'cy@acme.example', 'pin-delivery', CAST('SEALED' AS BLOB), 1764428500, 1764428500);" ||
+    fail "queued notices inserted"
+state_of() { P outbox list | awk -v id="$1" 'NR > 1 && $1 == id { print $8 }'; }
+run P user set-email bob@acme.example bob@new.example --approved-by ada@acme.example
+expect_rc 0 "set-email"
+is "$(state_of 10)" "dead" "set-email: the PIN delivery to the old address is cancelled"
+contains "$(P outbox list | awk '$1 == 10')" "cancelled: address changed" "set-email: the reason"
+is "$(sqlite3 "$DB" "SELECT count(*) FROM outbox WHERE id = 10 AND message IS NULL")" "1" \
+    "set-email: its bytes dropped"
+is "$(sqlite3 "$DB" "SELECT recipient FROM outbox WHERE kind = 'email-changed' AND dead = 0 AND id > 11 ORDER BY id" | tr '\n' ' ')" \
+    "bob@acme.example bob@new.example " "set-email: email-changed to both addresses, queued"
+is "$(state_of 11)" "queued" "set-email: another user's notice untouched"
+contains "$(P audit --user bob@new.example)" "cancelled=1" "set-email: audited with the count"
+run P user remove cy@acme.example
+expect_rc 0 "remove"
+is "$(state_of 11)" "dead" "remove: the notice to the removed address is cancelled"
+contains "$(P outbox list | awk '$1 == 11')" "cancelled: user removed" "remove: the reason"

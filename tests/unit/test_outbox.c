@@ -35,6 +35,7 @@ static struct pm_config *cfg;
 static struct secret_key *key, *key2;
 static struct store *st;
 static int64_t case_no;
+static int64_t ann_id;		/* the user whose address the notices use */
 
 static const char msg[] = "To: ann@example.com\r\nSubject: x\r\n\r\n"
     "Your PIN: 042917\r\n";
@@ -338,6 +339,94 @@ test_thread(void)
 	ok(strncmp(err, "outbox: ", 8) == 0, "error text: %s", err);
 }
 
+/* Queue one notice of KIND to TO under key; its id. */
+static int64_t
+queue_to(const char *kind, const char *to)
+{
+	if (notice_queue(st, key, kind, to, case_no, msg, sizeof(msg) - 1,
+	    T0) != STORE_OK) {
+		printf("Bail out! queue: %s\n", store_errmsg(st));
+		exit(1);
+	}
+	return raw_int("SELECT max(id) FROM outbox");
+}
+
+/* An address changed or removed: what is queued to it is cancelled. */
+static void
+test_cancel(void)
+{
+	struct store_notice n;
+	unsigned count = 99;
+	int64_t a, b, other;
+	size_t before;
+
+	mailer("exit 0");
+	round_is(T0 + 100000, 0, 0, "cancel: nothing due before");
+	a = queue_to(NOTICE_PIN_DELIVERY, "ann@example.com");
+	b = queue_to(NOTICE_VERIFICATION, "ANN@example.com");
+	other = queue_to(NOTICE_CASE_CREATED, "zoe@example.com");
+	is_int(store_outbox_cancel(st, "ann@example.com",
+	    "cancelled: address changed", &count), STORE_OK, "cancel: runs");
+	is_int(count, 2, "cancel: both of ann's queued notices (any case)");
+	n = row(a);
+	ok(n.dead && n.sent_at == 0, "cancel: the PIN delivery is dead");
+	is_str(n.last_error, "cancelled: address changed", "cancel: reason");
+	is_int(raw_int("SELECT count(*) FROM outbox WHERE id IN (%lld, %lld) "
+	    "AND message IS NULL", (long long)a, (long long)b), 2,
+	    "cancel: their bytes dropped");
+	ok(!row(other).dead, "cancel: another address's notice untouched");
+	is_int(store_outbox_cancel(st, "ann@example.com", "again", &count),
+	    STORE_OK, "cancel again: runs");
+	is_int(count, 0, "cancel again: nothing left");
+	is_str(row(a).last_error, "cancelled: address changed",
+	    "cancel again: the first reason kept");
+	/* zoe is not on file: her notice is given up by the worker */
+	before = sent_bytes();
+	round_is(T0 + 100000, 0, 1, "cancel: round");
+	is_int(sent_bytes(), before, "cancel: nothing handed to the Mailer");
+	is_str(row(other).last_error, "cancelled: recipient no longer on file",
+	    "cancel: zoe's notice dead, not on file");
+}
+
+/*
+ * The worker checks before each send that the recipient is still a
+ * user's address on file: a PIN delivery queued to ann, then ann's
+ * address changed (by the store, as a concurrent pinctl would after the
+ * notice was read), is never handed to the Mailer.  email-changed to
+ * the old address is sent.
+ */
+static void
+test_not_on_file(void)
+{
+	struct store_notice n;
+	int64_t pd, ec;
+	size_t before;
+	char *got;
+
+	mailer("exit 0");
+	pd = queue_to(NOTICE_PIN_DELIVERY, "ann@example.com");
+	is_int(store_user_set_email(st, ann_id, "ann@new.example"), STORE_OK,
+	    "not on file: ann's address changed");
+	ec = queue_to(NOTICE_EMAIL_CHANGED, "ann@example.com");
+	(void)unlink(tpath("sent"));
+	round_is(T0 + 200000, 1, 1, "not on file: round");
+	n = row(pd);
+	ok(n.dead && n.sent_at == 0, "not on file: the PIN delivery is dead");
+	is_int(n.attempts, 1, "not on file: one attempt counted");
+	is_str(n.last_error, "cancelled: recipient no longer on file",
+	    "not on file: reason");
+	is_int(row(ec).sent_at, T0 + 200000,
+	    "not on file: email-changed to the old address sent");
+	got = slurp(tpath("sent"), NULL);
+	is_str(got, msg_lf, "not on file: the Mailer got one message only");
+	free(got);
+	ok(sent_bytes() == strlen(msg_lf), "not on file: exactly one");
+	before = sent_bytes();
+	pd = queue_to(NOTICE_PIN_DELIVERY, "ann@new.example");
+	round_is(T0 + 200001, 1, 0, "not on file: the new address is on file");
+	ok(sent_bytes() > before, "not on file: sent to the new address");
+}
+
 int
 main(void)
 {
@@ -359,6 +448,19 @@ main(void)
 	}
 	cfg->outbox_retry = 60;
 	cfg->outbox_max_attempts = 10;
+	{
+		struct store_user u;
+		int64_t acc = 0;
+
+		memset(&u, 0, sizeof(u));
+		(void)snprintf(u.email, sizeof(u.email), "ann@example.com");
+		if (store_account_add(st, "acme", T0, &acc) != STORE_OK ||
+		    (u.account_id = acc, store_user_add(st, &u, T0, &ann_id))
+		    != STORE_OK) {
+			printf("Bail out! user: %s\n", store_errmsg(st));
+			return 1;
+		}
+	}
 
 	test_backoff();
 	test_sent();
@@ -368,6 +470,8 @@ main(void)
 	test_restart();
 	test_batch();
 	test_thread();
+	test_cancel();
+	test_not_on_file();
 
 	store_close(st);
 	config_free(cfg);
