@@ -7,6 +7,12 @@
  * the same account (not the user himself) as approver, recorded in the
  * audit row.  Each write is one transaction with its audit row.
  *
+ * Security: an address changed or removed gets nothing more: the notices
+ * still queued to it are cancelled in the same transaction, and a PIN
+ * that was mailed to the old address (a pin-delivery queued to it since
+ * the PIN was set) is retired, since that mailbox may know it; the user
+ * asks for a new one from the new address, or an administrator issues one.
+ *
  * Output: aligned tables with a header, "key: value" lines for show,
  * or JSON (json-c) with --json; times in UTC ISO 8601.
  */
@@ -269,6 +275,7 @@ ctl_user_set_email(struct ctl *c)
 	char new[STORE_EMAIL_MAX];
 	struct store_user u;
 	unsigned cancelled = 0;
+	time_t mailed = 0;
 	int r, rc;
 
 	if (c->approved_by == NULL) {
@@ -297,10 +304,16 @@ ctl_user_set_email(struct ctl *c)
 	if (rc == STORE_OK)
 		rc = store_outbox_cancel(c->st, u.email,
 		    "cancelled: address changed", &cancelled);
+	/* a PIN mailed to the old address: that mailbox may know it */
+	if (rc == STORE_OK && u.has_pin)
+		rc = store_outbox_newest(c->st, u.email, NOTICE_PIN_DELIVERY,
+		    u.pin_set_at, &mailed);
+	if (rc == STORE_OK && mailed != 0)
+		rc = store_user_clear_pin(c->st, u.id);
 	if (rc == STORE_OK)
 		rc = ctl_audit(c, "user.set-email", new, "ok",
-		    "old=%s new=%s approved-by=%s cancelled=%u", u.email, new,
-		    c->approved_by, cancelled);
+		    "old=%s new=%s approved-by=%s cancelled=%u%s", u.email, new,
+		    c->approved_by, cancelled, mailed != 0 ? " pin-retired" : "");
 	/* both addresses hear of it: the old one may be the real owner's */
 	if (rc == STORE_OK &&
 	    ((r = ctl_notice(c, NOTICE_EMAIL_CHANGED, &u, u.email, NULL,

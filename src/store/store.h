@@ -176,6 +176,9 @@ int store_user_remove(struct store *st, int64_t id);
 int store_user_set_pin(struct store *st, int64_t id,
     const unsigned char salt[SECRET_SALT_BYTES],
     const unsigned char hash[SECRET_HASH_BYTES], time_t now);
+/* Retire the user's PIN (no PIN until one is set or issued); the lockout
+ * state is kept. */
+int store_user_clear_pin(struct store *st, int64_t id);
 int store_user_set_lockout(struct store *st, int64_t id,
     const struct lockout_state *lock);
 

@@ -52,6 +52,9 @@ static const struct store_query q_user_set_pin = { "user set-pin",
 	"UPDATE users SET pin_salt = ?2, pin_hash = ?3, pin_set_at = ?4, "
 	"failures = 0, window_start = 0, locked_until = 0 WHERE id = ?1",
 	NULL, false };
+static const struct store_query q_user_clear_pin = { "user clear-pin",
+	"UPDATE users SET pin_salt = NULL, pin_hash = NULL, pin_set_at = 0 "
+	"WHERE id = ?1", NULL, false };
 static const struct store_query q_user_set_lockout = { "user set-lockout",
 	"UPDATE users SET failures = ?2, window_start = ?3, "
 	"locked_until = ?4 WHERE id = ?1", NULL, false };
@@ -237,6 +240,16 @@ store_user_set_pin(struct store *st, int64_t id,
 	stmt_blob(&q, 2, salt, SECRET_SALT_BYTES);
 	stmt_blob(&q, 3, hash, SECRET_HASH_BYTES);
 	stmt_int(&q, 4, (int64_t)now);
+	return stmt_write(&q, true, NULL);
+}
+
+int
+store_user_clear_pin(struct store *st, int64_t id)
+{
+	struct stmt q;
+
+	stmt_start(&q, st, &q_user_clear_pin);
+	stmt_int(&q, 1, id);
 	return stmt_write(&q, true, NULL);
 }
 

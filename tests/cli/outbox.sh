@@ -110,3 +110,32 @@ run P user remove cy@acme.example
 expect_rc 0 "remove"
 is "$(state_of 11)" "dead" "remove: the notice to the removed address is cancelled"
 contains "$(P outbox list | awk '$1 == 11')" "cancelled: user removed" "remove: the reason"
+
+# --- an address change retires a PIN the old mailbox may know ---
+P user add dan@acme.example --account acme >/dev/null &&
+    P user add eve@acme.example --account acme >/dev/null &&
+    P pin issue dan@acme.example --send >/dev/null &&
+    printf '482913\n' | P pin set eve@acme.example >/dev/null || fail "PINs for set-email"
+pin_of() { P user show "$1" | sed -n 's/^pin: \([^ ]*\).*/\1/p'; }
+P user add nopin@acme.example --account acme >/dev/null
+PIN_NO=$(pin_of nopin@acme.example)
+is "$(pin_of eve@acme.example)" "set" "eve has a PIN (set by an administrator)"
+is "$(pin_of dan@acme.example)" "set" "dan has a PIN (mailed)"
+run P user set-email dan@acme.example dan@new.example --approved-by ada@acme.example
+expect_rc 0 "set-email of dan"
+is "$(pin_of dan@new.example)" "$PIN_NO" \
+    "dan: the PIN mailed to the old address is retired"
+lacks "$PIN_NO" "set" "(a user without a PIN shows so)"
+contains "$(P audit --user dan@new.example)" "cancelled=1 pin-retired" \
+    "dan: audited (the PIN delivery cancelled, the PIN retired)"
+run_in '482913
+' P pin verify dan@new.example
+expect_rc 1 "dan: the old PIN does not verify for the new address"
+is "$err" "pinctl: pin verify: dan@new.example has no PIN yet" "dan: no PIN yet"
+run P user set-email eve@acme.example eve@new.example --approved-by ada@acme.example
+expect_rc 0 "set-email of eve"
+is "$(pin_of eve@new.example)" "set" "eve: a PIN set by an administrator (never mailed) is kept"
+lacks "$(P audit --user eve@new.example)" "pin-retired" "eve: nothing retired"
+run_in '482913
+' P pin verify eve@new.example
+expect_rc 0 "eve: her PIN verifies for the new address"
