@@ -29,6 +29,7 @@
 
 #include <sqlite3.h>
 
+#include "util/xalloc.h"
 #include "store/stmt.h"
 
 enum lite_tx { LITE_BEGIN, LITE_COMMIT, LITE_ROLLBACK, LITE_TX__COUNT };
@@ -77,6 +78,8 @@ lite_map(int xrc)
 		return STORE_BUSY;
 	case SQLITE_READONLY:
 		return STORE_READONLY;
+	case SQLITE_NOMEM:		/* the one out-of-memory policy */
+		xalloc_die("SQLite");
 	case SQLITE_CONSTRAINT:
 		if (xrc == SQLITE_CONSTRAINT_UNIQUE ||
 		    xrc == SQLITE_CONSTRAINT_PRIMARYKEY)
@@ -411,7 +414,8 @@ lite_col_int(struct db_stmt *s, int col)
 	return sqlite3_column_int64(lite_stmt(s), col);
 }
 
-/* Text or blob bytes; a NULL pointer for a non-empty value is ENOMEM. */
+/* Text or blob bytes; a NULL pointer for a non-empty value is SQLite
+ * failing to allocate (fatal, through lite_map) or another error. */
 static int
 lite_col_data(struct store *st, struct db_stmt *s, int col,
     enum db_type type, const void **p, size_t *len)

@@ -58,7 +58,8 @@ enum store_rc {
 	STORE_BUSY,		/* locked past busy_timeout */
 	STORE_READONLY,		/* read-only file or directory */
 	STORE_TOONEW,		/* schema newer than this code */
-	STORE_ERROR,		/* anything else (I/O, corrupt, ENOMEM) */
+	STORE_ERROR,		/* anything else (I/O, corrupt); running out
+				 * of memory is fatal, not an error */
 };
 
 /* open flags */
