@@ -39,6 +39,7 @@
 
 #include <glib.h>
 
+#include "util/address.h"
 #include "core/config_keys.h"
 
 /* This host's name when it is a valid authserv-id, else "localhost". */
@@ -444,45 +445,39 @@ config_dump(const struct pm_config *cfg, FILE *out)
 		cfg_dump_key(cfg, k, out);
 }
 
-/* Does LOCAL (N bytes) equal SUPPORT's local part, or extend it "+..."? */
+/* Does LOCAL equal SUPPORT's local part (any case), or extend it "+..."? */
 static bool
-cfg_local_matches(const char *local, size_t n, const char *support,
-    size_t sn)
+cfg_local_matches(const char *local, const char *support)
 {
-	if (n < sn || strncasecmp(local, support, sn) != 0)
+	size_t sn = strlen(support);
+
+	if (strncasecmp(local, support, sn) != 0)
 		return false;
-	return n == sn || local[sn] == '+';
+	return local[sn] == '\0' || local[sn] == '+';
 }
 
+/*
+ * Both sides are compared as canonical addresses: the recipient as the
+ * MTA reads it (address_parse_rcpt: brackets, source route, quotes,
+ * escapes, white space and comments, the root dot and the domain's case
+ * do not matter), its local part unquoted and compared in any case, as
+ * Postfix delivers SUPPORT@ and "support"@ to the same mailbox.
+ */
 bool
 config_is_support_address(const struct pm_config *cfg, const char *addr)
 {
-	const char *a = addr, *at = NULL, *sat;
-	size_t n, i, ln, dn;
+	struct address r, s;
+	size_t i;
 
-	if (cfg == NULL || addr == NULL)
+	if (cfg == NULL || addr == NULL ||
+	    address_parse_rcpt(addr, ADDRESS_LONG_LOCAL, &r) != ADDRESS_OK ||
+	    r.domain[0] == '\0')
 		return false;
-	n = strlen(a);
-	while (n > 0 && isspace((unsigned char)a[0]))
-		a++, n--;
-	while (n > 0 && isspace((unsigned char)a[n - 1]))
-		n--;
-	if (n >= 2 && a[0] == '<' && a[n - 1] == '>')
-		a++, n -= 2;
-	for (i = 0; i < n; i++)
-		if (a[i] == '@')
-			at = a + i;
-	if (at == NULL || at == a || at == a + n - 1)
-		return false;
-	ln = (size_t)(at - a);
-	dn = n - ln - 1;
 	for (i = 0; i < cfg->support_addresses.n; i++) {
-		const char *s = cfg->support_addresses.v[i];
-
-		if ((sat = strchr(s, '@')) == NULL || strlen(sat + 1) != dn ||
-		    strncasecmp(sat + 1, at + 1, dn) != 0)
+		if (address_parse(cfg->support_addresses.v[i], 0, &s) !=
+		    ADDRESS_OK || strcmp(s.domain, r.domain) != 0)
 			continue;
-		if (cfg_local_matches(a, ln, s, (size_t)(sat - s)))
+		if (cfg_local_matches(r.text, s.text))
 			return true;
 	}
 	return false;

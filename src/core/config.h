@@ -104,8 +104,14 @@ int config_parse_duration(const char *s, unsigned *out);
 /* Parse a size "1048576", "512k", "20M", "1G" into bytes. 0 ok, -1 bad. */
 int config_parse_size(const char *s, size_t *out);
 
-/* Is ADDR (an envelope address, any case, optional <>) a support address
- * or a plus-address variant of one (support+x@dom for support@dom)? */
+/*
+ * Is ADDR (an envelope recipient as the MTA hands it over) a support
+ * address or a plus-address variant of one (support+x@dom for
+ * support@dom)?  Canonical addresses are compared: ADDR is read by
+ * address_parse_rcpt() (angle brackets, source route, quotes, escapes,
+ * white space, the domain's case and root dot do not matter) and its
+ * local part is compared unquoted and in any case.
+ */
 bool config_is_support_address(const struct pm_config *cfg, const char *addr);
 
 /*

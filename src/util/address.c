@@ -9,7 +9,11 @@
  * the canonical form is built.  An envelope path is trimmed, its angle
  * brackets and source route taken off, and the rest read as an addr-spec;
  * a From value is first reduced to the text of its angle-addr (or the
- * whole value) without comments and folding white space.
+ * whole value) without comments and folding white space.  The lenient
+ * reading of a recipient (address_parse_rcpt) first takes white space,
+ * comments, quotes and escapes off, marking every byte that came from a
+ * quote or an escape as text, then finds brackets, route and the last
+ * '@' among the other bytes.
  *
  * Security notes: every input is untrusted.  Work is linear in its
  * length; every copy goes into a fixed buffer with a bound check, and a
@@ -268,6 +272,7 @@ spec_parse(const char *s, size_t n, unsigned flags, struct address *a)
 		return ADDRESS_LONG;
 	if (!local_canonical(text, a->local, &a->quoted))
 		return ADDRESS_LONG;	/* cannot happen: never longer */
+	memcpy(a->text, text, strlen(text) + 1);
 	if (snprintf(a->addr, sizeof(a->addr), "%s%s%s", a->local,
 	    used < n ? "@" : "", a->domain) >= (int)sizeof(a->addr))
 		return ADDRESS_LONG;
@@ -360,6 +365,162 @@ address_parse_path(const char *s, unsigned flags, struct address *out)
 		return ADDRESS_BAD_PATH;
 	}
 	return spec_parse_into(s, n, flags, out);
+}
+
+/*
+ * The lenient reading of an envelope recipient (address_parse_rcpt): the
+ * bytes that remain once white space, comments, quotes and escapes are
+ * taken off, each marked "lit" when it came from inside quotes or after a
+ * backslash (so it is text, never syntax: a quoted '@' separates nothing).
+ */
+struct rcpt {
+	char c[SCAN_MAX];
+	bool lit[SCAN_MAX];
+	size_t n;
+	bool over;
+};
+
+static void
+rcpt_keep(struct rcpt *r, char c, bool lit)
+{
+	if (r->n == sizeof(r->c)) {
+		r->over = true;
+		return;
+	}
+	r->c[r->n] = c;
+	r->lit[r->n++] = lit;
+}
+
+/* Cook S into R; ADDRESS_OK, or ADDRESS_BAD_PATH for an unclosed quote,
+ * comment or escape, or a control character. */
+static enum address_rc
+rcpt_cook(const char *s, struct rcpt *r)
+{
+	int depth = 0;
+	bool quoted = false;
+
+	for (; *s != '\0'; s++) {
+		unsigned char u = (unsigned char)*s;
+
+		if ((u < 0x20 && u != '\t') || u > 0x7e)
+			return ADDRESS_BAD_PATH;
+		if (*s == '\\') {
+			if (*++s == '\0')
+				return ADDRESS_BAD_PATH;
+			if (depth == 0)
+				rcpt_keep(r, *s, true);
+		} else if (depth > 0)
+			depth += *s == '(' ? 1 : *s == ')' ? -1 : 0;
+		else if (*s == '"')
+			quoted = !quoted;
+		else if (quoted && *s == '\t')
+			return ADDRESS_BAD_PATH;
+		else if (quoted)
+			rcpt_keep(r, *s, true);
+		else if (*s == '(')
+			depth = 1;
+		else if (*s != ' ' && *s != '\t')
+			rcpt_keep(r, *s, false);
+	}
+	return quoted || depth > 0 ? ADDRESS_BAD_PATH : ADDRESS_OK;
+}
+
+/* Is R's byte I the syntax character C (not text)? */
+static bool
+rcpt_is(const struct rcpt *r, size_t i, char c)
+{
+	return !r->lit[i] && r->c[i] == c;
+}
+
+/* The local part R[0..AT) and the domain R(AT..END) into OUT. */
+static enum address_rc
+rcpt_split(const struct rcpt *r, size_t start, size_t at, size_t end,
+    unsigned flags, struct address *out)
+{
+	char text[ADDRESS_MAX + 1], dom[ADDRESS_DOMAIN_MAX + 1];
+	size_t i, ln = at - start, dn = end > at ? end - at - 1 : 0;
+
+	for (i = start; i < at; i++)
+		if (!r->lit[i] && r->c[i] != '.' && !is_atext(r->c[i]))
+			return ADDRESS_BAD_LOCAL;
+	if (ln > ADDRESS_MAX)
+		return ADDRESS_LONG;
+	if (ln > ADDRESS_LOCAL_MAX && !(flags & ADDRESS_LONG_LOCAL))
+		return ADDRESS_LOCAL_LONG;
+	memcpy(text, r->c + start, ln);
+	text[ln] = '\0';
+	if (at == end) {
+		if (!(flags & ADDRESS_LOCAL_ONLY))
+			return ADDRESS_NO_DOMAIN;
+	} else {
+		for (i = at + 1; i < end; i++)
+			if (r->lit[i])
+				return ADDRESS_BAD_DOMAIN;
+		if (dn > ADDRESS_DOMAIN_MAX)
+			return ADDRESS_DOMAIN_LONG;
+		if (!domain_read(r->c + at + 1, dn, dom, &out->literal))
+			return ADDRESS_BAD_DOMAIN;
+		memcpy(out->domain, dom, strlen(dom) + 1);
+	}
+	if (!local_canonical(text, out->local, &out->quoted) ||
+	    snprintf(out->addr, sizeof(out->addr), "%s%s%s", out->local,
+	    at < end ? "@" : "", out->domain) >= (int)sizeof(out->addr))
+		return ADDRESS_LONG;
+	memcpy(out->text, text, ln + 1);
+	if ((flags & ADDRESS_PLAIN) && (out->quoted || out->literal))
+		return ADDRESS_NOT_PLAIN;
+	return ADDRESS_OK;
+}
+
+/* The cooked recipient R: brackets, source route, then local@domain. */
+static enum address_rc
+rcpt_parse(const struct rcpt *r, unsigned flags, struct address *out)
+{
+	size_t i, start = 0, end = r->n, at;
+
+	if (end > 0 && rcpt_is(r, 0, '<')) {
+		if (end < 2 || !rcpt_is(r, end - 1, '>'))
+			return ADDRESS_BAD_PATH;
+		start++;
+		end--;
+	}
+	for (i = start; i < end; i++)
+		if (rcpt_is(r, i, '<') || rcpt_is(r, i, '>'))
+			return ADDRESS_BAD_PATH;
+	if (start < end && rcpt_is(r, start, '@')) {	/* a source route */
+		bool lit = false;	/* [IPv6:...] holds colons */
+
+		for (i = start; i < end && (lit || !rcpt_is(r, i, ':')); i++)
+			if (rcpt_is(r, i, '[') || rcpt_is(r, i, ']'))
+				lit = rcpt_is(r, i, '[');
+		if (i == end)
+			return ADDRESS_BAD_PATH;
+		start = i + 1;
+	}
+	if (start == end)
+		return ADDRESS_NULL;
+	for (at = end, i = start; i < end; i++)
+		if (rcpt_is(r, i, '@'))
+			at = i;
+	if (at == start)
+		return ADDRESS_BAD_LOCAL;
+	return rcpt_split(r, start, at, end, flags, out);
+}
+
+enum address_rc
+address_parse_rcpt(const char *s, unsigned flags, struct address *out)
+{
+	struct rcpt r;
+	enum address_rc rc;
+
+	memset(out, 0, sizeof(*out));
+	r.n = 0;
+	r.over = false;
+	if ((rc = rcpt_cook(s, &r)) == ADDRESS_OK)
+		rc = r.over ? ADDRESS_LONG : rcpt_parse(&r, flags, out);
+	if (rc != ADDRESS_OK)
+		memset(out, 0, sizeof(*out));
+	return rc;
 }
 
 /* The reading of a From value: where we are and what was kept. */

@@ -68,6 +68,9 @@ struct address {
 	char addr[ADDRESS_MAX + 1];	/* canonical local@domain (or local) */
 	char local[ADDRESS_MAX + 1];	/* canonical local part */
 	char domain[ADDRESS_DOMAIN_MAX + 1];	/* canonical domain, or "" */
+	char text[ADDRESS_MAX + 1];	/* the local part's text: no quotes,
+					 * no escapes ("sup port" for the
+					 * canonical "\"sup port\"") */
 	bool quoted;		/* the canonical local part is quoted */
 	bool literal;		/* the domain is an address literal */
 };
@@ -88,6 +91,20 @@ enum address_rc address_parse(const char *s, unsigned flags,
  * replies to ReplyToTokens addresses have long local parts).
  */
 enum address_rc address_parse_path(const char *s, unsigned flags,
+    struct address *out);
+
+/*
+ * An envelope recipient read as leniently as an MTA reads it, for
+ * deciding where a message goes (never for storing): what
+ * address_parse_path() takes, and also white space and comments "(...)"
+ * anywhere outside quotes ("< support @ example.com >"), a backslash
+ * escape outside quotes ("sup\port" is support), quoted and plain pieces
+ * mixed in the local part ("sup"port), and a source route without the
+ * angle brackets ("@relay.example:support@example.com").  The local part
+ * runs to the last '@' outside quotes and escapes.  The canonical form is
+ * the one of address_parse(); OUT->text is the local part unquoted.
+ */
+enum address_rc address_parse_rcpt(const char *s, unsigned flags,
     struct address *out);
 
 /*

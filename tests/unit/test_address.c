@@ -123,6 +123,60 @@ static const struct row path_rows[] = {
 	{ "MAILER-DAEMON", ADDRESS_LOCAL_ONLY, OK, "MAILER-DAEMON" },
 };
 
+/* envelope recipients read as an MTA reads them: address_parse_rcpt() */
+static const struct row rcpt_rows[] = {
+	/* the forms that reach the support mailbox */
+	{ "<support@example.com>", 0, OK, "support@example.com" },
+	{ "support@example.com", 0, OK, "support@example.com" },
+	{ "<\"support\"@example.com>", 0, OK, "support@example.com" },
+	{ "\"support\"@example.com", 0, OK, "support@example.com" },
+	{ "<support@example.com.>", 0, OK, "support@example.com" },
+	{ "<@relay.example:support@example.com>", 0, OK,
+	    "support@example.com" },
+	{ "@relay.example:support@example.com", 0, OK, "support@example.com" },
+	{ "<@a.example,@[IPv6:::1]:support@example.com>", 0, OK,
+	    "support@example.com" },
+	{ "<support@EXAMPLE.com>", 0, OK, "support@example.com" },
+	{ "<SUPPORT@Example.COM.>", 0, OK, "SUPPORT@example.com" },
+	{ "<sup\\port@example.com>", 0, OK, "support@example.com" },
+	{ "<\"sup\\port\"@example.com>", 0, OK, "support@example.com" },
+	{ "<\\s\\u\\p\\p\\o\\r\\t@example.com>", 0, OK, "support@example.com" },
+	{ "<\"sup\"port@example.com>", 0, OK, "support@example.com" },
+	{ "< support@example.com >", 0, OK, "support@example.com" },
+	{ "<support @ example.com>", 0, OK, "support@example.com" },
+	{ " support\t@example.com ", 0, OK, "support@example.com" },
+	{ "<support(help desk)@example.com>", 0, OK, "support@example.com" },
+	{ "<\"support+x\"@example.com>", 0, OK, "support+x@example.com" },
+	{ "<@relay.example:\"sup\\port\"@EXAMPLE.com.>", 0, OK,
+	    "support@example.com" },
+	/* other addresses stay other */
+	{ "<\"support \"@example.com>", 0, OK, "\"support \"@example.com" },
+	{ "<\"sup port\"@example.com>", 0, OK, "\"sup port\"@example.com" },
+	{ "<\"support@example.com\"@evil.example>", 0, OK,
+	    "\"support@example.com\"@evil.example" },
+	{ "<support\\@example.com@evil.example>", 0, OK,
+	    "\"support@example.com\"@evil.example" },
+	{ "<a@b@example.com>", 0, ADDRESS_BAD_LOCAL, "" },
+	{ "<support@example.com.evil>", 0, OK, "support@example.com.evil" },
+	/* refused */
+	{ "<>", 0, ADDRESS_NULL, "" },
+	{ "", 0, ADDRESS_NULL, "" },
+	{ "<support@example.com", 0, ADDRESS_BAD_PATH, "" },
+	{ "<<support@example.com>>", 0, ADDRESS_BAD_PATH, "" },
+	{ "<\"support@example.com>", 0, ADDRESS_BAD_PATH, "" },
+	{ "<support(@example.com>", 0, ADDRESS_BAD_PATH, "" },
+	{ "<support@example.com\\>", 0, ADDRESS_BAD_PATH, "" },
+	{ "<sup\rport@example.com>", 0, ADDRESS_BAD_PATH, "" },
+	{ "<\"sup\tport\"@example.com>", 0, ADDRESS_BAD_PATH, "" },
+	{ "<@relay.example>", 0, ADDRESS_BAD_PATH, "" },
+	{ "<support@\"example.com\">", 0, ADDRESS_BAD_DOMAIN, "" },
+	{ "<support@ex\\ample.com>", 0, ADDRESS_BAD_DOMAIN, "" },
+	{ "<support@exa mple..com>", 0, ADDRESS_BAD_DOMAIN, "" },
+	{ "<sup[port@example.com>", 0, ADDRESS_BAD_LOCAL, "" },
+	{ "<support>", 0, ADDRESS_NO_DOMAIN, "" },
+	{ "<Postmaster>", ADDRESS_LOCAL_ONLY, OK, "Postmaster" },
+};
+
 /* From values: address_parse_mailbox() */
 static const struct row mailbox_rows[] = {
 	{ "bob@acme.example", 0, OK, "bob@acme.example" },
@@ -190,6 +244,13 @@ test_parts(void)
 	is_int(address_parse("MAILER-DAEMON", ADDRESS_LOCAL_ONLY, &a), OK,
 	    "a local part alone");
 	is_str(a.domain, "", "has no domain");
+	is_int(address_parse_rcpt("<\"sup port\"@X.example>", 0, &a), OK,
+	    "a recipient with a quoted space");
+	is_str(a.text, "sup port", "its text is unquoted");
+	is_str(a.local, "\"sup port\"", "its canonical local part is quoted");
+	is_int(address_parse("\"a\\\"b\"@x.example", 0, &a), OK,
+	    "an addr-spec with an escaped quote");
+	is_str(a.text, "a\"b", "its text has the quote, no backslash");
 }
 
 /* The length limits, at and just past each. */
@@ -265,6 +326,8 @@ main(void)
 	    sizeof(spec_rows) / sizeof(spec_rows[0]), address_parse);
 	check_rows("address_parse_path", path_rows,
 	    sizeof(path_rows) / sizeof(path_rows[0]), address_parse_path);
+	check_rows("address_parse_rcpt", rcpt_rows,
+	    sizeof(rcpt_rows) / sizeof(rcpt_rows[0]), address_parse_rcpt);
 	check_rows("address_parse_mailbox", mailbox_rows,
 	    sizeof(mailbox_rows) / sizeof(mailbox_rows[0]),
 	    address_parse_mailbox);

@@ -1177,6 +1177,27 @@ test_support_address(void)
 		{ "", false },
 		{ "<support@example.com", false },
 		{ "sales+support@example.com", false },
+		/* the forms Postfix relays to the support mailbox */
+		{ "<\"support\"@example.com>", true },
+		{ "\"support\"@example.com", true },
+		{ "<support@example.com.>", true },
+		{ "<@relay.example:support@example.com>", true },
+		{ "<@a.example,@b.example:support@example.com>", true },
+		{ "<support@EXAMPLE.com>", true },
+		{ "<sup\\port@example.com>", true },
+		{ "<\"sup\\port\"@example.com>", true },
+		{ "< support @ example.com >", true },
+		{ "<support(desk)@example.com>", true },
+		{ "<\"support+case 1\"@example.com>", true },
+		{ "<@relay.example:\"Support\"@Example.COM.>", true },
+		{ "<\"help.desk\"@example.org.>", true },
+		/* and forms that are other addresses */
+		{ "<\"support \"@example.com>", false },
+		{ "<\"sup port\"@example.com>", false },
+		{ "<\"support@example.com\"@evil.example>", false },
+		{ "<support\\@example.com@evil.example>", false },
+		{ "<support@example.com..>", false },
+		{ "<support@[192.0.2.1]>", false },
 	};
 	char err[1024];
 	struct pm_config *c;
