@@ -4,7 +4,9 @@
  * Security notes: every inbound copy of the fields we write is removed,
  * whatever its case or folding (a client must not be able to pre-tag its
  * own message), and so is every Authentication-Results field claiming our
- * AuthservID.  Values we add contain only our own text and the sender
+ * AuthservID; in every message that carries one, in the support scope
+ * or not (edits_remove_ours is all the milter does to the others).
+ * Values we add contain only our own text and the sender
  * address, which sender.c restricted to safe bytes; they stay well under
  * the 2048-byte milter limit; a UTF-8 account name is RFC 2047 encoded.
  *
@@ -92,12 +94,11 @@ seen_before(const struct hdrlist *hl, size_t upto, const char *name)
 	return 0;
 }
 
-/* Delete our own fields and forged Authentication-Results, highest first. */
-static void
-edits_remove_forged(struct edits *e, const struct pm_config *cfg,
+size_t
+edits_remove_ours(struct edits *e, const struct pm_config *cfg,
     const struct hdrlist *hl)
 {
-	size_t i, k, count;
+	size_t i, k, count, before = e->n;
 	char id[256];
 
 	for (i = 0; i < hl->n; i++) {
@@ -118,6 +119,7 @@ edits_remove_forged(struct edits *e, const struct pm_config *cfg,
 		    strcasecmp(id, cfg->authserv_id) == 0)
 			edits_change(e, "Authentication-Results", k, NULL);
 	}
+	return e->n - before;
 }
 
 char *
@@ -143,7 +145,7 @@ edits_for_verdict(struct edits *e, const struct pm_config *cfg,
 {
 	char *ar;
 
-	edits_remove_forged(e, cfg, hl);
+	(void)edits_remove_ours(e, cfg, hl);
 	/* Each insert goes to the top: add them last to first. */
 	if (v->intent.rule != NULL) {
 		char d[INTENT_DESCRIBE_MAX];

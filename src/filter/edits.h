@@ -49,6 +49,16 @@ void edits_insert(struct edits *e, const char *name, const char *value);
 void edits_set_body(struct edits *e, char *body, size_t len);
 
 /*
+ * Only the deletions: every inbound X-Support-* field (any case) and
+ * every Authentication-Results whose authserv-id is our AuthservID, each
+ * name from its highest index down.  Made to every message that carries
+ * such a field, for a support address or not.  Returns how many deletions
+ * were listed (0: the message carries none of our fields).
+ */
+size_t edits_remove_ours(struct edits *e, const struct pm_config *cfg,
+    const struct hdrlist *hl);
+
+/*
  * The header edits of a verdict: delete every inbound X-Support-* field
  * (X-Support-Intent included) and every Authentication-Results carrying
  * our AuthservID, then add Authentication-Results, X-Support-Auth,

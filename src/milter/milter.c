@@ -4,17 +4,23 @@
  *
  * Flow of one message (protocol v6, steps negotiated in milter_negotiate):
  *   MAIL   allocate a struct milter_msg, keep the queue id    (no reply)
- *   RCPT   append the recipient to the list                   (no reply)
+ *   RCPT   append the recipient to the list; note whether the MTA's
+ *          {rcpt_addr} (the address as it resolved it) is a support
+ *          address                                             (no reply)
  *   header append to the header list (bounded, hdrlist.c)       (no reply)
- *   EOH    scope: any recipient a SupportAddress?  No: ACCEPT, which ends
- *          the message for the MTA.  Never decided at RCPT: Postfix takes
- *          an ACCEPT there as "no more events for this message", which
- *          would let a support address given as the second recipient
- *          through unfiltered.
+ *   EOH    scope: any recipient a SupportAddress, compared as canonical
+ *          addresses (config_is_support_address)?  No, and the header
+ *          carries none of our fields: ACCEPT, which ends the message for
+ *          the MTA.  No, but it carries one: on to EOM, body not kept.
+ *          Never decided at RCPT: Postfix takes an ACCEPT there as "no
+ *          more events for this message", which would let a support
+ *          address given as the second recipient through unfiltered.
  *   body   append to the spool: memory up to BodyMemoryLimit, then an
  *          unlinked temp file; past MaxMessageSize bytes are dropped
- *   EOM    milter_process(): pipeline_run() (the same code as -t), then
- *          its edits through smfi_chgheader/insheader/replacebody
+ *   EOM    in scope, milter_process(): pipeline_run() (the same code as
+ *          -t), then its edits through smfi_chgheader/insheader/
+ *          replacebody; out of scope, milter_strip(): only the deletions
+ *          of our fields (edits_remove_ours), nothing else changed
  * The message context is freed at EOM, ABORT and CLOSE, and before any
  * reply that ends the message (ACCEPT/TEMPFAIL/REJECT), after which
  * libmilter calls neither EOM nor ABORT.
@@ -24,10 +30,19 @@
  * is logged.  The configuration and key are read-only after start and
  * shared by all threads; each message's state lives in its own context.
  *
+ * Our own fields (X-Support-*, Authentication-Results with our AuthservID)
+ * are removed from every message that carries them, whatever its
+ * recipients: a recipient form the scope rule does not know must not
+ * carry a forged tag to a mailbox that trusts it.  A message is never
+ * accepted with such a field in it: when the header was not held whole
+ * (a failure before EOH) or the fields cannot all be deleted, the answer
+ * is TEMPFAIL (REJECT with OnInternalError reject), even with
+ * OnInternalError accept.
+ *
  * Diagnostics: a failure before EOH (a recipient past MILTER_MAX_RCPTS,
  * a context libmilter would not keep) cannot be answered (those stages
- * send no reply), so it is remembered and answered at EOH with the
- * OnInternalError action.  Running out of memory aborts (util/xalloc.h):
+ * send no reply), so it is remembered and answered at EOH (see above:
+ * never ACCEPT).  Running out of memory aborts (util/xalloc.h):
  * the MTA's milter_default_action answers for the connections.  Each
  * line logged names the queue id.
  */
@@ -62,6 +77,7 @@ enum milter_scope {
 	MILTER_SCOPE_UNDECIDED = 0,
 	MILTER_SCOPE_OUT,
 	MILTER_SCOPE_IN,
+	MILTER_SCOPE_STRIP,	/* not support mail, but carries our fields */
 };
 
 /* One message, from MAIL to EOM/ABORT. */
@@ -70,6 +86,7 @@ struct milter_msg {
 	char *env_sender;			/* MAIL FROM as given */
 	char **rcpts;				/* envelope recipients as given */
 	size_t nrcpts, rcpts_cap;
+	bool rcpt_addr_support;			/* a {rcpt_addr} was support */
 	enum milter_scope scope;
 	bool failed;				/* internal error: answer at EOH/EOM */
 	struct pipeline_msg pm;			/* headers and body for the pipeline */
@@ -117,9 +134,9 @@ milter_msg_queue_id(SMFICTX *ctx, struct milter_msg *msg)
 static int
 milter_msg_add_rcpt(struct milter_msg *msg, const char *rcpt)
 {
+	if (msg->nrcpts >= MILTER_MAX_RCPTS)
+		return -1;
 	if (msg->nrcpts == msg->rcpts_cap) {
-		if (msg->rcpts_cap >= MILTER_MAX_RCPTS)
-			return -1;
 		msg->rcpts_cap = msg->rcpts_cap ? msg->rcpts_cap * 2 : 4;
 		msg->rcpts = g_renew(char *, msg->rcpts, msg->rcpts_cap);
 	}
@@ -127,12 +144,17 @@ milter_msg_add_rcpt(struct milter_msg *msg, const char *rcpt)
 	return 0;
 }
 
-/* In scope when any recipient, not only the first, is a support address. */
+/*
+ * In scope when any recipient, not only the first, is a support address,
+ * as the client wrote it or as the MTA resolved it ({rcpt_addr}).
+ */
 static enum milter_scope
 milter_msg_scope(const struct milter_msg *msg)
 {
 	size_t i;
 
+	if (msg->rcpt_addr_support)
+		return MILTER_SCOPE_IN;
 	for (i = 0; i < msg->nrcpts; i++)
 		if (config_is_support_address(milter_cfg, msg->rcpts[i]))
 			return MILTER_SCOPE_IN;
@@ -192,6 +214,24 @@ milter_store(const char *queue_id)
 	return st;
 }
 
+/*
+ * The reply for a failure that leaves our fields possibly in the message
+ * (the header not held whole, or not all of them deletable): TEMPFAIL,
+ * REJECT with OnInternalError reject, never ACCEPT.
+ */
+static sfsistat
+milter_fail_unstripped(SMFICTX *ctx)
+{
+	if (milter_cfg->on_internal_error == PM_ON_ERROR_REJECT) {
+		(void)smfi_setreply(ctx, "550", "5.3.0",
+		    "pinmilter: message could not be processed");
+		return SMFIS_REJECT;
+	}
+	(void)smfi_setreply(ctx, "451", "4.3.0",
+	    "pinmilter: temporary failure, please try again later");
+	return SMFIS_TEMPFAIL;
+}
+
 /* The reply for an internal failure, with a clear SMTP text. */
 static sfsistat
 milter_fail(SMFICTX *ctx)
@@ -249,6 +289,11 @@ milter_accept_unprocessed(SMFICTX *ctx, struct milter_msg *msg)
 	struct edits e;
 	sfsistat rc = SMFIS_CONTINUE;
 
+	if (hdrlist_unsafe(&msg->pm.headers)) {
+		pm_log_err("%s: our fields cannot all be removed",
+		    msg->queue_id);
+		return milter_fail_unstripped(ctx);
+	}
 	memset(&v, 0, sizeof(v));
 	verdict_internal_error(&v, "");
 	edits_init(&e);
@@ -309,6 +354,30 @@ milter_process(SMFICTX *ctx, struct milter_msg *msg)
 	return rc;
 }
 
+/*
+ * Not support mail, but it carries fields only pinmilter may write: delete
+ * them (edits_remove_ours), change nothing else.
+ */
+static sfsistat
+milter_strip(SMFICTX *ctx, struct milter_msg *msg)
+{
+	struct edits e;
+	size_t n;
+	sfsistat rc = SMFIS_CONTINUE;
+
+	edits_init(&e);
+	n = edits_remove_ours(&e, milter_cfg, &msg->pm.headers);
+	if (milter_apply(ctx, &e) != 0) {
+		pm_log_err("%s: the MTA refused an edit", msg->queue_id);
+		rc = milter_fail_unstripped(ctx);
+	} else {
+		pm_log_info("%s: not for a support address: %zu field(s) "
+		    "claiming pinmilter's tags removed", msg->queue_id, n);
+	}
+	edits_clear(&e);
+	return rc;
+}
+
 static sfsistat
 milter_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
     unsigned long f2, unsigned long f3, unsigned long *pf0,
@@ -351,6 +420,7 @@ static sfsistat
 milter_envrcpt(SMFICTX *ctx, char **argv)
 {
 	struct milter_msg *msg = smfi_getpriv(ctx);
+	const char *resolved = smfi_getsymval(ctx, "{rcpt_addr}");
 
 	if (msg == NULL || msg->failed)
 		return SMFIS_NOREPLY;
@@ -359,6 +429,9 @@ milter_envrcpt(SMFICTX *ctx, char **argv)
 		    msg->nrcpts + 1);
 		msg->failed = true;
 	}
+	if (resolved != NULL &&
+	    config_is_support_address(milter_cfg, resolved))
+		msg->rcpt_addr_support = true;
 	return SMFIS_NOREPLY;
 }
 
@@ -373,25 +446,54 @@ milter_header(SMFICTX *ctx, char *name, char *value)
 	return SMFIS_NOREPLY;
 }
 
+/*
+ * End of headers, not support mail: ACCEPT, unless the header carries one
+ * of our fields (then on to EOM, milter_strip) or more of them than could
+ * be held (then REJECT, as the pipeline does).
+ */
+static sfsistat
+milter_eoh_out(SMFICTX *ctx, struct milter_msg *msg)
+{
+	struct edits e;
+	size_t ours;
+
+	if (hdrlist_unsafe(&msg->pm.headers)) {
+		pm_log_warn("%s: rejected: too many X-Support or "
+		    "Authentication-Results fields", msg->queue_id);
+		milter_msg_drop(ctx);
+		(void)smfi_setreply(ctx, "550", "5.7.1", "too many "
+		    "X-Support or Authentication-Results fields");
+		return SMFIS_REJECT;
+	}
+	edits_init(&e);
+	ours = edits_remove_ours(&e, milter_cfg, &msg->pm.headers);
+	edits_clear(&e);
+	if (ours > 0) {
+		msg->scope = MILTER_SCOPE_STRIP;
+		return SMFIS_CONTINUE;
+	}
+	pm_log_debug("%s: no support address among %zu recipient(s)",
+	    msg->queue_id, msg->nrcpts);
+	milter_msg_drop(ctx);
+	return SMFIS_ACCEPT;
+}
+
 static sfsistat
 milter_eoh(SMFICTX *ctx)
 {
 	struct milter_msg *msg = smfi_getpriv(ctx);
 
 	if (msg == NULL || msg->failed) {
+		/* the header was not held whole: never ACCEPT */
 		pm_log_err("%s: internal error before end of headers",
 		    msg ? msg->queue_id : "NOQUEUE");
 		milter_msg_drop(ctx);
-		return milter_error_status();
+		return milter_fail_unstripped(ctx);
 	}
 	milter_msg_queue_id(ctx, msg);
 	msg->scope = milter_msg_scope(msg);
-	if (msg->scope == MILTER_SCOPE_OUT) {
-		pm_log_debug("%s: no support address among %zu recipient(s)",
-		    msg->queue_id, msg->nrcpts);
-		milter_msg_drop(ctx);
-		return SMFIS_ACCEPT;
-	}
+	if (msg->scope == MILTER_SCOPE_OUT)
+		return milter_eoh_out(ctx, msg);
 	msg->pm.body = spool_new(milter_cfg->body_memory_limit,
 	    milter_cfg->max_message_size, milter_cfg->temp_dir);
 	return SMFIS_CONTINUE;
@@ -418,15 +520,17 @@ milter_eom(SMFICTX *ctx)
 	struct milter_msg *msg = smfi_getpriv(ctx);
 	sfsistat rc;
 
-	if (msg == NULL || msg->scope != MILTER_SCOPE_IN) {
+	if (msg == NULL || (msg->scope != MILTER_SCOPE_IN &&
+	    msg->scope != MILTER_SCOPE_STRIP)) {
 		/* cannot happen: EOH answered or ended the message */
 		pm_log_err("%s: end of message without a message in scope",
 		    msg ? msg->queue_id : "NOQUEUE");
 		milter_msg_drop(ctx);
-		return milter_error_status();
+		return milter_fail_unstripped(ctx);
 	}
 	milter_msg_queue_id(ctx, msg);
-	rc = milter_process(ctx, msg);
+	rc = msg->scope == MILTER_SCOPE_IN ? milter_process(ctx, msg) :
+	    milter_strip(ctx, msg);
 	milter_msg_drop(ctx);
 	return rc;
 }

@@ -9,7 +9,9 @@
 # 2. DatabaseTimeout 1s and the database held by another writer
 #    (BEGIN EXCLUSIVE in python3): t-pipeline-db-tempfail.lua with the
 #    default OnInternalError tempfail, t-pipeline-db-accept.lua with
-#    OnInternalError accept; then the database file removed.
+#    OnInternalError accept; then the database file removed.  With
+#    OnInternalError accept, also t-eoh-fail.lua: a failure before end of
+#    headers is a TEMPFAIL, never an ACCEPT of forged tags.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 new_instance
 . "$top_srcdir/tests/milter/daemon-lib.sh"
@@ -82,12 +84,20 @@ got=$(sed -n 's/^pinmilter: \(Q-[A-Z0-9-]*\): from=.*/\1/p' "$T/milter.log" |
     sort | tr '\n' ' ')
 want="Q-FAIL-1 Q-FAIL-2 Q-FAIL-3 Q-FAIL-C1 Q-FAIL-C2 Q-FAIL-C3 Q-FAIL-C4"
 want="$want Q-FAIL-C5 Q-FAIL-C6 Q-FORGED-1 Q-FORGED-2 Q-FORGED-3 Q-PASS-1"
-want="$want Q-PASS-2 Q-PASS-3 Q-SCOPE-IN-1 Q-SCOPE-IN-2 Q-STRANGER-1"
+want="$want Q-PASS-2 Q-PASS-3"
+for i in 1 10 11 12 13 2 3 4 5 6 7 8 9 MACRO; do
+	want="$want Q-RCPTFORM-$i"
+done
+want="$want Q-SCOPE-IN-1 Q-SCOPE-IN-2 Q-STRANGER-1"
 want="$want Q-STRANGER-2 Q-STRANGER-3 Q-STRANGER-4 "
 is "$got" "$want" "one log line for each in-scope message"
+for i in 1 2 3; do
+	contains "$log" "pinmilter: Q-SCOPE-OUT-$i: not for a support address: 4 field(s) claiming pinmilter's tags removed" \
+	    "out of scope with our fields: the removal is logged (Q-SCOPE-OUT-$i)"
+done
 contains "$log" 'pinmilter: Q-PASS-1: from=<bob@acme.example> auth=authenticated x-pin=pass reason="PIN verified" case=' \
     "the log line of a pass"
-lacks "$log" "Q-SCOPE-OUT" "out-of-scope mail logs nothing"
+lacks "$log" "Q-SCOPE-OUT-4" "out-of-scope mail without our fields logs nothing"
 lacks "$log" "482913" "Bob's PIN is never logged"
 lacks "$log" "135790" "Carol's PIN is never logged"
 lacks "$log" "error" "no error logged"
@@ -167,6 +177,9 @@ CONF="$T/inst/accept.conf"
 { cat "$BASE"; echo "DatabaseTimeout 1s"; echo "OnInternalError accept"; } >"$CONF"
 start_milter
 up $? "pinmilter (OnInternalError accept) listens"
+lua t-eoh-fail.lua
+contains "$(cat "$T/milter.log")" "Q-EOH-FAIL-1: internal error before end of headers" \
+    "the failure before end of headers is logged"
 lock_db || fail "database locked again"
 lua t-pipeline-db-accept.lua dbcase=locked
 unlock_db
