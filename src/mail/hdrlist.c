@@ -192,19 +192,28 @@ line_len(const char *p, size_t left, size_t *eol)
 	return n;
 }
 
-/* A field name: printable ASCII except ':' and space, then ':'. */
+/*
+ * A field name as the MTA recognises one: printable ASCII except ':' and
+ * space, then optional spaces or tabs (RFC 822's obsolete "From :"), then
+ * ':'.  The name's length (0: not a field), the colon's offset in *COLON.
+ */
 static size_t
-field_name_len(const char *p, size_t n)
+field_name_len(const char *p, size_t n, size_t *colon)
 {
-	size_t i;
+	size_t i, name = 0;
 
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)p[i];
 
-		if (c == ':')
-			return i;
-		if (c <= 32 || c >= 127)
+		if (c == ':') {
+			*colon = i;
+			return name;
+		}
+		if ((c == ' ' || c == '\t') && name > 0)
+			continue;
+		if (c <= 32 || c >= 127 || name < i)
 			return 0;
+		name++;
 	}
 	return 0;
 }
@@ -220,7 +229,7 @@ hdrlist_parse(struct hdrlist *hl, const char *buf, size_t len,
 	while (off < len) {
 		size_t eol, n = line_len(buf + off, len - off, &eol);
 		const char *line = buf + off;
-		size_t nl;
+		size_t nl, colon = 0;
 
 		if (n == 0) {			/* the empty line */
 			off += eol;
@@ -235,14 +244,14 @@ hdrlist_parse(struct hdrlist *hl, const char *buf, size_t len,
 			off += n + eol;
 			continue;
 		}
-		if ((nl = field_name_len(line, n)) == 0)
+		if ((nl = field_name_len(line, n, &colon)) == 0)
 			break;			/* not a header: body starts */
 		if (name != NULL)
 			hdrlist_add(hl, name, value);
 		g_free(name);
 		g_free(value);
 		name = dup_n(line, nl);
-		nl++;				/* the colon */
+		nl = colon + 1;
 		if (nl < n && line[nl] == ' ')	/* as the MTA strips it */
 			nl++;
 		value = dup_n(line + nl, n - nl);

@@ -71,7 +71,9 @@ bool hdrlist_name_protected(const char *name);
 
 /*
  * Split a whole message (BUF, LEN) into fields and the offset where the
- * body starts (after the empty line; LEN when there is none).  Lines may
+ * body starts (after the empty line; LEN when there is none).  A field
+ * starts as the MTA reads one: a name, optional spaces or tabs ("From :",
+ * RFC 822's obsolete syntax, which Postfix accepts), a colon.  Lines may
  * end in LF or CRLF; continuation lines are kept in the value with "\n".
  * A line that is neither a field nor a continuation ends the header
  * (as in a message without an empty line before its body).

@@ -5,6 +5,12 @@
  * verifications count and are audited, cases are opened and notices
  * queued (sent by a running daemon's worker), as for real mail.
  *
+ * The key file must belong to the database, as for the daemon and -n
+ * (check_key_matches, on a read-only connection first): with another key
+ * a right PIN would count as a wrong guess and a new PIN would be stored
+ * under a hash no daemon can verify.  The header is split as the MTA
+ * splits it (hdrlist_parse: "From :" is a From field).
+ *
  * The pipeline sees the header with the milter's limits (hdrlist.c), as
  * the milter would; the printed copy holds every field of the file, and
  * the same edits (by field name and index) are applied to it.
@@ -26,6 +32,7 @@
 #include "mail/message.h"
 #include "notice/notice.h"
 #include "filter/pipeline.h"
+#include "milter/check.h"
 #include "milter/tryout.h"
 
 static GByteArray *
@@ -55,6 +62,33 @@ fail:
 		close(fd);
 	g_byte_array_free(ba, TRUE);
 	return NULL;
+}
+
+/*
+ * Does KEY belong to the database, as the daemon and -n require
+ * (check_key_matches)?  Checked on a read-only connection before the
+ * database is opened for writing, so a wrong key changes nothing: no
+ * migration, no guess counted, no PIN stored that no daemon can verify.
+ */
+static int
+tryout_key_check(const struct pm_config *cfg, const struct secret_key *key)
+{
+	struct store *st;
+	char err[1024];
+	int rc;
+
+	if (store_open(cfg->database, cfg->database_timeout * 1000,
+	    STORE_OPEN_READONLY, &st, err, sizeof(err)) != STORE_OK) {
+		fprintf(stderr, "pinmilter: -t: Database %s: %s\n",
+		    cfg->database, err);
+		return -1;
+	}
+	rc = check_key_matches(st, key, cfg->key_file, err, sizeof(err));
+	store_close(st);
+	if (rc != 0)
+		fprintf(stderr, "pinmilter: -t: KeyFile %s: %s: nothing "
+		    "done\n", cfg->key_file, err);
+	return rc;
 }
 
 static int
@@ -97,6 +131,8 @@ tryout_run(const struct pm_config *cfg, const char *file, FILE *out)
 		fprintf(stderr, "pinmilter: -t: %s\n", err);
 		goto done;
 	}
+	if (tryout_key_check(cfg, env.key) != 0)
+		goto done;
 	if (store_open(cfg->database, cfg->database_timeout * 1000, 0, &env.st,
 	    err, sizeof(err)) != STORE_OK) {
 		fprintf(stderr, "pinmilter: -t: %s\n", err);

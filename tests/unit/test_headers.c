@@ -16,6 +16,50 @@
 #include "mail/sender.h"
 #include "tap.h"
 
+/*
+ * Field names as the MTA reads them: the name, optional spaces or tabs
+ * (RFC 822's obsolete syntax, which Postfix accepts), the colon.
+ */
+static void
+test_parse_names(void)
+{
+	static const struct {
+		const char *msg;
+		size_t fields;		/* fields in the header */
+		const char *name;	/* the last field's name */
+		const char *value;	/* and its value */
+	} t[] = {
+		{ "Subject: s\nFrom : bob@acme.example\n\nPIN\n", 2, "From",
+		    "bob@acme.example" },
+		{ "Subject: s\nFrom\t: bob@acme.example\n\nPIN\n", 2, "From",
+		    "bob@acme.example" },
+		{ "Subject: s\nFrom \t :bob@acme.example\n\nPIN\n", 2, "From",
+		    "bob@acme.example" },
+		{ "From : a@b.example\nX-Support-Auth  : authenticated\n\n", 2,
+		    "X-Support-Auth", "authenticated" },
+		{ "Subject: s\nFrom x: bob@acme.example\n\nPIN\n", 1, "Subject",
+		    "s" },
+		{ "Subject: s\n: no name\n\n", 1, "Subject", "s" },
+		{ "Subject: s\nFrom\n\n", 1, "Subject", "s" },
+	};
+	struct hdrlist hl;
+	size_t i, off;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		hdrlist_init(&hl);
+		hdrlist_parse(&hl, t[i].msg, strlen(t[i].msg), &off);
+		is_int(hl.n, t[i].fields, "header names: message %zu: %zu fields",
+		    i, t[i].fields);
+		if (hl.n > 0) {
+			is_str(hl.v[hl.n - 1].name, t[i].name,
+			    "message %zu: last field's name", i);
+			is_str(hl.v[hl.n - 1].value, t[i].value,
+			    "message %zu: last field's value", i);
+		}
+		hdrlist_clear(&hl);
+	}
+}
+
 static void
 test_parse(void)
 {
@@ -50,6 +94,7 @@ test_parse(void)
 	is_int(off, strlen(m4), "no body: offset at the end");
 	is_str(hdrlist_get(&hl, "Subject", 1), "no body", "last field without newline");
 	hdrlist_clear(&hl);
+	test_parse_names();
 }
 
 static void
