@@ -405,7 +405,8 @@ rcpt_cook(const char *s, struct rcpt *r)
 		if ((u < 0x20 && u != '\t') || u > 0x7e)
 			return ADDRESS_BAD_PATH;
 		if (*s == '\\') {
-			if (*++s == '\0')
+			u = (unsigned char)*++s;
+			if (u < 0x20 || u > 0x7e)	/* NUL, a control, 8-bit */
 				return ADDRESS_BAD_PATH;
 			if (depth == 0)
 				rcpt_keep(r, *s, true);

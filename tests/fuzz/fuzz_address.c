@@ -1,6 +1,7 @@
 /*
  * fuzz_address.c - libFuzzer target for the address parser: every input
- * read as an addr-spec, an envelope path and a From value, with each set
+ * read as an addr-spec, an envelope path, an envelope recipient read
+ * leniently (address_parse_rcpt) and a From value, with each set
  * of flags; whatever is accepted must parse again to itself (the
  * canonical form is a fixed point) and hold only printable ASCII.
  *
@@ -50,6 +51,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (address_parse(s, flags[i], &a) == ADDRESS_OK)
 			check(&a, flags[i]);
 		if (address_parse_path(s, flags[i], &a) == ADDRESS_OK)
+			check(&a, flags[i]);
+		if (address_parse_rcpt(s, flags[i], &a) == ADDRESS_OK)
 			check(&a, flags[i]);
 		if (address_parse_mailbox(s, flags[i], &a) == ADDRESS_OK)
 			check(&a, flags[i]);
