@@ -345,8 +345,9 @@ milter_process(SMFICTX *ctx, struct milter_msg *msg)
 		rc = SMFIS_REJECT;
 	}
 	else if (milter_apply(ctx, &r.edits) != 0) {
+		/* a forged field may be left: never ACCEPT */
 		pm_log_err("%s: the MTA refused an edit", msg->queue_id);
-		rc = milter_fail(ctx);
+		rc = milter_fail_unstripped(ctx);
 	}
 	if (r.notice != NULL)
 		outbox_kick();		/* committed: the worker may send it */

@@ -4,12 +4,13 @@
 # sender, exactly one X-Support-Auth whatever the client sent, the PIN
 # gone from every delivered part (decoded), a 20 MB message held whole
 # and redacted, a 60 MB one (over MaxMessageSize) delivered intact and
-# tagged policy, out-of-scope mail untouched.  Every support message opens
-# a case, numbered from CaseStart (100000) in the order sent: the
-# X-Support-Case value and the subject tag "[Case #N] " are exact.  Bob's
-# change request without a valid PIN is answered by a verification
-# request (X-Support-Auth: verification-requested); his 60 MB message,
-# not read, by a case-created notice: both reach the fake Mailer.
+# tagged policy, out-of-scope mail untouched but for forged tags.  Every
+# support message opens a case, numbered from CaseStart (100000) in the
+# order sent: the X-Support-Case value and the subject tag "[Case #N] "
+# are exact.  Bob's change request without a valid PIN is answered by a
+# verification request (X-Support-Auth: verification-requested); his
+# 60 MB message, not read, by a case-created notice: both reach the fake
+# Mailer.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 . "$top_srcdir/tests/e2e/postfix.sh"
 
@@ -227,7 +228,9 @@ pf_is "$(pf_header Subject <"$T/g6.eml")" "[Case #$CASE] copy" \
     "second recipient: Subject tagged"
 pf_is "$(pf_body <"$T/g6.eml")" "PIN [PIN redacted]" "second recipient: redacted"
 
-# --- 7. no support address: untouched ---
+# --- 7. no support address: untouched but for our fields (the second
+# wall: forged tags are removed from every message, the rest, PIN
+# included, is delivered as sent) ---
 cat >"$T/m7.eml" <<'EOF'
 From: bob@acme.example
 To: other@example.org
@@ -241,7 +244,9 @@ My PIN is 482913.
 EOF
 send_get bob@acme.example other@example.org "$T/m7.eml" "<out-7@acme.example>" "$T/g7.eml"
 pf_strip_received <"$T/g7.eml" >"$T/g7.stripped"
-pf_same_file "$T/g7.stripped" "$T/m7.eml" "out of scope: delivered byte-identical"
+grep -v -e '^X-Support-Auth: ' -e '^Authentication-Results: mx' "$T/m7.eml" >"$T/m7.want"
+pf_same_file "$T/g7.stripped" "$T/m7.want" \
+    "out of scope: delivered as sent without the forged fields"
 
 # --- 8. 20 MB from Bob, the PIN near the top: held whole, redacted ---
 head -c 15000000 /dev/urandom >"$T/big.bin"
