@@ -45,7 +45,8 @@ static const struct store_query q_outbox_due = { "outbox due",
 	"dead = 0 AND next_try <= ?1 ORDER BY created, id LIMIT ?2",
 	NULL, true };
 static const struct store_query q_outbox_sent = { "outbox mark-sent",
-	"UPDATE outbox SET sent_at = coalesce(sent_at, ?2), message = NULL "
+	"UPDATE outbox SET sent_at = coalesce(sent_at, ?2), message = NULL, "
+	"attempts = attempts + CASE WHEN sent_at IS NULL THEN 1 ELSE 0 END "
 	"WHERE id = ?1", NULL, false };
 static const struct store_query q_outbox_failed = { "outbox mark-failed",
 	"UPDATE outbox SET attempts = attempts + 1, next_try = ?2, "

@@ -26,6 +26,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -158,6 +160,27 @@ lite_configure(struct store *st)
 	    "PRAGMA synchronous = NORMAL", "settings");
 }
 
+/*
+ * A database pinctl init creates is made here first, 0600 and O_EXCL, so
+ * that it never exists readable by others, whatever the umask or the
+ * directory: SQLite then opens it, and gives its -wal and -shm files the
+ * same mode.  An existing file is left as it is.
+ */
+static int
+lite_create_private(struct store *st)
+{
+	int fd;
+
+	fd = open(st->path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    0600);
+	if (fd == -1 && errno != EEXIST)
+		return store_seterr(st, 0, "cannot create database %s: %s",
+		    st->path, g_strerror(errno));
+	if (fd != -1)
+		(void)close(fd);
+	return STORE_OK;
+}
+
 static int
 lite_open(struct store *st, int flags)
 {
@@ -169,6 +192,8 @@ lite_open(struct store *st, int flags)
 	    errno == ENOENT)
 		return store_seterr(st, STORE_NOTFOUND,
 		    "database %s does not exist (run pinctl init)", st->path);
+	if ((flags & STORE_OPEN_CREATE) && lite_create_private(st) != STORE_OK)
+		return STORE_ERROR;
 	l = g_new0(struct lite, 1);
 	st->conn = (struct db_conn *)(void *)l;
 	oflags = SQLITE_OPEN_NOMUTEX;

@@ -23,7 +23,9 @@ AuthservID	mx.example.com
 Syslog		no
 EOF
 
-# --- first init ---
+# --- first init (under a permissive umask: the database must still be
+# private, whatever the umask or the directory) ---
+umask 022
 run "$PINCTL" -c "$CONF" init
 expect_rc 0 "init"
 contains "$out" "key file $D/pm.key created" "init says it created the key"
@@ -32,6 +34,7 @@ is "$err" "" "init writes nothing on stderr"
 is "$(stat -c %a "$D/pm.key")" 600 "key file mode 0600"
 is "$(stat -c %s "$D/pm.key")" 32 "key file is 32 bytes"
 [ -f "$D/pm.db" ] && pass "database created" || fail "database created"
+is "$(stat -c %a "$D/pm.db")" 600 "database created 0600 under umask 022"
 cp "$D/pm.key" "$T/key.first"
 
 # --- init again keeps the key ---

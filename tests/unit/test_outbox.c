@@ -155,7 +155,7 @@ test_sent(void)
 	round_is(T0, 1, 0, "queued notice");
 	n = row(id);
 	is_int(n.sent_at, T0, "sent_at set");
-	is_int(n.attempts, 0, "no failed attempt");
+	is_int(n.attempts, 1, "one attempt, the one that sent it");
 	ok(!n.dead, "not dead");
 	is_int(raw_int("SELECT message IS NULL FROM outbox WHERE id = %lld",
 	    (long long)id), 1, "message bytes dropped once sent");
@@ -197,6 +197,25 @@ test_retry(void)
 	    (long long)id), 1, "a dead notice's bytes are dropped");
 	round_is(T0 + 100000, 0, 0, "a dead notice is never tried again");
 	cfg->outbox_max_attempts = 10;
+}
+
+/* outbox list shows how many tries a sent notice took: a success counts. */
+static void
+test_sent_after_retry(void)
+{
+	struct store_notice n;
+	int64_t id;
+
+	cfg->outbox_retry = 60;
+	mailer("exit 75");
+	id = queue(key);
+	round_is(T0, 0, 1, "deferred first");
+	mailer("exit 0");
+	round_is(T0 + 60, 1, 0, "sent on the second try");
+	n = row(id);
+	is_int(n.attempts, 2, "attempts 2: the failure and the success");
+	is_int(n.sent_at, T0 + 60, "sent_at of the second try");
+	round_is(T0 + 1000, 0, 0, "nothing left");
 }
 
 static void
@@ -267,7 +286,7 @@ test_restart(void)
 	round_is(T0 + 30, 0, 0, "after the restart: backoff kept");
 	round_is(T0 + 60, 1, 0, "after the restart: sent");
 	is_int(row(id).sent_at, T0 + 60, "sent_at");
-	is_int(row(id).attempts, 1, "attempts kept");
+	is_int(row(id).attempts, 2, "attempts kept across the restart: 1 failure + 1 success");
 }
 
 static void
@@ -465,6 +484,7 @@ main(void)
 	test_backoff();
 	test_sent();
 	test_retry();
+	test_sent_after_retry();
 	test_permanent();
 	test_wrong_key();
 	test_restart();
