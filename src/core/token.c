@@ -25,6 +25,9 @@
 #include "core/token.h"
 
 #define B32_MAC_LEN	52	/* base32 of SECRET_HASH_BYTES, no padding */
+#define RCPT_MAC_BYTES	16	/* a Reply-To MAC: 128 bits */
+#define B32_RCPT_LEN	26	/* base32 of RCPT_MAC_BYTES, no padding */
+#define LOCAL_PART_MAX	64	/* RFC 5321 4.5.3.1.1 */
 #define NONCE_BYTES	8
 #define NONCE_HEX	(2 * NONCE_BYTES)
 #define NUM_MAX		32	/* decimal case number + NUL, with room */
@@ -152,21 +155,38 @@ token_message_id(const struct secret_key *key, int64_t number,
 	return g_strdup_printf("<pm-%s.%s@%s>", msg, mac, domain);
 }
 
+bool
+token_reply_to_fits(int64_t number, const char *support_addr)
+{
+	char msg[NUM_MAX];
+	const char *at;
+
+	if (number < 0 || support_addr == NULL ||
+	    (at = strrchr(support_addr, '@')) == NULL)
+		return false;
+	(void)snprintf(msg, sizeof(msg), "%" PRId64, number);
+	return (size_t)(at - support_addr) + strlen("+c-") + strlen(msg) + 1 +
+	    B32_RCPT_LEN <= LOCAL_PART_MAX;
+}
+
 char *
 token_reply_to(const struct secret_key *key, int64_t number,
     const char *support_addr)
 {
-	char msg[NUM_MAX], mac[B32_MAC_LEN + 1];
+	unsigned char mac[SECRET_HASH_BYTES];
+	char msg[NUM_MAX], b32[B32_RCPT_LEN + 1];
 	const char *at;
 
 	if (key == NULL || number < 0 || support_addr == NULL ||
 	    (at = strrchr(support_addr, '@')) == NULL || at == support_addr ||
-	    !domain_ok(at + 1))
+	    !domain_ok(at + 1) || !token_reply_to_fits(number, support_addr))
 		return NULL;
 	(void)snprintf(msg, sizeof(msg), "%" PRId64, number);
-	mac_b32(key, "rcpt", msg, mac);
+	secret_mac(key, "rcpt16", msg, strlen(msg), mac);
+	b32_encode(mac, RCPT_MAC_BYTES, b32);
+	sodium_memzero(mac, sizeof(mac));
 	return g_strdup_printf("%.*s+c-%s-%s@%s", (int)(at - support_addr),
-	    support_addr, msg, mac, at + 1);
+	    support_addr, msg, b32, at + 1);
 }
 
 const char *
@@ -265,7 +285,34 @@ token_check_msgid(const struct secret_key *key, const char *id, size_t len,
 	return mac_check(key, "msgid", msg, mac);
 }
 
-/* At P (before END) "+c-N-MAC@": a plus-address token? */
+/* Is the 128-bit MAC at B32 (B32_RCPT_LEN chars) right for MSG? */
+static enum token_check
+mac16_check(const struct secret_key *key, const char *msg, const char *b32)
+{
+	unsigned char mac[SECRET_HASH_BYTES], got[RCPT_MAC_BYTES];
+	enum token_check t = TOKEN_FORGED;
+
+	secret_mac(key, "rcpt16", msg, strlen(msg), mac);
+	if (b32_decode(b32, B32_RCPT_LEN, got, sizeof(got)) == 0 &&
+	    sodium_memcmp(mac, got, RCPT_MAC_BYTES) == 0)
+		t = TOKEN_VALID;
+	sodium_memzero(mac, sizeof(mac));
+	sodium_memzero(got, sizeof(got));
+	return t;
+}
+
+/* Is there a MAC of exactly N base32 characters then '@' at MAC? */
+static bool
+rcpt_mac_shape(const char *mac, const char *end, size_t n)
+{
+	return mac + n + 1 <= end && mac[n] == '@' && b32_shape(mac, n);
+}
+
+/*
+ * At P (before END) "+c-N-MAC@": a plus-address token?  MAC is the
+ * 26-character form notices make now, or the 52-character form of
+ * earlier versions, still read so that replies to older notices thread.
+ */
 enum token_check
 token_check_rcpt(const struct secret_key *key, const char *p, const char *end,
     int64_t *number)
@@ -277,10 +324,13 @@ token_check_rcpt(const struct secret_key *key, const char *p, const char *end,
 	p += 3;
 	nd = token_digits(p, end);
 	mac = p + nd + 1;
-	if (nd == 0 || mac + B32_MAC_LEN + 1 > end || p[nd] != '-' ||
-	    mac[B32_MAC_LEN] != '@' || !b32_shape(mac, B32_MAC_LEN) ||
+	if (nd == 0 || mac > end || p[nd] != '-' ||
 	    token_number_parse(p, nd, number) == -1)
 		return TOKEN_NOT_OURS;
 	(void)snprintf(msg, sizeof(msg), "%" PRId64, *number);
-	return mac_check(key, "rcpt", msg, mac);
+	if (rcpt_mac_shape(mac, end, B32_RCPT_LEN))
+		return mac16_check(key, msg, mac);
+	if (rcpt_mac_shape(mac, end, B32_MAC_LEN))
+		return mac_check(key, "rcpt", msg, mac);
+	return TOKEN_NOT_OURS;
 }

@@ -12,9 +12,14 @@
  *     MAC    base32 (RFC 4648 alphabet, lowercase, no padding) of
  *            secret_mac(key, "msgid", "N.NONCE"): all 32 bytes, 52 chars.
  *   Reply-To    LOCAL+c-N-MAC@DOMAIN
- *     LOCAL@DOMAIN the support address; MAC = base32 of
- *            secret_mac(key, "rcpt", "N"), 52 chars (so the local part is
- *            longer than RFC 5321's 64; Postfix accepts it).
+ *     LOCAL@DOMAIN the support address; MAC = base32 of the first 16
+ *            bytes (128 bits) of secret_mac(key, "rcpt16", "N"), 26
+ *            chars, so that the local part stays within RFC 5321's 64
+ *            octets for a LOCAL of up to 16 characters and a 6-digit N.
+ *            When it would not fit, no Reply-To token is made (replies
+ *            thread by the Message-ID token).  The 52-character form of
+ *            earlier versions (all 32 bytes under purpose "rcpt") is
+ *            still read.
  *
  * Matching ignores the case of the base32 and of the nonce (MTAs and
  * mail programs may change it) and the domain (the MAC alone decides).
@@ -45,11 +50,18 @@ char *token_message_id(const struct secret_key *key, int64_t number,
 
 /*
  * "LOCAL+c-N-MAC@DOMAIN" from SUPPORT_ADDR "LOCAL@DOMAIN" for case NUMBER
- * (>= 0).  Released with g_free(); NULL when NUMBER is negative
- * or SUPPORT_ADDR has no local part or domain.
+ * (>= 0).  Released with g_free(); NULL when NUMBER is negative,
+ * SUPPORT_ADDR has no local part or domain, or the local part would be
+ * longer than 64 octets.
  */
 char *token_reply_to(const struct secret_key *key, int64_t number,
     const char *support_addr);
+
+/*
+ * Would the Reply-To token for case NUMBER of SUPPORT_ADDR keep its local
+ * part within 64 octets?  token_reply_to() returns NULL when not.
+ */
+bool token_reply_to_fits(int64_t number, const char *support_addr);
 
 /*
  * The domain notices' Message-IDs use: NoticeFrom's, else the first

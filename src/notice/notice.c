@@ -335,6 +335,7 @@ notice_build(const struct notice_templates *t, const char *kind,
 		goto done;
 	if (cfg->reply_to_tokens && v->case_number > 0 &&
 	    cfg->support_addresses.n > 0 &&
+	    token_reply_to_fits(v->case_number, cfg->support_addresses.v[0]) &&
 	    (replyto = token_reply_to(key, v->case_number,
 	    cfg->support_addresses.v[0])) == NULL)
 		goto done;

@@ -149,8 +149,8 @@ NID=$(hdr "$T/n1.eml" Message-ID)
 is "$(printf '%s\n' "$NID" | grep -c "^<pm-100000\.[0-9a-f]\{16\}\.$B32@example\.com>\$")" 1 \
     "notice: Message-ID <pm-100000.NONCE.MAC@example.com>"
 diag "notice Message-ID: $NID"
-is "$(hdr "$T/n1.eml" Reply-To | grep -c "^support+c-100000-$B32@example\.com\$")" 1 \
-    "notice: Reply-To support+c-100000-MAC@example.com"
+is "$(hdr "$T/n1.eml" Reply-To | grep -c "^support+c-100000-[a-z2-7]\{26\}@example\.com\$")" 1 \
+    "notice: Reply-To support+c-100000-MAC@example.com (26-character MAC: 49 octets)"
 REPLY_TO=$(hdr "$T/n1.eml" Reply-To)
 is "$(hdr "$T/n1.eml" In-Reply-To) | $(hdr "$T/n1.eml" References)" \
     "<req-1@acme.example> | <req-1@acme.example>" "notice: threads under the request"

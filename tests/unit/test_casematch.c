@@ -80,6 +80,16 @@ want_mac(const struct secret_key *key, const char *purpose, const char *msg,
 	ref_b32(mac, sizeof(mac), out);
 }
 
+/* The expected Reply-To MAC text: the first 16 bytes, purpose rcpt16. */
+static void
+want_mac16(const struct secret_key *key, const char *msg, char out[64])
+{
+	unsigned char mac[SECRET_HASH_BYTES];
+
+	secret_mac(key, "rcpt16", msg, strlen(msg), mac);
+	ref_b32(mac, 16, out);
+}
+
 /* Parse with one header field NAME: VALUE and nothing else. */
 static void
 parse1(const char *name, const char *value, struct casematch *m)
@@ -158,6 +168,54 @@ test_message_id(void)
 	ok(token_message_id(NULL, 1, "a.b") == NULL, "no key");
 }
 
+/*
+ * RFC 5321's 64-octet local part: a 16-character support local part with
+ * a 6-digit case number fits (with room); one that cannot fit gets no
+ * token; the 52-character form of earlier versions still threads, and a
+ * 52-character MAC made for the short form's purpose does not.
+ */
+static void
+test_reply_to_length(void)
+{
+	char want[64], *a, *old;
+	struct casematch m;
+
+	a = token_reply_to(key1, 999999, "sixteen-chars-xx@example.com");
+	ok(a != NULL && strchr(a, '@') - a == 16 + 3 + 6 + 1 + 26,
+	    "16-character local part, case 999999: %s (%d octets)",
+	    a != NULL ? a : "(null)", a != NULL ? (int)(strchr(a, '@') - a) : 0);
+	ok(token_reply_to_fits(999999, "sixteen-chars-xx@example.com"),
+	    "... fits");
+	g_free(a);
+	ok(token_reply_to_fits(100000,
+	    "a-support-address-28-octetsx@example.com"), "28 octets: 64 exactly");
+	ok(!token_reply_to_fits(100000,
+	    "a-support-address-29-octetsxy@example.com"), "29 octets: too long");
+	ok(token_reply_to(key1, 100000,
+	    "a-support-address-29-octetsxy@example.com") == NULL,
+	    "too long: no token (replies thread by Message-ID)");
+	ok(!token_reply_to_fits(1, NULL) && !token_reply_to_fits(-1,
+	    "support@example.com"), "fits: NULL and negative refused");
+
+	want_mac(key1, "rcpt", "100042", want);
+	old = g_strdup_printf("support+c-100042-%s@example.com", want);
+	parse_rcpt(old, &m);
+	ok(m.token_case == 100042 && m.forged == 0,
+	    "the 52-character form of earlier notices still threads");
+	g_free(old);
+	want_mac(key1, "rcpt16", "100042", want);
+	old = g_strdup_printf("support+c-100042-%s@example.com", want);
+	parse_rcpt(old, &m);
+	ok(m.token_case == 0 && m.forged == 1,
+	    "a 52-character MAC under the short form's purpose: forged");
+	g_free(old);
+	want_mac16(key1, "100042", want);
+	old = g_strdup_printf("support+c-100042-%.25s@example.com", want);
+	parse_rcpt(old, &m);
+	ok(m.token_case == 0 && m.forged == 0, "25 characters: not ours");
+	g_free(old);
+}
+
 /* Reply-To: shape, MAC, round trip through envelope, To and Cc. */
 static void
 test_reply_to(void)
@@ -171,10 +229,13 @@ test_reply_to(void)
 	for (i = 0; i < NNUMBERS; i++) {
 		a = token_reply_to(key1, numbers[i], "support@example.com");
 		(void)snprintf(msg, sizeof(msg), "%" PRId64, numbers[i]);
-		want_mac(key1, "rcpt", msg, want);
+		want_mac16(key1, msg, want);
 		(void)snprintf(expect, sizeof(expect),
 		    "support+c-%s-%s@example.com", msg, want);
 		is_str(a, expect, "reply-to for %s", msg);
+		ok(a == NULL || strchr(a, '@') - a <= 64 ||
+		    strlen(msg) > 27, "reply-to %s: local part %d octets",
+		    msg, a != NULL ? (int)(strchr(a, '@') - a) : -1);
 		if (a == NULL)
 			continue;
 		parse_rcpt(a, &m);
@@ -211,6 +272,7 @@ test_reply_to(void)
 	parse_rcpt(a, &m);
 	ok(m.token_case == 5, "... and reads back");
 	g_free(a);
+	test_reply_to_length();
 }
 
 /* Another base32 character at position I of S (length 52 at MAC). */
@@ -249,6 +311,8 @@ test_altered(void)
 			ok(0, "message-id with MAC character %zu changed: %s",
 			    i, alt);
 		g_free(alt);
+		if (i >= 26)
+			continue;
 		alt = g_strdup(a);
 		flip(alt + rlen, i);
 		parse_rcpt(alt, &m);
@@ -261,7 +325,7 @@ test_altered(void)
 	}
 	is_int(good_id, 52, "each of the 52 MAC characters changed in a "
 	    "message-id: refused, forged");
-	is_int(good_rcpt, 52, "each of the 52 MAC characters changed in a "
+	is_int(good_rcpt, 26, "each of the 26 MAC characters changed in a "
 	    "reply-to: refused, forged");
 
 	/* a nonce digit changed */
@@ -307,10 +371,10 @@ test_altered(void)
 	    "message-id with a 51-character MAC: not ours");
 	g_free(alt);
 	alt = g_strdup(a);
-	memmove(alt + rlen + 40, alt + rlen + 52, strlen(alt + rlen + 52) + 1);
+	memmove(alt + rlen + 20, alt + rlen + 26, strlen(alt + rlen + 26) + 1);
 	parse_rcpt(alt, &m);
 	ok(m.token_case == 0 && m.forged == 0,
-	    "reply-to with a 40-character MAC: not ours");
+	    "reply-to with a 20-character MAC: not ours");
 	g_free(alt);
 	alt = g_strdup_printf("%.*sA%s", (int)(plen + 52), id, id + plen + 52);
 	parse1("In-Reply-To", alt, &m);
