@@ -127,7 +127,7 @@ test_defaults(void)
 	is_int(c->max_mime_depth, 10, "default MaxMimeDepth");
 	is_int(c->max_mime_parts, 100, "default MaxMimeParts");
 	ok(c->user_id == NULL, "default UserID: none");
-	ok(c->pid_file == NULL, "default PidFile: none");
+	is_str(c->pid_file, "/run/pinmilter/pinmilter.pid", "default PidFile under /run/pinmilter");
 	is_str(c->syslog_facility, "mail", "default Syslog mail");
 	ok(c->notice_from == NULL, "default NoticeFrom: none");
 	is_str(c->mailer, "/usr/sbin/sendmail -f <> -t -i", "default Mailer");
@@ -254,7 +254,7 @@ test_dump_defaults(void)
 	    "MaxMimeDepth 10\n"
 	    "MaxMimeParts 100\n"
 	    "UserID none\n"
-	    "PidFile none\n"
+	    "PidFile /run/pinmilter/pinmilter.pid\n"
 	    "Syslog mail\n"
 	    "NoticeFrom none\n"
 	    "Mailer /usr/sbin/sendmail -f <> -t -i\n"
