@@ -60,6 +60,7 @@ struct pm_config {
 	char *user_id;			/* UserID: user[:group] to run as, NULL: stay */
 	char *pid_file;			/* PidFile, NULL: none */
 	char *syslog_facility;		/* Syslog: facility name, or "no" -> NULL */
+	char *log_file;			/* LogFile, NULL: none (syslog/stderr) */
 
 	char *notice_from;		/* NoticeFrom, canonical */
 	char *mailer;			/* Mailer: argv, split on white space */

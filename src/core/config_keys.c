@@ -55,6 +55,7 @@ const struct cfg_key cfg_keys[] = {
 	{ "PidFile", CFG_PATH, "/run/pinmilter/pinmilter.pid",
 	    0, 0, OFF(pid_file), CF_NONE },
 	{ "Syslog", CFG_FACILITY, "mail", 0, 0, OFF(syslog_facility), 0 },
+	{ "LogFile", CFG_PATH, NULL, 0, 0, OFF(log_file), CF_NONE },
 	{ "NoticeFrom", CFG_ADDRESS, NULL, 0, 0, OFF(notice_from), CF_NONE },
 	{ "Mailer", CFG_COMMAND, "/usr/sbin/sendmail -f <> -t -i",
 	    0, 0, OFF(mailer), 0 },

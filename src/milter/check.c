@@ -22,6 +22,7 @@
 #include "milter/check.h"
 #include "milter/daemon.h"
 #include "notice/notice.h"
+#include "util/log.h"
 
 struct check {
 	FILE *out;
@@ -160,6 +161,26 @@ check_user(struct check *c, const struct pm_config *cfg)
 		check_problem(c, "%s", err);
 }
 
+/* Where the daemon will log: LogFile must be writable; syslog must have
+ * a socket to write to, or every line is lost. */
+static void
+check_logging(struct check *c, const struct pm_config *cfg)
+{
+	struct stat sb;
+
+	if (cfg->log_file != NULL) {
+		check_directory_of(c, "LogFile", cfg->log_file);
+		if (lstat(cfg->log_file, &sb) == 0 && !S_ISREG(sb.st_mode))
+			check_problem(c, "LogFile %s: not a regular file",
+			    cfg->log_file);
+		return;
+	}
+	if (cfg->syslog_facility != NULL && !log_syslog_socket_present())
+		check_warning(c, "Syslog %s: no syslog socket at %s: the "
+		    "daemon's log lines will be lost (set LogFile, or run with "
+		    "-f)", cfg->syslog_facility, LOG_SOCKET_PATH);
+}
+
 static void
 check_pidfile(struct check *c, const struct pm_config *cfg)
 {
@@ -239,6 +260,7 @@ check_config(const struct pm_config *cfg, FILE *out)
 	check_socket(&c, cfg);
 	check_user(&c, cfg);
 	check_pidfile(&c, cfg);
+	check_logging(&c, cfg);
 	check_mailer(&c, cfg);
 	check_templates(&c, cfg);
 	return c.problems;

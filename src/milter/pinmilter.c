@@ -344,6 +344,44 @@ run_start(struct run *r)
 	return run_store_check(r);
 }
 
+/*
+ * Where the daemon's lines go: LogFile when set; else standard error with
+ * timestamps under -f (or Syslog no); else syslog, with a warning on
+ * standard error, while there is one, when no syslog socket listens.
+ */
+static int
+run_log_open(struct run *r)
+{
+	const struct pm_config *cfg = r->cfg;
+	char err[512];
+
+	if (cfg->log_file != NULL) {
+		if (log_open_file("pinmilter", cfg->log_file, err,
+		    sizeof(err)) == -1) {
+			fprintf(stderr, "pinmilter: %s\n", err);
+			return -1;
+		}
+		r->log_stderr = false;
+		return 0;
+	}
+	r->log_stderr = r->foreground || cfg->syslog_facility == NULL;
+	if (r->log_stderr) {
+		log_open("pinmilter", NULL);
+		log_set_stamps(true);
+		return 0;
+	}
+	if (log_open("pinmilter", cfg->syslog_facility) == -1) {
+		fprintf(stderr, "pinmilter: Syslog %s: unknown facility\n",
+		    cfg->syslog_facility);
+		return -1;
+	}
+	if (!log_syslog_socket_present())
+		fprintf(stderr, "pinmilter: warning: Syslog %s: no syslog "
+		    "socket at %s: log lines will be lost (set LogFile, or run "
+		    "with -f)\n", cfg->syslog_facility, LOG_SOCKET_PATH);
+	return 0;
+}
+
 static int
 run_daemon(const struct pm_config *cfg, bool foreground)
 {
@@ -355,13 +393,8 @@ run_daemon(const struct pm_config *cfg, bool foreground)
 	r.cfg = cfg;
 	r.foreground = foreground;
 	r.readyfd = -1;
-	r.log_stderr = foreground || cfg->syslog_facility == NULL;
-	if (log_open("pinmilter", foreground ? NULL : cfg->syslog_facility)
-	    == -1) {
-		fprintf(stderr, "pinmilter: Syslog %s: unknown facility\n",
-		    cfg->syslog_facility);
+	if (run_log_open(&r) == -1)
 		return 1;
-	}
 	if (run_start(&r) == -1) {
 		run_cleanup(&r);
 		daemon_ready(r.readyfd, 1);

@@ -5,6 +5,8 @@
 # there).  A daemon left running is killed at exit.
 
 SOCK="$T/inst/milter.sock"
+# The start of a line the daemon logs under -f: a UTC timestamp, a space.
+STAMP='^[0-9]\{4\}-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z '
 MPID=""
 : "${MILTERTEST:=$(command -v miltertest || true)}"
 COMMON_LUA="$top_srcdir/tests/milter/common.lua"
@@ -40,7 +42,7 @@ start_milter() {
 }
 _milter_up() {
 	gone "$MPID" && return 0
-	grep -q '^pinmilter: starting: ' "$T/milter.log" || return 1
+	grep -q "${STAMP}pinmilter: starting: " "$T/milter.log" || return 1
 	case "$(sed -n 's/^Socket[[:space:]]*//p' "$CONF" | tail -n 1)" in
 	unix:*|local:*) _milter_accepts ;;
 	*) return 0 ;;

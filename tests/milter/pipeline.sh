@@ -80,7 +80,7 @@ is "$mrc" 0 "SIGTERM stops pinmilter with status 0"
 
 # One info line per in-scope message, none for out-of-scope mail, no PIN.
 log=$(cat "$T/milter.log")
-got=$(sed -n 's/^pinmilter: \(Q-[A-Z0-9-]*\): from=.*/\1/p' "$T/milter.log" |
+got=$(sed -n "s/${STAMP}pinmilter: \(Q-[A-Z0-9-]*\): from=.*/\1/p" "$T/milter.log" |
     sort | tr '\n' ' ')
 want="Q-FAIL-1 Q-FAIL-2 Q-FAIL-3 Q-FAIL-C1 Q-FAIL-C2 Q-FAIL-C3 Q-FAIL-C4"
 want="$want Q-FAIL-C5 Q-FAIL-C6 Q-FORGED-1 Q-FORGED-2 Q-FORGED-3 Q-PASS-1"

@@ -28,7 +28,7 @@ stop_milter TERM
 is "$mrc" 0 "SIGTERM stops pinmilter with status 0"
 
 # One verdict line per in-scope message that reached EOM, none for the rest.
-got=$(sed -n 's/^pinmilter: \([^ :]*\): from=<customer@example.org> auth=unverified .*/\1/p' \
+got=$(sed -n "s/${STAMP}pinmilter: \\([^ :]*\\): from=<customer@example.org> auth=unverified .*/\\1/p" \
     "$T/milter.log" | sort | tr '\n' ' ')
 is "$got" "Q-AB-5 Q-IN-1 Q-IN-2 Q-IN-3 Q-IN-4 Q-MANY-2 Q-MANY-4 Q-MANY-5 " \
     "exactly the in-scope messages were handed to the pipeline"

@@ -256,6 +256,7 @@ test_dump_defaults(void)
 	    "UserID none\n"
 	    "PidFile /run/pinmilter/pinmilter.pid\n"
 	    "Syslog mail\n"
+	    "LogFile none\n"
 	    "NoticeFrom none\n"
 	    "Mailer /usr/sbin/sendmail -f <> -t -i\n"
 	    "TemplateDir /etc/pinmilter/templates\n"
