@@ -65,6 +65,7 @@ config_defaults(void)
 	int rc = 0;
 
 	cfg = g_new0(struct pm_config, 1);
+	cfg->refs = 1;
 	for (k = cfg_keys; k < cfg_keys + cfg_nkeys && rc == 0; k++) {
 		if (k->def != NULL)
 			rc = cfg_parse_value(k, k->def, cfg, &why);
@@ -78,12 +79,27 @@ config_defaults(void)
 	return cfg;
 }
 
+const struct pm_config *
+config_ref(const struct pm_config *cfg)
+{
+	if (cfg != NULL)
+		(void)__atomic_add_fetch(&((struct pm_config *)(uintptr_t)cfg)->refs,
+		    1, __ATOMIC_ACQ_REL);
+	return cfg;
+}
+
+void
+config_unref(const struct pm_config *cfg)
+{
+	config_free((struct pm_config *)(uintptr_t)cfg);
+}
+
 void
 config_free(struct pm_config *cfg)
 {
 	const struct cfg_key *k;
 
-	if (cfg == NULL)
+	if (cfg == NULL || __atomic_sub_fetch(&cfg->refs, 1, __ATOMIC_ACQ_REL) > 0)
 		return;
 	for (k = cfg_keys; k < cfg_keys + cfg_nkeys; k++) {
 		if (cfg_is_list(k))

@@ -31,6 +31,7 @@ struct pm_strlist {
 };
 
 struct pm_config {
+	int refs;			/* config_ref() / config_free() */
 	char *path;			/* file it was read from (NULL: defaults) */
 
 	char *socket;			/* Socket: unix:/path, local:/path, inet:PORT@HOST */
@@ -97,6 +98,17 @@ struct pm_config *config_load(const char *file, char *err, size_t errlen);
  * aborts; NULL only when a default does not load, a bug). */
 struct pm_config *config_defaults(void);
 
+/*
+ * A config is reference-counted so that a reload (SIGHUP) never frees one
+ * a message or the outbox worker still reads: it starts with one
+ * reference; config_ref() adds one (and returns CFG); config_free() drops
+ * one and frees the config with the last.  Thread-safe.  A config is
+ * never changed once loaded;
+ * config_ref()/config_unref() work on a const config: the count is not
+ * part of its value.
+ */
+const struct pm_config *config_ref(const struct pm_config *cfg);
+void config_unref(const struct pm_config *cfg);
 void config_free(struct pm_config *cfg);
 
 /* Parse a duration "90", "90s", "15m", "1h", "2d" into seconds. 0 ok, -1 bad. */

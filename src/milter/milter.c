@@ -57,6 +57,7 @@
 
 #include "core/config.h"
 #include "util/log.h"
+#include "milter/live.h"
 #include "milter/milter.h"
 #include "notice/outbox.h"
 #include "filter/pipeline.h"
@@ -90,11 +91,10 @@ struct milter_msg {
 	enum milter_scope scope;
 	bool failed;				/* internal error: answer at EOH/EOM */
 	struct pipeline_msg pm;			/* headers and body for the pipeline */
+	struct live *live;			/* its configuration, held */
 };
 
-static const struct pm_config *milter_cfg;
 static const struct secret_key *milter_key;
-static const struct notice_templates *milter_tmpl;
 
 static void
 milter_msg_free(struct milter_msg *msg)
@@ -109,6 +109,7 @@ milter_msg_free(struct milter_msg *msg)
 	g_free(msg->env_sender);
 	hdrlist_clear(&msg->pm.headers);
 	spool_free(msg->pm.body);
+	live_release(msg->live);
 	g_free(msg);
 }
 
@@ -156,16 +157,24 @@ milter_msg_scope(const struct milter_msg *msg)
 	if (msg->rcpt_addr_support)
 		return MILTER_SCOPE_IN;
 	for (i = 0; i < msg->nrcpts; i++)
-		if (config_is_support_address(milter_cfg, msg->rcpts[i]))
+		if (config_is_support_address(msg->live->cfg, msg->rcpts[i]))
 			return MILTER_SCOPE_IN;
 	return MILTER_SCOPE_OUT;
 }
 
-/* The reply for an internal failure, per OnInternalError. */
+/* The reply for an internal failure, per OnInternalError of MSG's
+ * configuration (the live one when there is no message). */
 static sfsistat
-milter_error_status(void)
+milter_error_status(const struct milter_msg *msg)
 {
-	switch (milter_cfg->on_internal_error) {
+	struct live *l = msg != NULL ? NULL : live_acquire();
+	const struct pm_config *cfg = msg != NULL ? msg->live->cfg :
+	    l != NULL ? l->cfg : NULL;
+	enum pm_on_error act = cfg != NULL ? cfg->on_internal_error :
+	    PM_ON_ERROR_TEMPFAIL;
+
+	live_release(l);
+	switch (act) {
 	case PM_ON_ERROR_ACCEPT:
 		return SMFIS_ACCEPT;
 	case PM_ON_ERROR_REJECT:
@@ -194,15 +203,17 @@ milter_store_key_init(void)
 }
 
 static struct store *
-milter_store(const char *queue_id)
+milter_store(const struct milter_msg *msg)
 {
+	const struct pm_config *cfg = msg->live->cfg;
+	const char *queue_id = msg->queue_id;
 	struct store *st;
 	char err[512];
 
 	pthread_once(&milter_store_once, milter_store_key_init);
 	if ((st = pthread_getspecific(milter_store_key)) != NULL)
 		return st;
-	if (store_open(milter_cfg->database, milter_cfg->database_timeout * 1000,
+	if (store_open(cfg->database, cfg->database_timeout * 1000,
 	    0, &st, err, sizeof(err)) != STORE_OK) {
 		pm_log_err("%s: %s", queue_id, err);
 		return NULL;
@@ -220,9 +231,9 @@ milter_store(const char *queue_id)
  * REJECT with OnInternalError reject, never ACCEPT.
  */
 static sfsistat
-milter_fail_unstripped(SMFICTX *ctx)
+milter_fail_unstripped(SMFICTX *ctx, const struct milter_msg *msg)
 {
-	if (milter_cfg->on_internal_error == PM_ON_ERROR_REJECT) {
+	if (milter_error_status(msg) == SMFIS_REJECT) {
 		(void)smfi_setreply(ctx, "550", "5.3.0",
 		    "pinmilter: message could not be processed");
 		return SMFIS_REJECT;
@@ -234,9 +245,9 @@ milter_fail_unstripped(SMFICTX *ctx)
 
 /* The reply for an internal failure, with a clear SMTP text. */
 static sfsistat
-milter_fail(SMFICTX *ctx)
+milter_fail(SMFICTX *ctx, const struct milter_msg *msg)
 {
-	sfsistat rc = milter_error_status();
+	sfsistat rc = milter_error_status(msg);
 
 	if (rc == SMFIS_TEMPFAIL)
 		(void)smfi_setreply(ctx, "451", "4.3.0",
@@ -292,12 +303,12 @@ milter_accept_unprocessed(SMFICTX *ctx, struct milter_msg *msg)
 	if (hdrlist_unsafe(&msg->pm.headers)) {
 		pm_log_err("%s: our fields cannot all be removed",
 		    msg->queue_id);
-		return milter_fail_unstripped(ctx);
+		return milter_fail_unstripped(ctx, msg);
 	}
 	memset(&v, 0, sizeof(v));
 	verdict_internal_error(&v, "");
 	edits_init(&e);
-	if (edits_for_verdict(&e, milter_cfg, &msg->pm.headers, &v) != 0 ||
+	if (edits_for_verdict(&e, msg->live->cfg, &msg->pm.headers, &v) != 0 ||
 	    milter_apply(ctx, &e) != 0) {
 		pm_log_err("%s: cannot tag the message", msg->queue_id);
 		(void)smfi_setreply(ctx, "451", "4.3.0",
@@ -317,8 +328,9 @@ milter_accept_unprocessed(SMFICTX *ctx, struct milter_msg *msg)
 static sfsistat
 milter_process(SMFICTX *ctx, struct milter_msg *msg)
 {
-	struct pipeline_env env = { milter_cfg, milter_key, NULL, time(NULL),
-	    milter_tmpl };
+	const struct pm_config *cfg = msg->live->cfg;
+	struct pipeline_env env = { cfg, milter_key, NULL, time(NULL),
+	    msg->live->tmpl };
 	struct pipeline_result r;
 	sfsistat rc = SMFIS_CONTINUE;
 
@@ -330,16 +342,16 @@ milter_process(SMFICTX *ctx, struct milter_msg *msg)
 	if (msg->failed) {		/* recipients or body not held whole */
 		pm_log_err("%s: internal error, message not processed",
 		    msg->queue_id);
-		if (milter_cfg->on_internal_error == PM_ON_ERROR_ACCEPT)
+		if (cfg->on_internal_error == PM_ON_ERROR_ACCEPT)
 			return milter_accept_unprocessed(ctx, msg);
-		return milter_fail(ctx);
+		return milter_fail(ctx, msg);
 	}
 	/* without a database the pipeline still strips forged tags and
 	 * redacts, for OnInternalError accept */
-	env.st = milter_store(msg->queue_id);
+	env.st = milter_store(msg);
 	if (pipeline_run(&env, &msg->pm, true, &r) != 0 &&
-	    milter_cfg->on_internal_error != PM_ON_ERROR_ACCEPT)
-		rc = milter_fail(ctx);
+	    cfg->on_internal_error != PM_ON_ERROR_ACCEPT)
+		rc = milter_fail(ctx, msg);
 	else if (r.reject != NULL) {
 		(void)smfi_setreply(ctx, "550", "5.7.1", (char *)r.reject);
 		rc = SMFIS_REJECT;
@@ -347,7 +359,7 @@ milter_process(SMFICTX *ctx, struct milter_msg *msg)
 	else if (milter_apply(ctx, &r.edits) != 0) {
 		/* a forged field may be left: never ACCEPT */
 		pm_log_err("%s: the MTA refused an edit", msg->queue_id);
-		rc = milter_fail_unstripped(ctx);
+		rc = milter_fail_unstripped(ctx, msg);
 	}
 	if (r.notice != NULL)
 		outbox_kick();		/* committed: the worker may send it */
@@ -367,10 +379,10 @@ milter_strip(SMFICTX *ctx, struct milter_msg *msg)
 	sfsistat rc = SMFIS_CONTINUE;
 
 	edits_init(&e);
-	n = edits_remove_ours(&e, milter_cfg, &msg->pm.headers);
+	n = edits_remove_ours(&e, msg->live->cfg, &msg->pm.headers);
 	if (milter_apply(ctx, &e) != 0) {
 		pm_log_err("%s: the MTA refused an edit", msg->queue_id);
-		rc = milter_fail_unstripped(ctx);
+		rc = milter_fail_unstripped(ctx, msg);
 	} else {
 		pm_log_info("%s: not for a support address: %zu field(s) "
 		    "claiming pinmilter's tags removed", msg->queue_id, n);
@@ -406,6 +418,10 @@ milter_envfrom(SMFICTX *ctx, char **argv)
 
 	milter_msg_drop(ctx);		/* a leftover, should the MTA skip ABORT */
 	msg = g_new0(struct milter_msg, 1);
+	if ((msg->live = live_acquire()) == NULL) {
+		g_free(msg);		/* not started, or stopping */
+		return SMFIS_TEMPFAIL;
+	}
 	msg->env_sender = g_strdup(argv[0]);	/* NULL stays NULL */
 	memcpy(msg->queue_id, "NOQUEUE", sizeof("NOQUEUE"));
 	milter_msg_queue_id(ctx, msg);
@@ -431,7 +447,7 @@ milter_envrcpt(SMFICTX *ctx, char **argv)
 		msg->failed = true;
 	}
 	if (resolved != NULL &&
-	    config_is_support_address(milter_cfg, resolved))
+	    config_is_support_address(msg->live->cfg, resolved))
 		msg->rcpt_addr_support = true;
 	return SMFIS_NOREPLY;
 }
@@ -467,7 +483,7 @@ milter_eoh_out(SMFICTX *ctx, struct milter_msg *msg)
 		return SMFIS_REJECT;
 	}
 	edits_init(&e);
-	ours = edits_remove_ours(&e, milter_cfg, &msg->pm.headers);
+	ours = edits_remove_ours(&e, msg->live->cfg, &msg->pm.headers);
 	edits_clear(&e);
 	if (ours > 0) {
 		msg->scope = MILTER_SCOPE_STRIP;
@@ -486,17 +502,19 @@ milter_eoh(SMFICTX *ctx)
 
 	if (msg == NULL || msg->failed) {
 		/* the header was not held whole: never ACCEPT */
+		sfsistat rc = milter_fail_unstripped(ctx, msg);
+
 		pm_log_err("%s: internal error before end of headers",
 		    msg ? msg->queue_id : "NOQUEUE");
 		milter_msg_drop(ctx);
-		return milter_fail_unstripped(ctx);
+		return rc;
 	}
 	milter_msg_queue_id(ctx, msg);
 	msg->scope = milter_msg_scope(msg);
 	if (msg->scope == MILTER_SCOPE_OUT)
 		return milter_eoh_out(ctx, msg);
-	msg->pm.body = spool_new(milter_cfg->body_memory_limit,
-	    milter_cfg->max_message_size, milter_cfg->temp_dir);
+	msg->pm.body = spool_new(msg->live->cfg->body_memory_limit,
+	    msg->live->cfg->max_message_size, msg->live->cfg->temp_dir);
 	return SMFIS_CONTINUE;
 }
 
@@ -524,10 +542,11 @@ milter_eom(SMFICTX *ctx)
 	if (msg == NULL || (msg->scope != MILTER_SCOPE_IN &&
 	    msg->scope != MILTER_SCOPE_STRIP)) {
 		/* cannot happen: EOH answered or ended the message */
+		rc = milter_fail_unstripped(ctx, msg);
 		pm_log_err("%s: end of message without a message in scope",
 		    msg ? msg->queue_id : "NOQUEUE");
 		milter_msg_drop(ctx);
-		return milter_fail_unstripped(ctx);
+		return rc;
 	}
 	milter_msg_queue_id(ctx, msg);
 	rc = msg->scope == MILTER_SCOPE_IN ? milter_process(ctx, msg) :
@@ -551,14 +570,11 @@ milter_close(SMFICTX *ctx)
 }
 
 int
-milter_register(const struct pm_config *cfg, const struct secret_key *key,
-    const struct notice_templates *tmpl)
+milter_register(const struct secret_key *key)
 {
 	struct smfiDesc desc;
 
-	milter_cfg = cfg;
 	milter_key = key;
-	milter_tmpl = tmpl;
 	memset(&desc, 0, sizeof(desc));
 	desc.xxfi_name = MILTER_NAME;
 	desc.xxfi_version = SMFI_VERSION;

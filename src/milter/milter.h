@@ -2,8 +2,9 @@
  * milter.h - the libmilter side of pinmilter: callbacks and registration.
  *
  * milter_register() hands libmilter the callback table; pinmilter.c calls
- * it once before smfi_main().  The configuration and the server key are
- * set once at start and only read afterwards, from every milter thread.
+ * it once before smfi_main().  The server key is set once at start and
+ * only read afterwards, from every milter thread; each message reads the
+ * configuration and templates live when it started (live.h).
  */
 #ifndef PM_MILTER_H
 #define PM_MILTER_H
@@ -15,14 +16,11 @@
 #define MILTER_NAME	"pinmilter"
 
 /*
- * Register the callbacks with libmilter.  CFG, KEY and TMPL must stay valid and
- * unchanged until smfi_main() returns (KEY may be NULL in tests that never
- * reach the pipeline).  0 ok, -1 failure (logged).
+ * Register the callbacks with libmilter.  KEY must stay valid and
+ * unchanged until smfi_main() returns (it may be NULL in tests that never
+ * reach the pipeline); the configuration is live_publish()ed before.
+ * 0 ok, -1 failure (logged).
  */
-struct notice_templates;
-
-/* TMPL: the notice templates, NULL when notices are disabled. */
-int milter_register(const struct pm_config *cfg, const struct secret_key *key,
-    const struct notice_templates *tmpl);
+int milter_register(const struct secret_key *key);
 
 #endif

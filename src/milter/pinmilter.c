@@ -38,7 +38,9 @@
 #include "core/config.h"
 #include "milter/daemon.h"
 #include "util/log.h"
+#include "milter/live.h"
 #include "milter/milter.h"
+#include "milter/serve.h"
 #include "core/secret.h"
 #include "store/store.h"
 #include "mail/message.h"
@@ -70,7 +72,9 @@ struct run {
 	bool pid_written;
 	bool socket_bound;		/* we created the unix socket file */
 	struct secret_key *key;
-	struct notice_templates *tmpl;	/* NULL: notices disabled */
+	struct notice_templates *tmpl;	/* until published; NULL: none */
+	bool notices;			/* templates loaded: run the outbox */
+	bool published;			/* live_publish() done */
 	bool outbox_running;
 	struct daemon_user user;
 	bool have_user;
@@ -272,8 +276,13 @@ run_privileged(struct run *r)
 		}
 		r->have_user = true;
 	}
-	if (run_templates(r) == -1 ||
-	    milter_register(cfg, r->key, r->tmpl) == -1 || run_socket(r) == -1)
+	if (run_templates(r) == -1)
+		return -1;
+	r->notices = r->tmpl != NULL;
+	live_publish(cfg, r->tmpl);	/* live owns the templates now */
+	r->tmpl = NULL;
+	r->published = true;
+	if (milter_register(r->key) == -1 || run_socket(r) == -1)
 		return -1;
 	if (cfg->pid_file != NULL) {
 		if (daemon_pidfile_write(cfg->pid_file, getpid(), err,
@@ -302,6 +311,9 @@ run_cleanup(struct run *r)
 	if (r->outbox_running)
 		outbox_stop();
 	r->outbox_running = false;
+	if (r->published)
+		live_end();
+	r->published = false;
 	notice_templates_free(r->tmpl);
 	r->tmpl = NULL;
 	secret_key_free(r->key);
@@ -401,7 +413,7 @@ run_daemon(const struct pm_config *cfg, bool foreground)
 		return 1;
 	}
 	message_init();		/* GMime and libxml2, before any thread */
-	if (r.tmpl != NULL) {
+	if (r.notices) {
 		if (outbox_start(cfg, r.key, err, sizeof(err)) == -1) {
 			pm_log_err("%s", err);
 			run_cleanup(&r);
@@ -415,7 +427,7 @@ run_daemon(const struct pm_config *cfg, bool foreground)
 	daemon_ready(r.readyfd, 0);
 	if (!foreground && daemon_stdio_null(err, sizeof(err)) == -1)
 		pm_log_warn("%s", err);
-	rc = smfi_main();
+	rc = serve_run(cfg->path);
 	pm_log_info("stopping");
 	run_cleanup(&r);
 	return rc == MI_SUCCESS ? 0 : 1;

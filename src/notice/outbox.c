@@ -70,7 +70,7 @@ static struct {
 	pthread_cond_t cv;
 	pthread_t thread;
 	bool running, stop, kicked;
-	const struct pm_config *cfg;
+	const struct pm_config *cfg;	/* a reference (config_ref) */
 	const struct secret_key *key;
 	struct store *st;
 } ob = { .mu = PTHREAD_MUTEX_INITIALIZER };
@@ -271,10 +271,13 @@ outbox_main(void *arg)
 	(void)arg;
 	(void)pthread_mutex_lock(&ob.mu);
 	while (!ob.stop) {
+		const struct pm_config *cfg = config_ref(ob.cfg);
+
 		ob.kicked = false;
 		(void)pthread_mutex_unlock(&ob.mu);
-		rc = outbox_run_once(ob.st, ob.cfg, ob.key, time(NULL), &sent,
+		rc = outbox_run_once(ob.st, cfg, ob.key, time(NULL), &sent,
 		    &failed);
+		config_unref(cfg);	/* a reload may have replaced it */
 		(void)pthread_mutex_lock(&ob.mu);
 		if (rc == 0 && sent + failed >= OUTBOX_BATCH)
 			continue;	/* a full batch: more may be due */
@@ -328,7 +331,7 @@ outbox_start(const struct pm_config *cfg, const struct secret_key *key,
 		return -1;
 	}
 	(void)pthread_condattr_destroy(&ca);
-	ob.cfg = cfg;
+	ob.cfg = config_ref(cfg);
 	ob.key = key;
 	ob.stop = ob.kicked = false;
 	if ((rc = outbox_spawn()) != 0) {
@@ -337,6 +340,8 @@ outbox_start(const struct pm_config *cfg, const struct secret_key *key,
 		(void)pthread_cond_destroy(&ob.cv);
 		store_close(ob.st);
 		ob.st = NULL;
+		config_unref(ob.cfg);
+		ob.cfg = NULL;
 		return -1;
 	}
 	(void)pthread_mutex_lock(&ob.mu);
@@ -375,4 +380,24 @@ outbox_stop(void)
 	(void)pthread_cond_destroy(&ob.cv);
 	store_close(ob.st);
 	ob.st = NULL;
+	config_unref(ob.cfg);
+	ob.cfg = NULL;
+}
+
+void
+outbox_set_config(const struct pm_config *cfg)
+{
+	const struct pm_config *old;
+
+	(void)pthread_mutex_lock(&ob.mu);
+	if (!ob.running) {
+		(void)pthread_mutex_unlock(&ob.mu);
+		return;
+	}
+	old = ob.cfg;
+	ob.cfg = config_ref(cfg);
+	ob.kicked = true;
+	(void)pthread_cond_signal(&ob.cv);
+	(void)pthread_mutex_unlock(&ob.mu);
+	config_unref(old);
 }

@@ -23,8 +23,9 @@
 
 /*
  * Start the worker: opens cfg->database, starts one thread (all signals
- * blocked in it, so the daemon's signal handling is unchanged).  CFG and
- * KEY must stay valid until outbox_stop() returns.  Call once, after the
+ * blocked in it, so the daemon's signal handling is unchanged).  The
+ * worker holds a reference to CFG (config_ref); KEY must stay valid until
+ * outbox_stop() returns.  Call once, after the
  * privileges are dropped and before smfi_main().  0 ok, -1 with one line
  * in err.
  */
@@ -38,6 +39,14 @@ void outbox_kick(void);
 /* Ask the worker to finish its current notice, join it, close its store.
  * Does nothing when it is not running. */
 void outbox_stop(void);
+
+/*
+ * After a reload: the worker's next round reads CFG (its Mailer,
+ * SMTPRelay, OutboxRetry...); a round in progress finishes with the
+ * config it started with.  The database stays the one it opened (a new
+ * Database needs a restart).  Does nothing when it is not running.
+ */
+void outbox_set_config(const struct pm_config *cfg);
 
 /*
  * One round on ST at time NOW: up to OUTBOX_BATCH due notices, each

@@ -60,7 +60,23 @@ contains "$err" "KeyFile $T/other.key: key file $T/other.key does not belong to 
     "the start names the key mismatch"
 if [ -e "$SOCK" ]; then fail "no socket left after the refused start"; else pass "no socket left after the refused start"; fi
 
-for sig in HUP INT; do
+# SIGHUP reloads (tests/e2e/reload.sh has the rest): the daemon goes on,
+# the same process, its socket still accepting.
+start_milter
+kill -HUP "$MPID"
+_i=0
+until grep -q 'pinmilter: reloaded ' "$T/milter.log" || [ $_i -ge 100 ]; do
+	_i=$((_i + 1)); sleep 0.1; done
+contains "$(cat "$T/milter.log")" "pinmilter: reloaded $CONF: 1 support address(es)" \
+    "SIGHUP: the configuration is reloaded"
+if gone "$MPID"; then fail "SIGHUP: the daemon goes on"; else pass "SIGHUP: the daemon goes on"; fi
+if _milter_accepts; then pass "SIGHUP: the socket still accepts"; else
+	fail "SIGHUP: the socket still accepts"; fi
+is "$(cat "$PIDFILE")" "$MPID" "SIGHUP: the same process"
+stop_milter TERM
+is "$mrc" 0 "then SIGTERM: exit status 0"
+
+for sig in INT; do
 	start_milter
 	stop_milter "$sig"
 	is "$mrc" 0 "SIG$sig: exit status 0"
