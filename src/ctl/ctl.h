@@ -48,6 +48,7 @@ enum {
 	CTL_OPT_USER = 1 << 7,
 	CTL_OPT_CASE = 1 << 8,
 	CTL_OPT_SINCE = 1 << 9,
+	CTL_OPT_PROMETHEUS = 1 << 10,
 };
 
 /* What the command needs before its handler runs. */
@@ -198,6 +199,7 @@ int ctl_user_show(struct ctl *);
 int ctl_user_set_email(struct ctl *);
 int ctl_user_remove(struct ctl *);
 int ctl_user_admins(struct ctl *);
+int ctl_stats(struct ctl *);
 int ctl_pin_set(struct ctl *);
 int ctl_pin_issue(struct ctl *);
 int ctl_pin_verify(struct ctl *);

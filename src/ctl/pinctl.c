@@ -66,6 +66,9 @@ static const struct ctl_command ctl_commands[] = {
 	    "N --approved-by ADMIN-EMAIL" },
 	{ "outbox", "list", ctl_outbox_list, 0, 0, CTL_OPT_JSON,
 	    CTL_NEED_STORE_RO, "[--json]" },
+	{ "stats", NULL, ctl_stats, 0, 0,
+	    CTL_OPT_SINCE | CTL_OPT_JSON | CTL_OPT_PROMETHEUS,
+	    CTL_NEED_STORE_RO, "[--since DURATION] [--json | --prometheus]" },
 };
 #define NCOMMANDS (sizeof(ctl_commands) / sizeof(ctl_commands[0]))
 
@@ -83,6 +86,7 @@ static const struct option ctl_long_options[] = {
 	{ "user", required_argument, NULL, OPTV(CTL_OPT_USER) },
 	{ "case", required_argument, NULL, OPTV(CTL_OPT_CASE) },
 	{ "since", required_argument, NULL, OPTV(CTL_OPT_SINCE) },
+	{ "prometheus", no_argument, NULL, OPTV(CTL_OPT_PROMETHEUS) },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };

@@ -339,4 +339,35 @@ int store_outbox_count(struct store *st, const char *recipient,
 int store_outbox_newest(struct store *st, const char *recipient,
     const char *kind, time_t since, time_t *at);
 
+/*
+ * What the milter did since SINCE (pinctl stats): messages by the result
+ * of their PIN check (the audit's "message" rows, none, policy,
+ * temperror, and its email "pin.verify" rows, pass, fail, locked...), verifications and wrong PINs on every channel,
+ * lockouts (a verification that locked the user), lost-PIN requests
+ * answered (a PIN delivery or a pin-recently-sent notice, queued or
+ * skipped), notices queued, sent and given up, notices refused (daily
+ * cap, automatic mail), cases opened; and now: the outbox backlog and
+ * its oldest notice.
+ */
+#define STORE_STATS_RESULTS	16
+
+struct store_stats_result {
+	char name[32];
+	int64_t n;
+};
+
+struct store_stats {
+	time_t since;
+	int64_t messages;
+	struct store_stats_result results[STORE_STATS_RESULTS];
+	size_t nresults;
+	int64_t verifications, wrong_pins, lockouts, lost_pin;
+	int64_t notices_queued, notices_sent, notices_dead, notices_skipped;
+	int64_t backlog;
+	time_t oldest_queued;		/* 0: none queued */
+	int64_t cases_opened;
+};
+
+int store_stats(struct store *st, time_t since, struct store_stats *s);
+
 #endif
