@@ -34,6 +34,11 @@
 #define ADMINS_MAX	8	/* administrators listed in a notice */
 
 static const char why_interval[] = "a PIN was mailed recently (PinIssueInterval)";
+static const char why_locked[] = "user locked: no PIN is mailed";
+static const char why_cap_aligned[] =
+    "daily notice cap reached for the recipient (DMARC-aligned mail)";
+static const char why_cap_other[] =
+    "daily notice cap reached for the recipient (mail not DMARC-aligned)";
 
 /* What some notices need beyond the user and the case. */
 struct cw_extra {
@@ -190,7 +195,16 @@ cw_locked(const struct casework_env *env, const struct store_user *u,
 	return out->opened ? NOTICE_CASE_CREATED : NULL;
 }
 
-/* Which notice answers this message (see casework.h), or NULL. */
+static int
+cw_skip(const struct casework_env *env, const struct casework_in *in,
+    const struct store_user *u, const struct store_case *c, const char *kind,
+    const char *why);
+
+/*
+ * Which notice answers this message (see casework.h), or NULL.  A locked
+ * user is never mailed a PIN (audited): he stays locked, and hears of
+ * the lock (account-locked, once per lock) or of a new case at most.
+ */
 static const char *
 cw_choose(const struct casework_env *env, const struct casework_in *in,
     const struct verdict *v, const struct store_user *u,
@@ -199,17 +213,24 @@ cw_choose(const struct casework_env *env, const struct casework_in *in,
 {
 	const struct intent *it = in->intent;
 	bool change = it != NULL && it->change;
+	bool pin_asked = (it != NULL && it->kind == INTENT_LOST_PIN) ||
+	    (!u->has_pin && change);
 
 	*rc = STORE_OK;
 	if (v->pin == XPIN_PASS || c->state == STORE_CASE_AUTHENTICATED)
 		return NULL;
-	if ((it != NULL && it->kind == INTENT_LOST_PIN) ||
-	    (!u->has_pin && change))
+	if ((change || pin_asked || v->pin == XPIN_FAIL) &&
+	    lockout_is_locked(&u->lock, env->now)) {
+		if (pin_asked && (*rc = cw_skip(env, in, u, c,
+		    NOTICE_PIN_DELIVERY, why_locked)) != STORE_OK)
+			return NULL;
+		if (notice_has_kind(env->tmpl, NOTICE_ACCOUNT_LOCKED))
+			return cw_locked(env, u, out, x, rc);
+		if (pin_asked)
+			return out->opened ? NOTICE_CASE_CREATED : NULL;
+	}
+	if (pin_asked)
 		return NOTICE_PIN_DELIVERY;
-	if ((change || v->pin == XPIN_FAIL) &&
-	    lockout_is_locked(&u->lock, env->now) &&
-	    notice_has_kind(env->tmpl, NOTICE_ACCOUNT_LOCKED))
-		return cw_locked(env, u, out, x, rc);
 	if (change && c->verification_requested_at == 0)
 		return NOTICE_VERIFICATION;
 	if (out->opened)
@@ -276,11 +297,12 @@ cw_admins(const struct casework_env *env, const struct store_user *u,
 static int
 cw_notice(const struct casework_env *env, const struct casework_in *in,
     const struct store_user *u, const struct store_case *c, const char *kind,
-    const struct cw_extra *x)
+    const struct cw_extra *x, bool aligned)
 {
 	struct notice_vars nv;
 	char pin[PIN_BUF], *msg = NULL, *msgid = NULL, *tag, *admins = NULL;
 	char until[32], sent[32];
+	time_t pending_until = 0;
 	size_t len = 0;
 	int rc;
 
@@ -298,10 +320,12 @@ cw_notice(const struct casework_env *env, const struct casework_in *in,
 	}
 	nv.admins = admins;
 	if (strcmp(kind, NOTICE_PIN_DELIVERY) == 0) {
+		/* pending next to the current PIN, never unlocking */
 		secret_pin_random(pin);
-		if ((rc = auth_set_pin_in(env->st, env->key, u->id, pin,
-		    env->actor, "pin.issue", env->now)) != STORE_OK) {
+		if ((rc = auth_mail_pin_in(env->st, env->key, u->id, pin,
+		    env->actor, env->now, &pending_until)) != STORE_OK) {
 			secret_wipe(pin, sizeof(pin));
+			g_free(admins);
 			return rc;
 		}
 		nv.pin = pin;
@@ -316,8 +340,8 @@ cw_notice(const struct casework_env *env, const struct casework_in *in,
 	rc = STORE_ERROR;
 	if (notice_build(env->tmpl, kind, &nv, env->cfg, env->key, &msg, &len,
 	    &msgid) == 0) {
-		rc = notice_queue(env->st, env->key, kind, u->email, c->number,
-		    msg, len, env->now);
+		rc = notice_queue_class(env->st, env->key, kind, u->email,
+		    c->number, msg, len, env->now, aligned);
 		if (rc == STORE_OK)
 			rc = store_case_message_add(env->st, c->number, msgid,
 			    "out", env->now);
@@ -336,24 +360,39 @@ cw_notice(const struct casework_env *env, const struct casework_in *in,
 	return rc;
 }
 
-/* May a notice go to U now?  NULL, or why not. */
+/* May a notice go to U at all (templates, loops)?  NULL, or why not. */
 static const char *
-cw_notice_refused(const struct casework_env *env, const struct casework_in *in,
-    const struct store_user *u, int *rc)
+cw_notice_refused(const struct casework_env *env, const struct casework_in *in)
 {
-	unsigned sent = 0;
-	const char *why;
-
-	*rc = STORE_OK;
 	if (env->tmpl == NULL)
 		return "notices disabled (no templates)";
-	if ((why = rules_no_answer(in->headers, in->env_sender, env->cfg)) != NULL)
-		return why;
-	if ((*rc = store_outbox_count(env->st, u->email, NULL, env->now - DAY,
+	return rules_no_answer(in->headers, in->env_sender, env->cfg);
+}
+
+/*
+ * The daily budget: may a notice of KIND answering this message go to U
+ * now?  NULL, or why not.  Notices answering mail with a trusted DMARC
+ * pass for its From domain (V->aligned) and the others (pinctl's too)
+ * are two budgets of MaxNoticesPerDay each, so forged mail can use up
+ * only its own.  A PIN delivery is bounded by PinIssueInterval instead,
+ * and neither counts nor is counted (with PinIssueInterval 0 it is).
+ */
+static const char *
+cw_over_budget(const struct casework_env *env, const struct verdict *v,
+    const struct store_user *u, const char *kind, int *rc)
+{
+	bool by_interval = env->cfg->pin_issue_interval != 0;
+	unsigned sent = 0;
+
+	*rc = STORE_OK;
+	if (by_interval && strcmp(kind, NOTICE_PIN_DELIVERY) == 0)
+		return NULL;
+	if ((*rc = store_outbox_count_budget(env->st, u->email, v->aligned,
+	    by_interval ? NOTICE_PIN_DELIVERY : NULL, env->now - DAY,
 	    &sent)) != STORE_OK)
 		return "store error";
 	if (sent >= env->cfg->max_notices_per_day)
-		return "daily notice cap reached for the recipient";
+		return v->aligned ? why_cap_aligned : why_cap_other;
 	return NULL;
 }
 
@@ -395,7 +434,8 @@ cw_skip(const struct casework_env *env, const struct casework_in *in,
  * is the kind queued (NULL: none, OUT->no_notice says why when one was
  * chosen).  A PIN asked for within PinIssueInterval of the last one
  * mailed is not sent: pin-recently-sent says why (without that template,
- * a new case still gets case-created).  Returns a store_rc.
+ * a new case still gets case-created).  Then the daily budget of the
+ * message's class.  Returns a store_rc.
  */
 static int
 cw_answer(const struct casework_env *env, const struct casework_in *in,
@@ -410,24 +450,30 @@ cw_answer(const struct casework_env *env, const struct casework_in *in,
 	*kindp = NULL;
 	if ((kind = cw_choose(env, in, v, u, c, out, &x, &rc)) == NULL)
 		return rc;
-	out->no_notice = cw_notice_refused(env, in, u, &rc);
-	if (rc == STORE_OK && out->no_notice == NULL &&
-	    strcmp(kind, NOTICE_PIN_DELIVERY) == 0 &&
-	    (rc = cw_pin_interval(env, u, &x)) == STORE_OK && x.sent != 0) {
-		if ((rc = cw_skip(env, in, u, c, kind, why_interval)) != STORE_OK)
+	if ((out->no_notice = cw_notice_refused(env, in)) != NULL)
+		return cw_skip(env, in, u, c, kind, out->no_notice);
+	if (strcmp(kind, NOTICE_PIN_DELIVERY) == 0) {
+		if ((rc = cw_pin_interval(env, u, &x)) != STORE_OK)
 			return rc;
-		kind = notice_has_kind(env->tmpl, NOTICE_PIN_RECENT) ?
-		    NOTICE_PIN_RECENT : out->opened ? NOTICE_CASE_CREATED : NULL;
-		if (kind == NULL) {
-			out->no_notice = why_interval;
-			return STORE_OK;
+		if (x.sent != 0) {
+			if ((rc = cw_skip(env, in, u, c, kind,
+			    why_interval)) != STORE_OK)
+				return rc;
+			kind = notice_has_kind(env->tmpl, NOTICE_PIN_RECENT) ?
+			    NOTICE_PIN_RECENT : out->opened ?
+			    NOTICE_CASE_CREATED : NULL;
+			if (kind == NULL) {
+				out->no_notice = why_interval;
+				return STORE_OK;
+			}
 		}
 	}
+	out->no_notice = cw_over_budget(env, v, u, kind, &rc);
 	if (rc != STORE_OK)
 		return rc;
 	if (out->no_notice != NULL)
 		return cw_skip(env, in, u, c, kind, out->no_notice);
-	if ((rc = cw_notice(env, in, u, c, kind, &x)) == STORE_OK)
+	if ((rc = cw_notice(env, in, u, c, kind, &x, v->aligned)) == STORE_OK)
 		*kindp = kind;
 	return rc;
 }

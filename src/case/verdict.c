@@ -114,6 +114,8 @@ verdict_decide(const struct verdict_env *env, const struct verdict_input *in,
 		return v->error ? -1 : 0;
 	}
 	snprintf(v->from, sizeof(v->from), "%s", in->sender->addr);
+	v->aligned = verdict_from_aligned(env->cfg, in->headers,
+	    in->sender->domain);
 
 	rc = store_user_find(env->st, v->from, &u);
 	if (rc == STORE_OK) {
@@ -126,8 +128,7 @@ verdict_decide(const struct verdict_env *env, const struct verdict_input *in,
 
 	if (in->incomplete)
 		verdict_set(v, XPIN_POLICY, "message too large or too complex to read");
-	else if (env->cfg->require_aligned_from &&
-	    !verdict_from_aligned(env->cfg, in->headers, in->sender->domain))
+	else if (env->cfg->require_aligned_from && !v->aligned)
 		verdict_set(v, XPIN_POLICY, "From not aligned (no trusted DMARC pass)");
 	else if (rc == STORE_NOTFOUND)
 		verdict_set(v, XPIN_NONE, "sender not on file");

@@ -50,6 +50,8 @@ struct verdict {
 	char account[STORE_ACCOUNT_MAX];	/* "" unless the sender is known */
 	int64_t user_id;			/* 0 unless known */
 	bool tested;				/* candidates were tested */
+	bool aligned;				/* a trusted DMARC pass for the
+						 * From domain (verdict_from_aligned) */
 	bool error;				/* internal error: see OnInternalError */
 	int64_t case_number;			/* set by the case processor, 0: none */
 	struct intent intent;			/* what the author asks; rule NULL:

@@ -369,6 +369,15 @@ notice_queue(struct store *st, const struct secret_key *key,
     const char *kind, const char *recipient, int64_t case_number,
     const char *msg, size_t len, time_t now)
 {
+	return notice_queue_class(st, key, kind, recipient, case_number, msg,
+	    len, now, false);
+}
+
+int
+notice_queue_class(struct store *st, const struct secret_key *key,
+    const char *kind, const char *recipient, int64_t case_number,
+    const char *msg, size_t len, time_t now, bool aligned)
+{
 	struct store_notice n;
 	int64_t id;
 	int rc;
@@ -390,6 +399,7 @@ notice_queue(struct store *st, const struct secret_key *key,
 	}
 	n.created = now;
 	n.next_try = now;
+	n.aligned = aligned;
 	rc = store_outbox_add(st, &n, &id);
 	g_free(n.message);
 	return rc;

@@ -108,5 +108,10 @@ int notice_build(const struct notice_templates *t, const char *kind,
 int notice_queue(struct store *st, const struct secret_key *key,
     const char *kind, const char *recipient, int64_t case_number,
     const char *msg, size_t len, time_t now);
+/* The same, in the daily budget of ALIGNED (a notice answering mail with
+ * a trusted DMARC pass for its From domain); notice_queue: not aligned. */
+int notice_queue_class(struct store *st, const struct secret_key *key,
+    const char *kind, const char *recipient, int64_t case_number,
+    const char *msg, size_t len, time_t now, bool aligned);
 
 #endif

@@ -18,6 +18,15 @@
  * audit detail says "untested=N").  More than max_candidates candidates
  * is one failure without testing any.  A locked user fails without any
  * candidate being tested, and the lock is not extended.
+ *
+ * Pending PIN: a PIN mailed in answer to a request by email
+ * (auth_mail_pin_in) is stored next to the current PIN, never in its
+ * place, for AUTH_PENDING_LIFETIME; until then each tested candidate is
+ * compared with both (still one guess per candidate).  The one used
+ * becomes the PIN and the other is dropped; an expired pending PIN is
+ * dropped when the user is next verified.  A PIN set or issued by an
+ * administrator (auth_set_pin) replaces the PIN and drops any pending
+ * one.
  */
 #ifndef PM_AUTH_H
 #define PM_AUTH_H
@@ -29,6 +38,10 @@
 #include "core/lockout.h"
 #include "core/secret.h"
 #include "store/store.h"
+#include "util/timeconst.h"
+
+/* How long a PIN mailed on request stays pending (unused: dropped). */
+#define AUTH_PENDING_LIFETIME	DAY
 
 enum auth_result {
 	AUTH_PASS = 0,		/* a candidate matched */
@@ -38,6 +51,14 @@ enum auth_result {
 	AUTH_NO_USER,		/* no such user */
 	AUTH_NO_PIN,		/* user has no PIN yet */
 	AUTH_ERROR,		/* store error: treat as temporary failure */
+};
+
+/* What a verification did to the pending PIN (the audit detail says). */
+enum auth_pending {
+	AUTH_PENDING_KEPT = 0,	/* none, or left as it was */
+	AUTH_PENDING_USED,	/* it matched: now the PIN */
+	AUTH_PENDING_DROPPED,	/* the current PIN matched: dropped */
+	AUTH_PENDING_EXPIRED,	/* past its lifetime: dropped */
 };
 
 struct auth_request {
@@ -63,9 +84,9 @@ enum auth_result auth_verify(struct store *st, const struct secret_key *key,
     time_t now, struct store_user *user);
 
 /*
- * Set USER's PIN to PIN (6 digits, checked), clearing the lockout, with an
- * audit row by ACTOR (required; action "pin.set" or "pin.issue").
- * Returns a store_rc.
+ * Set USER's PIN to PIN (6 digits, checked), clearing the lockout and any
+ * pending PIN, with an audit row by ACTOR (required; action "pin.set" or
+ * "pin.issue").  For administrators.  Returns a store_rc.
  */
 int auth_set_pin(struct store *st, const struct secret_key *key,
     int64_t user_id, const char *pin, const char *actor, const char *action,
@@ -75,5 +96,17 @@ int auth_set_pin(struct store *st, const struct secret_key *key,
 int auth_set_pin_in(struct store *st, const struct secret_key *key,
     int64_t user_id, const char *pin, const char *actor, const char *action,
     time_t now);
+
+/*
+ * A PIN mailed in answer to a request by email, inside the caller's
+ * transaction: when the user has a PIN, PIN becomes the pending PIN
+ * (replacing any pending one) until NOW + AUTH_PENDING_LIFETIME, in
+ * *UNTIL; else it becomes the PIN (*UNTIL 0).  The lockout state is never
+ * touched.  Audited "pin.issue" by ACTOR, result "pending" or "ok".
+ * Returns a store_rc.
+ */
+int auth_mail_pin_in(struct store *st, const struct secret_key *key,
+    int64_t user_id, const char *pin, const char *actor, time_t now,
+    time_t *until);
 
 #endif

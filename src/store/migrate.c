@@ -148,6 +148,24 @@ static const char sqlite_v2[] =
 "  WHERE sent_at IS NULL AND dead = 0;"
 "CREATE INDEX outbox_recipient ON outbox(recipient, created);";
 
+/*
+ * 3: a PIN mailed in answer to a request by email is pending next to the
+ * current one (salt and keyed hash, when it was issued and when it
+ * expires) until one of the two is used; an outbox row says whether it
+ * answered mail with a trusted DMARC pass for its From domain (the daily
+ * caps count that mail and the rest separately).
+ */
+static const char sqlite_v3[] =
+"ALTER TABLE users ADD COLUMN pending_salt BLOB CHECK (pending_salt IS NULL OR"
+"  (typeof(pending_salt) = 'blob' AND length(pending_salt) = 16));"
+"ALTER TABLE users ADD COLUMN pending_hash BLOB CHECK (pending_hash IS NULL OR"
+"  (typeof(pending_hash) = 'blob' AND length(pending_hash) = 32))"
+"  CHECK ((pending_salt IS NULL) = (pending_hash IS NULL));"
+"ALTER TABLE users ADD COLUMN pending_set_at INTEGER NOT NULL DEFAULT 0;"
+"ALTER TABLE users ADD COLUMN pending_until INTEGER NOT NULL DEFAULT 0;"
+"ALTER TABLE outbox ADD COLUMN aligned INTEGER NOT NULL DEFAULT 0"
+"  CHECK (aligned IN (0, 1));";
+
 struct store_migration {
 	int version;			/* the version it makes */
 	const char *sql[STORE_DIALECT__COUNT];
@@ -156,6 +174,7 @@ struct store_migration {
 static const struct store_migration store_migrations[] = {
 	{ 1, { [STORE_DIALECT_SQLITE] = sqlite_v1 } },
 	{ 2, { [STORE_DIALECT_SQLITE] = sqlite_v2 } },
+	{ 3, { [STORE_DIALECT_SQLITE] = sqlite_v3 } },
 };
 
 _Static_assert(sizeof(store_migrations) / sizeof(store_migrations[0]) ==

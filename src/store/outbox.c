@@ -3,7 +3,8 @@
  * the decision that made them, then read when due, marked sent or failed
  * (retried later, or dead), cancelled (an address changed or removed:
  * the notices still queued to it are dead with the reason), listed, and
- * counted for the daily caps.
+ * counted for the daily caps (per recipient; per budget class: whether
+ * the notice answered mail with a trusted DMARC pass, see case/casework.c).
  *
  * The due rows are read in full (a bounded batch) and the statement ended
  * before any callback runs: a delivery may take a minute, and an open
@@ -28,18 +29,19 @@
 enum notice_col {
 	NOTICE_ID, NOTICE_CASE, NOTICE_RECIPIENT, NOTICE_KIND, NOTICE_CREATED,
 	NOTICE_ATTEMPTS, NOTICE_NEXT_TRY, NOTICE_SENT_AT, NOTICE_DEAD,
-	NOTICE_LAST_ERROR, NOTICE_MESSAGE
+	NOTICE_LAST_ERROR, NOTICE_ALIGNED, NOTICE_MESSAGE
 };
 #define NOTICE_SELECT \
 	"SELECT id, coalesce(case_number, 0), recipient, kind, created, " \
 	"attempts, next_try, coalesce(sent_at, 0), dead, " \
-	"coalesce(last_error, '')"
+	"coalesce(last_error, ''), aligned"
 
 enum count_col { COUNT_N, COUNT_NEWEST };
 
 static const struct store_query q_outbox_add = { "outbox add",
 	"INSERT INTO outbox (case_number, recipient, kind, message, created, "
-	"next_try) VALUES (nullif(?1, 0), ?2, ?3, ?4, ?5, ?6)", "id", false };
+	"next_try, aligned) VALUES (nullif(?1, 0), ?2, ?3, ?4, ?5, ?6, ?7)",
+	"id", false };
 static const struct store_query q_outbox_due = { "outbox due",
 	NOTICE_SELECT ", message FROM outbox WHERE sent_at IS NULL AND "
 	"dead = 0 AND next_try <= ?1 ORDER BY created, id LIMIT ?2",
@@ -66,6 +68,9 @@ static const struct store_query q_outbox_count = { "outbox count",
 	"SELECT count(*), coalesce(max(created), 0) FROM outbox WHERE "
 	"recipient = ?1 AND created >= ?2 AND (?3 IS NULL OR kind = ?3)",
 	NULL, false };
+static const struct store_query q_outbox_budget = { "outbox budget",
+	"SELECT count(*) FROM outbox WHERE recipient = ?1 AND created >= ?2 "
+	"AND aligned = ?3 AND (?4 IS NULL OR kind <> ?4)", NULL, false };
 
 int
 store_outbox_add(struct store *st, const struct store_notice *n,
@@ -92,6 +97,7 @@ store_outbox_add(struct store *st, const struct store_notice *n,
 	stmt_blob(&q, 4, n->message, n->message_len);
 	stmt_int(&q, 5, (int64_t)n->created);
 	stmt_int(&q, 6, (int64_t)n->next_try);
+	stmt_int(&q, 7, n->aligned ? 1 : 0);
 	rc = stmt_write(&q, false, id);
 	if (rc == STORE_CONSTRAINT)
 		(void)store_seterr(st, rc, "outbox add: no case %lld",
@@ -115,6 +121,7 @@ notice_read(struct stmt *q, struct store_notice *n)
 	n->dead = stmt_col_int(q, NOTICE_DEAD) != 0;
 	stmt_col_text(q, NOTICE_LAST_ERROR, n->last_error,
 	    sizeof(n->last_error));
+	n->aligned = stmt_col_int(q, NOTICE_ALIGNED) != 0;
 	return q->rc;
 }
 
@@ -316,4 +323,30 @@ store_outbox_newest(struct store *st, const char *recipient,
 	unsigned count;
 
 	return outbox_count(st, recipient, kind, since, &count, at);
+}
+
+int
+store_outbox_count_budget(struct store *st, const char *recipient,
+    bool aligned, const char *except, time_t since, unsigned *count)
+{
+	struct stmt q;
+	int rc;
+
+	*count = 0;
+	if (!store_str_ok(recipient, STORE_EMAIL_MAX, false))
+		return store_invalid(st, "notice recipient");
+	if (except != NULL && !store_str_ok(except, STORE_KIND_MAX, false))
+		return store_invalid(st, "notice kind");
+	stmt_start(&q, st, &q_outbox_budget);
+	stmt_text(&q, 1, recipient);
+	stmt_int(&q, 2, (int64_t)since);
+	stmt_int(&q, 3, aligned ? 1 : 0);
+	stmt_text(&q, 4, except);
+	if ((rc = stmt_row(&q)) == STORE_OK) {
+		*count = (unsigned)stmt_col_int(&q, COUNT_N);
+		rc = q.rc;
+	} else if (rc == STORE_NOTFOUND)
+		rc = store_seterr(st, STORE_ERROR, "outbox budget: no row");
+	stmt_end(&q);
+	return rc;
 }

@@ -38,8 +38,9 @@
 #include "core/lockout.h"
 #include "core/secret.h"
 
-#define STORE_SCHEMA_VERSION	2	/* 1: the tables; 2: case and outbox
-					 * columns (store/migrate.c) */
+#define STORE_SCHEMA_VERSION	3	/* 1: the tables; 2: case and outbox
+					 * columns; 3: pending PINs, outbox
+					 * alignment (store/migrate.c) */
 
 #define STORE_EMAIL_MAX		256	/* RFC 5321 path limit incl. NUL */
 #define STORE_NAME_MAX		256
@@ -153,6 +154,13 @@ struct store_user {
 	unsigned char pin_salt[SECRET_SALT_BYTES];
 	unsigned char pin_hash[SECRET_HASH_BYTES];
 	time_t pin_set_at;			/* 0: never */
+	/* a PIN mailed on request, pending next to the current one until
+	 * one of them is used or it expires (pin/auth.h) */
+	bool has_pending;
+	unsigned char pending_salt[SECRET_SALT_BYTES];
+	unsigned char pending_hash[SECRET_HASH_BYTES];
+	time_t pending_set_at;			/* when it was issued */
+	time_t pending_until;			/* when it expires */
 	struct lockout_state lock;
 	time_t created;
 };
@@ -173,12 +181,25 @@ int store_user_list_admins(struct store *st, int64_t account_id,
     store_user_cb cb, void *arg);
 int store_user_set_email(struct store *st, int64_t id, const char *email);
 int store_user_remove(struct store *st, int64_t id);
-/* Store a new salt+hash and clear the lockout state. */
+/* Store a new salt+hash, drop any pending PIN and clear the lockout
+ * state (an administrator's PIN). */
 int store_user_set_pin(struct store *st, int64_t id,
     const unsigned char salt[SECRET_SALT_BYTES],
     const unsigned char hash[SECRET_HASH_BYTES], time_t now);
-/* Retire the user's PIN (no PIN until one is set or issued); the lockout
- * state is kept. */
+/* A PIN mailed on request: the pending PIN (replacing any pending one,
+ * expiring at UNTIL) when PENDING, else the current PIN (any pending one
+ * dropped); the lockout state is kept either way. */
+int store_user_set_mailed_pin(struct store *st, int64_t id,
+    const unsigned char salt[SECRET_SALT_BYTES],
+    const unsigned char hash[SECRET_HASH_BYTES], time_t now, time_t until,
+    bool pending);
+/* The pending PIN becomes the current one (pin_set_at: when it was
+ * issued); STORE_NOTFOUND when there is none. */
+int store_user_promote_pending(struct store *st, int64_t id);
+/* Drop the pending PIN (none: no change, STORE_OK). */
+int store_user_clear_pending(struct store *st, int64_t id);
+/* Retire the user's PIN and any pending one (no PIN until one is set or
+ * issued); the lockout state is kept. */
 int store_user_clear_pin(struct store *st, int64_t id);
 int store_user_set_lockout(struct store *st, int64_t id,
     const struct lockout_state *lock);
@@ -304,6 +325,8 @@ struct store_notice {
 	time_t next_try;
 	time_t sent_at;				/* 0: not sent */
 	bool dead;				/* gave up: OutboxMaxAttempts */
+	bool aligned;				/* answers mail with a trusted DMARC
+						 * pass for its From domain */
 	char last_error[STORE_ERROR_MAX];
 };
 typedef int (*store_notice_cb)(const struct store_notice *n, void *arg);
@@ -338,6 +361,11 @@ int store_outbox_count(struct store *st, const char *recipient,
  * (when was a PIN last mailed). */
 int store_outbox_newest(struct store *st, const char *recipient,
     const char *kind, time_t since, time_t *at);
+/* The daily budget of one class: notices to RECIPIENT created since SINCE
+ * whose aligned flag is ALIGNED, not of kind EXCEPT (NULL: none left
+ * out). */
+int store_outbox_count_budget(struct store *st, const char *recipient,
+    bool aligned, const char *except, time_t since, unsigned *count);
 
 /*
  * What the milter did since SINCE (pinctl stats): messages by the result

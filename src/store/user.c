@@ -1,14 +1,16 @@
 /*
  * user.c - users: add, find (by address or id), list, change address,
- * remove, and the PIN columns (salt, keyed hash, lockout counters).
+ * remove, and the PIN columns (salt, keyed hash, lockout counters; a
+ * pending PIN's salt, keyed hash, issue and expiry times).
  *
  * Addresses are found case-insensitively (the schema's collation) and are
  * unique.  A user belongs to one account, which cannot be removed while
  * it has users.
  *
  * Security: no PIN ever reaches this file, only salt and keyed hash (of
- * exactly their sizes: the schema checks them too).  Setting a PIN clears
- * the lockout counters in the same statement.  Addresses are checked by
+ * exactly their sizes: the schema checks them too).  An administrator's
+ * PIN clears the lockout counters and any pending PIN in the same
+ * statement; a PIN mailed on request never touches the lockout counters.  Addresses are checked by
  * store_email_ok() before any SQL runs: the one address rule of
  * util/address, as everywhere else (a@b@c.example is refused).
  *
@@ -23,13 +25,19 @@
 enum user_col {
 	USER_ID, USER_ACCOUNT_ID, USER_ACCOUNT, USER_EMAIL, USER_NAME,
 	USER_ROLE, USER_PIN_SALT, USER_PIN_HASH, USER_PIN_SET_AT,
-	USER_FAILURES, USER_WINDOW_START, USER_LOCKED_UNTIL, USER_CREATED
+	USER_FAILURES, USER_WINDOW_START, USER_LOCKED_UNTIL, USER_CREATED,
+	USER_PENDING_SALT, USER_PENDING_HASH, USER_PENDING_SET_AT,
+	USER_PENDING_UNTIL
 };
 #define USER_SELECT \
 	"SELECT u.id, u.account_id, a.name, u.email, u.name, u.role, " \
 	"u.pin_salt, u.pin_hash, u.pin_set_at, u.failures, u.window_start, " \
-	"u.locked_until, u.created FROM users u JOIN accounts a ON " \
+	"u.locked_until, u.created, u.pending_salt, u.pending_hash, " \
+	"u.pending_set_at, u.pending_until FROM users u JOIN accounts a ON " \
 	"a.id = u.account_id "
+#define NO_PENDING \
+	"pending_salt = NULL, pending_hash = NULL, pending_set_at = 0, " \
+	"pending_until = 0"
 
 static const struct store_query q_user_add = { "user add",
 	"INSERT INTO users (account_id, email, name, role, created) "
@@ -50,11 +58,23 @@ static const struct store_query q_user_remove = { "user remove",
 	"DELETE FROM users WHERE id = ?1", NULL, false };
 static const struct store_query q_user_set_pin = { "user set-pin",
 	"UPDATE users SET pin_salt = ?2, pin_hash = ?3, pin_set_at = ?4, "
-	"failures = 0, window_start = 0, locked_until = 0 WHERE id = ?1",
-	NULL, false };
+	"failures = 0, window_start = 0, locked_until = 0, " NO_PENDING
+	" WHERE id = ?1", NULL, false };
+static const struct store_query q_user_set_mailed = { "user set-pin",
+	"UPDATE users SET pin_salt = ?2, pin_hash = ?3, pin_set_at = ?4, "
+	NO_PENDING " WHERE id = ?1", NULL, false };
+static const struct store_query q_user_set_pending = { "user set-pending",
+	"UPDATE users SET pending_salt = ?2, pending_hash = ?3, "
+	"pending_set_at = ?4, pending_until = ?5 WHERE id = ?1", NULL, false };
+static const struct store_query q_user_promote = { "user promote-pending",
+	"UPDATE users SET pin_salt = pending_salt, pin_hash = pending_hash, "
+	"pin_set_at = pending_set_at, " NO_PENDING " WHERE id = ?1 AND "
+	"pending_hash IS NOT NULL", NULL, false };
+static const struct store_query q_user_clear_pending = { "user clear-pending",
+	"UPDATE users SET " NO_PENDING " WHERE id = ?1", NULL, false };
 static const struct store_query q_user_clear_pin = { "user clear-pin",
-	"UPDATE users SET pin_salt = NULL, pin_hash = NULL, pin_set_at = 0 "
-	"WHERE id = ?1", NULL, false };
+	"UPDATE users SET pin_salt = NULL, pin_hash = NULL, pin_set_at = 0, "
+	NO_PENDING " WHERE id = ?1", NULL, false };
 static const struct store_query q_user_set_lockout = { "user set-lockout",
 	"UPDATE users SET failures = ?2, window_start = ?3, "
 	"locked_until = ?4 WHERE id = ?1", NULL, false };
@@ -84,6 +104,13 @@ user_read(struct stmt *q, struct store_user *u)
 	u->lock.window_start = (time_t)stmt_col_int(q, USER_WINDOW_START);
 	u->lock.locked_until = (time_t)stmt_col_int(q, USER_LOCKED_UNTIL);
 	u->created = (time_t)stmt_col_int(q, USER_CREATED);
+	salt = stmt_col_blob(q, USER_PENDING_SALT, u->pending_salt,
+	    sizeof(u->pending_salt));
+	hash = stmt_col_blob(q, USER_PENDING_HASH, u->pending_hash,
+	    sizeof(u->pending_hash));
+	u->has_pending = salt && hash;
+	u->pending_set_at = (time_t)stmt_col_int(q, USER_PENDING_SET_AT);
+	u->pending_until = (time_t)stmt_col_int(q, USER_PENDING_UNTIL);
 	return q->rc;
 }
 
@@ -241,6 +268,48 @@ store_user_set_pin(struct store *st, int64_t id,
 	stmt_blob(&q, 3, hash, SECRET_HASH_BYTES);
 	stmt_int(&q, 4, (int64_t)now);
 	return stmt_write(&q, true, NULL);
+}
+
+int
+store_user_set_mailed_pin(struct store *st, int64_t id,
+    const unsigned char salt[SECRET_SALT_BYTES],
+    const unsigned char hash[SECRET_HASH_BYTES], time_t now, time_t until,
+    bool pending)
+{
+	struct stmt q;
+
+	if (salt == NULL || hash == NULL)
+		return store_invalid(st, "PIN hash");
+	if (pending && until <= now)
+		return store_invalid(st, "pending PIN expiry");
+	stmt_start(&q, st, pending ? &q_user_set_pending : &q_user_set_mailed);
+	stmt_int(&q, 1, id);
+	stmt_blob(&q, 2, salt, SECRET_SALT_BYTES);
+	stmt_blob(&q, 3, hash, SECRET_HASH_BYTES);
+	stmt_int(&q, 4, (int64_t)now);
+	if (pending)
+		stmt_int(&q, 5, (int64_t)until);
+	return stmt_write(&q, true, NULL);
+}
+
+int
+store_user_promote_pending(struct store *st, int64_t id)
+{
+	struct stmt q;
+
+	stmt_start(&q, st, &q_user_promote);
+	stmt_int(&q, 1, id);
+	return stmt_write(&q, true, NULL);
+}
+
+int
+store_user_clear_pending(struct store *st, int64_t id)
+{
+	struct stmt q;
+
+	stmt_start(&q, st, &q_user_clear_pending);
+	stmt_int(&q, 1, id);
+	return stmt_write(&q, false, NULL);
 }
 
 int

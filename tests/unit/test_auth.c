@@ -9,13 +9,18 @@
  * results and details, never a PIN, in any column or anywhere in the
  * database files), and the error paths: a write lock held elsewhere, a
  * read-only store and a failing audit insert must give AUTH_ERROR, never
- * a pass, and leave nothing half-written.
+ * a pass, and leave nothing half-written.  The pending PIN (a PIN mailed
+ * on request): either PIN verifies until one is used, the other is then
+ * dropped; it expires after AUTH_PENDING_LIFETIME; a new one replaces only
+ * the pending one; an administrator's PIN drops it; it never unlocks; each
+ * candidate is still one guess, and the budget is the same.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "pin/auth.h"
+#include "util/timeconst.h"
 #include "tap.h"
 #include "testutil.h"
 
@@ -30,6 +35,7 @@ static const struct lockout_policy pol = { 5, 900, 3600 };
 static const char *const all_pins[] = {
 	PIN_A, PIN_A2, PIN_C, "111111", "222222", "999999", "000001",
 	"000002", "000003", "000004", "000009", "424242", "13579",
+	"555555", "777777", "888888",
 };
 
 static struct store *
@@ -491,6 +497,243 @@ test_errors(struct store *st)
 	store_close(st);
 }
 
+
+/* ---- the pending PIN (a PIN mailed on request) ---- */
+
+#define TP	((time_t)200000)
+
+static void
+pending_user(struct store *st, const char *email, int64_t *id)
+{
+	struct store_user u;
+
+	memset(&u, 0, sizeof(u));
+	u.account_id = 1;
+	(void)snprintf(u.email, sizeof(u.email), "%s", email);
+	is_int(store_user_add(st, &u, 1, id), STORE_OK, "add %s", email);
+}
+
+static struct store_user
+reread(struct store *st, const char *email)
+{
+	struct store_user u;
+
+	memset(&u, 0, sizeof(u));
+	(void)store_user_find(st, email, &u);
+	return u;
+}
+
+/* Mail PIN to EMAIL at NOW: the store result and *UNTIL. */
+static int
+mail_pin(struct store *st, const char *email, const char *pin, time_t now,
+    time_t *until)
+{
+	int rc;
+
+	if ((rc = store_begin(st)) != STORE_OK)
+		return rc;
+	rc = auth_mail_pin_in(st, key, user_id(st, email), pin, "pinmilter",
+	    now, until);
+	if (rc == STORE_OK)
+		rc = store_commit(st);
+	else
+		store_rollback(st);
+	return rc;
+}
+
+static int
+last_row(const struct store_audit *a, void *arg)
+{
+	*(struct store_audit *)arg = *a;
+	return 0;
+}
+
+/* The newest audit row of EMAIL: "action:result detail". */
+static const char *
+last_audit(struct store *st, const char *email)
+{
+	static char buf[STORE_DETAIL_MAX + 64];
+	struct store_audit_filter f = { email, 0, 0 };
+	struct store_audit a;
+
+	memset(&a, 0, sizeof(a));
+	(void)store_audit_list(st, &f, last_row, &a);
+	(void)snprintf(buf, sizeof(buf), "%s:%s %s", a.action, a.result,
+	    a.detail);
+	return buf;
+}
+
+static void
+test_pending_use(struct store *st)
+{
+	static const char *const old[] = { PIN_A }, *const neu[] = { "555555" };
+	static const char *const other[] = { "777777" };
+	struct store_user u;
+	time_t until = 0;
+
+	pending_user(st, "erin@example.com", NULL);
+	is_int(auth_set_pin(st, key, user_id(st, "erin@example.com"), PIN_A,
+	    "pinctl:root", "pin.set", TP), STORE_OK, "erin's PIN set");
+	is_int(mail_pin(st, "erin@example.com", "555555", TP + 10, &until),
+	    STORE_OK, "a PIN mailed to erin");
+	is_int(until, TP + 10 + DAY, "pending for 24 h");
+	is_str(last_audit(st, "erin@example.com"),
+	    "pin.issue:pending mailed pending-until=1970-01-04T07:33:30Z",
+	    "audited as pending, with its expiry");
+	u = reread(st, "erin@example.com");
+	ok(u.has_pin && u.has_pending, "erin has a PIN and a pending one");
+	is_int(u.pin_set_at, TP, "the current PIN is kept");
+	is_int(u.pending_set_at, TP + 10, "pending since");
+	is_int(u.pending_until, TP + 10 + DAY, "pending until");
+
+	/* the old PIN still verifies; using it drops the pending one */
+	is_int(verify(st, "erin@example.com", old, 1, 3, TP + 20, &u),
+	    AUTH_PASS, "the old PIN verifies after a lost-PIN request");
+	ok(!u.has_pending, "... and drops the pending PIN");
+	ok(!reread(st, "erin@example.com").has_pending, "... in the store");
+	is_str(last_audit(st, "erin@example.com"), "pin.verify:pass "
+	    "channel=email candidates=1 ref=Q1 pending=dropped",
+	    "audited: pending dropped");
+	is_int(verify(st, "erin@example.com", neu, 1, 3, TP + 30, &u),
+	    AUTH_FAIL, "the dropped pending PIN no longer verifies");
+	is_int(u.lock.failures, 1, "... one failure");
+
+	/* the pending PIN verifies; then it is the PIN, the old one gone */
+	is_int(mail_pin(st, "erin@example.com", "555555", TP + 40, &until),
+	    STORE_OK, "another PIN mailed");
+	is_int(verify(st, "erin@example.com", neu, 1, 3, TP + 50, &u),
+	    AUTH_PASS, "the pending PIN verifies");
+	ok(u.has_pin && !u.has_pending, "it is now the PIN");
+	is_int(u.pin_set_at, TP + 40, "pin_set_at: when it was mailed");
+	is_int(u.lock.failures, 0, "a pass resets the failures");
+	is_str(last_audit(st, "erin@example.com"), "pin.verify:pass "
+	    "channel=email candidates=1 ref=Q1 pending=used",
+	    "audited: pending used");
+	u = reread(st, "erin@example.com");
+	ok(!u.has_pending && u.pin_set_at == TP + 40, "... in the store");
+	is_int(verify(st, "erin@example.com", old, 1, 3, TP + 60, &u),
+	    AUTH_FAIL, "the old PIN no longer verifies");
+	is_int(verify(st, "erin@example.com", neu, 1, 3, TP + 70, &u),
+	    AUTH_PASS, "the used PIN still does");
+
+	/* a new request replaces only the pending PIN */
+	is_int(mail_pin(st, "erin@example.com", "777777", TP + 100, &until),
+	    STORE_OK, "a PIN mailed");
+	is_int(mail_pin(st, "erin@example.com", "888888", TP + 200, &until),
+	    STORE_OK, "another PIN mailed");
+	is_str(last_audit(st, "erin@example.com"), "pin.issue:pending "
+	    "mailed pending-until=1970-01-04T07:36:40Z replaced-pending",
+	    "audited: it replaced a pending PIN");
+	is_int(verify(st, "erin@example.com", other, 1, 3, TP + 210, &u),
+	    AUTH_FAIL, "the replaced pending PIN does not verify");
+	ok(u.has_pending, "... the newest pending PIN is kept");
+	is_int(verify(st, "erin@example.com", neu, 1, 3, TP + 220, &u),
+	    AUTH_PASS, "the current PIN still verifies");
+}
+
+static void
+test_pending_expiry(struct store *st)
+{
+	static const char *const cur[] = { "555555" }, *const p8[] = { "888888" };
+	struct store_user u;
+	time_t until = 0, t = TP + 1000;
+
+	is_int(mail_pin(st, "erin@example.com", "888888", t, &until),
+	    STORE_OK, "a PIN mailed");
+	is_int(verify(st, "erin@example.com", p8, 1, 3, t + DAY - 1, &u),
+	    AUTH_PASS, "the pending PIN verifies 1 s before it expires");
+	is_int(auth_set_pin(st, key, user_id(st, "erin@example.com"), "555555",
+	    "pinctl:root", "pin.set", t + DAY), STORE_OK, "PIN set back");
+	t += 2 * DAY;
+	is_int(mail_pin(st, "erin@example.com", "888888", t, &until),
+	    STORE_OK, "a PIN mailed");
+	is_int(verify(st, "erin@example.com", p8, 1, 3, t + DAY, &u),
+	    AUTH_FAIL, "the pending PIN does not verify once expired");
+	ok(!u.has_pending && !reread(st, "erin@example.com").has_pending,
+	    "the expired pending PIN is dropped");
+	is_str(last_audit(st, "erin@example.com"), "pin.verify:fail "
+	    "channel=email candidates=1 ref=Q1 pending=expired",
+	    "audited: pending expired");
+	is_int(verify(st, "erin@example.com", cur, 1, 3, t + DAY + 1, &u),
+	    AUTH_PASS, "the current PIN verifies");
+
+	/* an administrator's PIN drops the pending one */
+	is_int(mail_pin(st, "erin@example.com", "888888", t + 2 * DAY, &until),
+	    STORE_OK, "a PIN mailed");
+	is_int(auth_set_pin(st, key, user_id(st, "erin@example.com"), "555555",
+	    "pinctl:root", "pin.issue", t + 2 * DAY + 1), STORE_OK,
+	    "an administrator sets the PIN");
+	u = reread(st, "erin@example.com");
+	ok(!u.has_pending && u.pending_until == 0,
+	    "pinctl pin set/issue drops the pending PIN");
+	is_int(verify(st, "erin@example.com", p8, 1, 3, t + 2 * DAY + 2, &u),
+	    AUTH_FAIL, "... which no longer verifies");
+	/* retiring the PIN (address changed) retires the pending one too */
+	is_int(mail_pin(st, "erin@example.com", "888888", t + 3 * DAY, &until),
+	    STORE_OK, "a PIN mailed");
+	is_int(store_user_clear_pin(st, user_id(st, "erin@example.com")),
+	    STORE_OK, "PIN retired");
+	u = reread(st, "erin@example.com");
+	ok(!u.has_pin && !u.has_pending, "no PIN and no pending PIN");
+}
+
+static void
+test_pending_lock(struct store *st)
+{
+	static const char *const three[] = { "000001", "000002", "000003" };
+	static const char *const more[] = { "000004", "000009", "777777" };
+	static const char *const p7[] = { "777777" };
+	struct lockout_state l = { 0, 0, 0 };
+	struct store_user u;
+	time_t until = 0, t = TP + 10 * DAY;
+	int64_t id = 0;
+
+	pending_user(st, "frank@example.com", &id);
+	/* no PIN yet: the mailed PIN is the PIN, and the lock is kept */
+	l.locked_until = t + 3600;
+	is_int(store_user_set_lockout(st, id, &l), STORE_OK, "frank locked");
+	is_int(mail_pin(st, "frank@example.com", "555555", t, &until),
+	    STORE_OK, "a PIN mailed to frank (none yet)");
+	is_int(until, 0, "not pending: he had none");
+	is_str(last_audit(st, "frank@example.com"), "pin.issue:ok mailed",
+	    "audited as a PIN mailed");
+	u = reread(st, "frank@example.com");
+	ok(u.has_pin && !u.has_pending, "it is his PIN");
+	is_int(u.lock.locked_until, t + 3600, "a mailed PIN does not unlock");
+	is_int(mail_pin(st, "frank@example.com", "777777", t + 10, &until),
+	    STORE_OK, "another PIN mailed while locked");
+	u = reread(st, "frank@example.com");
+	is_int(u.lock.locked_until, t + 3600, "still locked");
+	is_int(verify(st, "frank@example.com", p7, 1, 3, t + 20, &u),
+	    AUTH_LOCKED, "locked: the pending PIN is not even tested");
+	is_int(u.lock.failures, 0, "... and nothing counted");
+
+	/* after the lock: one guess per candidate, the same budget */
+	t += 3600;
+	is_int(verify(st, "frank@example.com", three, 3, 3, t, &u), AUTH_FAIL,
+	    "three wrong candidates against two PINs");
+	is_int(u.lock.failures, 3, "three failures, not six");
+	is_int(verify(st, "frank@example.com", more, 3, 3, t + 10, &u),
+	    AUTH_FAIL, "three more, with the pending PIN third: budget 2");
+	is_int(u.lock.locked_until, t + 10 + 3600,
+	    "locked after exactly five wrong guesses");
+	is_str(last_audit(st, "frank@example.com"), "pin.verify:fail "
+	    "channel=email candidates=3 untested=1 ref=Q1 locked-now",
+	    "the third (the pending PIN) was not tested");
+	ok(reread(st, "frank@example.com").has_pending,
+	    "the pending PIN is still there");
+	is_int(verify(st, "frank@example.com", p7, 1, 3, t + 20, &u),
+	    AUTH_LOCKED, "locked: not even the pending PIN");
+}
+
+static void
+test_pending(struct store *st)
+{
+	test_pending_use(st);
+	test_pending_expiry(st);
+	test_pending_lock(st);
+}
+
 static void
 test_names(void)
 {
@@ -544,6 +787,7 @@ main(void)
 	test_others(st);
 	test_audit(st);
 	test_budget(st);
+	test_pending(st);
 	test_errors(st);	/* closes st */
 	test_no_pin_in_files();
 	secret_key_free(key);

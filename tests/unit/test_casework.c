@@ -58,7 +58,11 @@
 #define OLGA_PIN	"246802"
 
 #define WHY_INTERVAL	"a PIN was mailed recently (PinIssueInterval)"
-#define WHY_CAP		"daily notice cap reached for the recipient"
+#define WHY_CAP		"daily notice cap reached for the recipient " \
+			"(mail not DMARC-aligned)"
+#define WHY_CAP_AL	"daily notice cap reached for the recipient " \
+			"(DMARC-aligned mail)"
+#define WHY_LOCKED	"user locked: no PIN is mailed"
 #define WHY_OFF		"notices disabled (no templates)"
 
 #define CC	NOTICE_CASE_CREATED
@@ -289,6 +293,16 @@ pin_is(const char *email, const char *pin)
 
 	return u.has_pin &&
 	    secret_pin_matches(key, u.pin_salt, u.pin_hash, pin);
+}
+
+/* Is PIN the user's pending PIN (a live one)? */
+static bool
+pending_is(const char *email, const char *pin)
+{
+	struct store_user u = user(email);
+
+	return u.has_pending &&
+	    secret_pin_matches(key, u.pending_salt, u.pending_hash, pin);
 }
 
 static const char *
@@ -697,8 +711,10 @@ static const struct step t_cap[] = {
 	    WHY_CAP, "case.open notice.skip", CC),
 	CAP("cap: bob is another recipient", 0, BOB, "Question four", 100036,
 	    CC, NULL, "case.open notice.queue", NULL),
-	CAP("cap: alice PIN request refused", 1, ALICE, "I forgot my PIN",
-	    100037, NULL, WHY_CAP, "case.open notice.skip", PD),
+	{ "cap: a PIN request is bounded by PinIssueInterval, not the cap",
+	  T1 - T0 + 1, ALICE, NULL, XPIN_NONE, "I forgot my PIN", NULL, NULL,
+	  0, 0, NULL, 0, 0, 100037, true, false, PD, NULL, VREQ, S_VR,
+	  "case.open pin.issue notice.queue", NULL, NULL },
 	CAP("cap: alice 24 h later, still refused", DAY, ALICE,
 	    "Question five", 100038, NULL, WHY_CAP, "case.open notice.skip",
 	    CC),
@@ -784,8 +800,8 @@ check_notice(const char *what, const char *kind, const char *email,
 	pin_of(msg, pin);
 	if (strcmp(kind, PD) == 0) {
 		ok(secret_pin_valid(pin), "%s: the notice holds a PIN", what);
-		ok(pin_is(email, pin), "%s: the PIN sent is the PIN stored",
-		    what);
+		ok(pin_is(email, pin) || pending_is(email, pin),
+		    "%s: the PIN sent is the PIN stored (or pending)", what);
 		if (nissued < sizeof(issued) / sizeof(issued[0]))
 			memcpy(issued[nissued++], pin, PIN_BUF);
 	} else
@@ -815,12 +831,18 @@ test_pin(void)
 
 	run_step(&t_pin[0]);
 	check_notice("pin delivery", PD, BOB, 100003, msgno, pin);
-	ok(!pin_is(BOB, BOB_PIN),
-	    "pin delivery: the old PIN no longer matches");
+	ok(pin_is(BOB, BOB_PIN),
+	    "pin delivery: the old PIN is still bob's PIN");
+	ok(pending_is(BOB, pin) && !pin_is(BOB, pin),
+	    "pin delivery: the PIN mailed is pending");
 	u = user(BOB);
-	is_int(u.pin_set_at, T0 + 1000, "pin delivery: pin_set_at now");
+	is_int(u.pin_set_at, T0 - 10 * DAY, "pin delivery: pin_set_at kept");
+	is_int(u.pending_set_at, T0 + 1000, "pin delivery: pending since now");
+	is_int(u.pending_until, T0 + 1000 + DAY,
+	    "pin delivery: pending for 24 h");
 	run_table(t_pin + 1, 3);
-	ok(pin_is(BOB, pin), "refused PIN requests leave the PIN as it was");
+	ok(pending_is(BOB, pin) && pin_is(BOB, BOB_PIN),
+	    "refused PIN requests leave both PINs as they were");
 	text = newest_text();
 	ok(text != NULL && strstr(text, "at 2025-06-15 15:23 UTC") != NULL,
 	    "pin-recently-sent: when the last PIN was mailed");
@@ -834,9 +856,11 @@ test_pin(void)
 	run_step(&t_pin[4]);
 	check_notice("pin delivery after the interval", PD, BOB, 100004,
 	    msgno, pin2);
-	ok(strcmp(pin, pin2) == 0 || !pin_is(BOB, pin),
-	    "a second PIN replaces the first");
-	memcpy(bob_pin, pin2, PIN_BUF);
+	ok(strcmp(pin, pin2) == 0 || !pending_is(BOB, pin),
+	    "a second PIN replaces the first pending one");
+	ok(pending_is(BOB, pin2) && pin_is(BOB, BOB_PIN),
+	    "... and only the pending one: bob's PIN is kept");
+	memcpy(bob_pin, BOB_PIN, PIN_BUF);
 	ok(!user(CAROL).has_pin, "carol has no PIN before");
 	run_step(&t_pin[5]);
 	check_notice("carol's pin delivery", PD, CAROL, 100005, msgno, pin);
@@ -887,7 +911,8 @@ test_cap(void)
 	run_table(t_cap, NSTEPS(t_cap));
 	after = user(ALICE);
 	ok(pin_is(ALICE, ALICE_PIN), "cap: alice's PIN unchanged");
-	is_int(after.pin_set_at, before.pin_set_at, "cap: no PIN issued");
+	is_int(after.pin_set_at, before.pin_set_at, "cap: pin_set_at kept");
+	ok(after.has_pending, "cap: the PIN she asked for is pending");
 	cfg->max_notices_per_day = keep;
 }
 
@@ -1238,9 +1263,12 @@ test_locked(void)
 	    "erin locked again");
 	one_check("locked again: a new lock, a new notice", ERIN, XPIN_FAIL,
 	    "Here it is: PIN 135790", T5 + 4010, AL, VREQ);
-	one_check("locked erin lost her PIN: a new one", ERIN, XPIN_NONE,
-	    "I lost my PIN", T5 + 4100, PD, VREQ);
-	is_int(user(ERIN).lock.locked_until, 0, "a new PIN lifts the lock");
+	one_check("locked erin lost her PIN: no PIN (account-locked was sent)",
+	    ERIN, XPIN_NONE, "I lost my PIN", T5 + 4100, CC, UNV);
+	is_int(user(ERIN).lock.locked_until, T5 + 7600,
+	    "a lost-PIN request does not lift the lock");
+	ok(!user(ERIN).has_pending && pin_is(ERIN, "864200"),
+	    "... nor issue a PIN while locked");
 	one_check("alice (admin) asks for a change: not locked", ALICE,
 	    XPIN_NONE, "Please cancel line 2", T5 + 4200, VR, VREQ);
 }
@@ -1283,8 +1311,10 @@ test_old_templates(void)
 	    "dave locked");
 	one_check("old templates: locked dave asks for a change", dave.email,
 	    XPIN_NONE, "Please cancel line 2", T5 + 8010, VR, VREQ);
-	one_check("old templates: dave lost his PIN", dave.email, XPIN_NONE,
-	    "I lost my PIN", T5 + 8020, PD, VREQ);
+	one_check("old templates: locked dave lost his PIN: no PIN",
+	    dave.email, XPIN_NONE, "I lost my PIN", T5 + 8020, CC, UNV);
+	is_int(user(dave.email).lock.locked_until, T5 + 8000 + 3600,
+	    "old templates: dave stays locked");
 	one_check("old templates: again, new case: case-created", dave.email,
 	    XPIN_NONE, "I lost my PIN", T5 + 8030, CC, UNV);
 	notice_templates_free(tmpl);
@@ -1563,6 +1593,10 @@ test_fail_trigger(void)
 	ok(pin_is(BOB, bob_pin), "outbox failure: bob's PIN unchanged");
 	is_int(u1.pin_set_at, u0.pin_set_at, "outbox failure: pin_set_at "
 	    "unchanged");
+	ok(u1.has_pending == u0.has_pending &&
+	    u1.pending_set_at == u0.pending_set_at &&
+	    memcmp(u1.pending_hash, u0.pending_hash, sizeof(u1.pending_hash))
+	    == 0, "outbox failure: the pending PIN unchanged");
 	is_int(store_case_by_message_id(st, "<fail@bob.example>",
 	    &o.v.case_number),
 	    STORE_NOTFOUND, "outbox failure: Message-ID not recorded");

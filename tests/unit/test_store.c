@@ -109,17 +109,17 @@ test_migrate(void)
 	is_int(v, STORE_SCHEMA_VERSION, "zero-byte file: migrated to current");
 	store_close(st);
 
-	/* A version-0 database made by SQLite, tables gone: v0 -> v2. */
+	/* A version-0 database made by SQLite, tables gone: v0 -> v3. */
 	ok(raw_exec(tpath("v0.db"), "PRAGMA user_version = 0;"
 	    "CREATE TABLE t (x); DROP TABLE t;") == 0, "v0 database made");
 	is_str(raw_query(tpath("v0.db"), "PRAGMA user_version"), "0",
 	    "v0 before open");
 	st = open_ok(tpath("v0.db"), 100, 0, "v0 migrates");
 	store_close(st);
-	is_str(raw_query(tpath("v0.db"), "PRAGMA user_version"), "2",
-	    "v0 -> v2: user_version");
+	is_str(raw_query(tpath("v0.db"), "PRAGMA user_version"), "3",
+	    "v0 -> v3: user_version");
 	is_str(raw_query(tpath("v0.db"), "SELECT count(*) FROM sqlite_schema "
-	    "WHERE type = 'table'"), "8", "v0 -> v2: eight tables");
+	    "WHERE type = 'table'"), "8", "v0 -> v3: eight tables");
 
 	/* A version-0 file with someone else's tables: refused, untouched. */
 	ok(raw_exec(tpath("foreign.db"), "CREATE TABLE accounts (x);") == 0,
@@ -136,12 +136,12 @@ test_migrate(void)
 	    "foreign database: version untouched");
 
 	/* Newer than this code: refused with a clear message. */
-	ok(raw_exec(tpath("new.db"), "PRAGMA user_version = 3;") == 0,
-	    "v3 database made");
+	ok(raw_exec(tpath("new.db"), "PRAGMA user_version = 4;") == 0,
+	    "v4 database made");
 	rc = store_open(tpath("new.db"), 100, 0, &st, err, sizeof(err));
 	is_int(rc, STORE_TOONEW, "newer schema refused");
-	is_str(err, "database schema version 3 is newer than this pinmilter "
-	    "(2); upgrade pinmilter", "newer schema: message");
+	is_str(err, "database schema version 4 is newer than this pinmilter "
+	    "(3); upgrade pinmilter", "newer schema: message");
 	ok(st == NULL, "newer schema: no handle");
 	rc = store_open(tpath("new.db"), 100, STORE_OPEN_READONLY, &st, err,
 	    sizeof(err));
@@ -154,7 +154,7 @@ test_migrate(void)
 	    sizeof(err));
 	is_int(rc, STORE_READONLY, "read-only open of an old schema refused");
 	is_str(err, "database schema version 0 is older than this pinmilter "
-	    "(2) and the database is read-only", "read-only old schema: message");
+	    "(3) and the database is read-only", "read-only old schema: message");
 	is_str(raw_query(tpath("v0ro.db"), "PRAGMA user_version"), "0",
 	    "read-only: not migrated");
 }
@@ -275,9 +275,11 @@ test_migrate_v1(void)
 	if (st == NULL)
 		return;
 	is_int(store_schema_version(st, &v), STORE_OK, "v1 -> v2: version read");
-	is_int(v, 2, "v1 -> v2: version 2");
+	is_int(v, 3, "v1 -> v3: version 3");
 	is_int(store_user_find(st, "ann@acme.example", &u), STORE_OK,
 	    "v1 -> v2: user kept");
+	ok(!u.has_pending && u.pending_until == 0 && u.pending_set_at == 0,
+	    "v1 -> v3: no pending PIN");
 	is_int(u.role, STORE_ROLE_ADMIN, "v1 -> v2: role kept");
 	is_int(store_case_find(st, 100005, &c), STORE_OK, "v1 -> v2: case kept");
 	is_str(c.account, "acme", "v1 -> v2: case account");
@@ -325,6 +327,20 @@ test_migrate_v1(void)
 	    "v1 -> v2: integrity");
 	is_str(raw_query(tpath("v1.db"), "SELECT value FROM meta"), "\x01\x02",
 	    "v1 -> v2: meta kept");
+	is_str(raw_query(tpath("v1.db"), "SELECT group_concat(aligned) FROM "
+	    "outbox WHERE id IN (4, 5)"), "0,0",
+	    "v1 -> v3: old notices are not aligned");
+	ok(raw_exec(tpath("v1.db"), "UPDATE users SET pending_salt = "
+	    "zeroblob(16) WHERE email = 'ann@acme.example'") != 0,
+	    "v3: a pending salt needs its hash");
+	ok(raw_exec(tpath("v1.db"), "UPDATE users SET pending_salt = "
+	    "zeroblob(16), pending_hash = zeroblob(31) WHERE email = "
+	    "'ann@acme.example'") != 0, "v3: a pending hash is 32 bytes");
+	ok(raw_exec(tpath("v1.db"), "UPDATE users SET pending_salt = "
+	    "zeroblob(16), pending_hash = zeroblob(32) WHERE email = "
+	    "'ann@acme.example'") == 0, "v3: salt and hash of their sizes");
+	ok(raw_exec(tpath("v1.db"), "UPDATE outbox SET aligned = 2") != 0,
+	    "v3: aligned is 0 or 1");
 }
 
 /* ---- constraints and input checks ---- */
