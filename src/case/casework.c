@@ -383,13 +383,14 @@ cw_over_budget(const struct casework_env *env, const struct verdict *v,
 {
 	bool by_interval = env->cfg->pin_issue_interval != 0;
 	unsigned sent = 0;
+	time_t newest;
 
 	*rc = STORE_OK;
 	if (by_interval && strcmp(kind, NOTICE_PIN_DELIVERY) == 0)
 		return NULL;
-	if ((*rc = store_outbox_count_budget(env->st, u->email, v->aligned,
-	    by_interval ? NOTICE_PIN_DELIVERY : NULL, env->now - DAY,
-	    &sent)) != STORE_OK)
+	if ((*rc = store_outbox_count_class(env->st, u->email, v->aligned,
+	    NULL, by_interval ? NOTICE_PIN_DELIVERY : NULL, env->now - DAY,
+	    &sent, &newest)) != STORE_OK)
 		return "store error";
 	if (sent >= env->cfg->max_notices_per_day)
 		return v->aligned ? why_cap_aligned : why_cap_other;
@@ -398,21 +399,25 @@ cw_over_budget(const struct casework_env *env, const struct verdict *v,
 
 /*
  * PinIssueInterval: was a PIN mailed to U (a pin-delivery notice queued,
- * by us or by "pinctl pin issue --send") less than the interval ago?  A
- * PIN set or printed by an administrator does not count: it did not
- * reach the mailbox.  Sets X->sent and X->until when so.
+ * by us or by "pinctl pin issue --send") less than the interval ago, in
+ * answer to mail of the same class as this one (ALIGNED: with a trusted
+ * DMARC pass; pinctl's count with the other class)?  So forged mail
+ * cannot hold back a PIN asked for by DMARC-aligned mail.  A PIN set or
+ * printed by an administrator does not count: it did not reach the
+ * mailbox.  Sets X->sent and X->until when so.
  */
 static int
 cw_pin_interval(const struct casework_env *env, const struct store_user *u,
-    struct cw_extra *x)
+    bool aligned, struct cw_extra *x)
 {
 	time_t iv = (time_t)env->cfg->pin_issue_interval, last = 0;
+	unsigned n;
 	int rc;
 
 	if (iv == 0)
 		return STORE_OK;
-	rc = store_outbox_newest(env->st, u->email, NOTICE_PIN_DELIVERY,
-	    env->now - iv + 1, &last);
+	rc = store_outbox_count_class(env->st, u->email, aligned,
+	    NOTICE_PIN_DELIVERY, NULL, env->now - iv + 1, &n, &last);
 	if (rc == STORE_OK && last != 0) {
 		x->sent = last;
 		x->until = last + iv;
@@ -453,7 +458,7 @@ cw_answer(const struct casework_env *env, const struct casework_in *in,
 	if ((out->no_notice = cw_notice_refused(env, in)) != NULL)
 		return cw_skip(env, in, u, c, kind, out->no_notice);
 	if (strcmp(kind, NOTICE_PIN_DELIVERY) == 0) {
-		if ((rc = cw_pin_interval(env, u, &x)) != STORE_OK)
+		if ((rc = cw_pin_interval(env, u, v->aligned, &x)) != STORE_OK)
 			return rc;
 		if (x.sent != 0) {
 			if ((rc = cw_skip(env, in, u, c, kind,

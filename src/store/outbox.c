@@ -69,8 +69,10 @@ static const struct store_query q_outbox_count = { "outbox count",
 	"recipient = ?1 AND created >= ?2 AND (?3 IS NULL OR kind = ?3)",
 	NULL, false };
 static const struct store_query q_outbox_budget = { "outbox budget",
-	"SELECT count(*) FROM outbox WHERE recipient = ?1 AND created >= ?2 "
-	"AND aligned = ?3 AND (?4 IS NULL OR kind <> ?4)", NULL, false };
+	"SELECT count(*), coalesce(max(created), 0) FROM outbox WHERE "
+	"recipient = ?1 AND created >= ?2 AND aligned = ?3 AND "
+	"(?4 IS NULL OR kind = ?4) AND (?5 IS NULL OR kind <> ?5)",
+	NULL, false };
 
 int
 store_outbox_add(struct store *st, const struct store_notice *n,
@@ -326,24 +328,29 @@ store_outbox_newest(struct store *st, const char *recipient,
 }
 
 int
-store_outbox_count_budget(struct store *st, const char *recipient,
-    bool aligned, const char *except, time_t since, unsigned *count)
+store_outbox_count_class(struct store *st, const char *recipient,
+    bool aligned, const char *kind, const char *except, time_t since,
+    unsigned *count, time_t *newest)
 {
 	struct stmt q;
 	int rc;
 
 	*count = 0;
+	*newest = 0;
 	if (!store_str_ok(recipient, STORE_EMAIL_MAX, false))
 		return store_invalid(st, "notice recipient");
-	if (except != NULL && !store_str_ok(except, STORE_KIND_MAX, false))
+	if ((kind != NULL && !store_str_ok(kind, STORE_KIND_MAX, false)) ||
+	    (except != NULL && !store_str_ok(except, STORE_KIND_MAX, false)))
 		return store_invalid(st, "notice kind");
 	stmt_start(&q, st, &q_outbox_budget);
 	stmt_text(&q, 1, recipient);
 	stmt_int(&q, 2, (int64_t)since);
 	stmt_int(&q, 3, aligned ? 1 : 0);
-	stmt_text(&q, 4, except);
+	stmt_text(&q, 4, kind);
+	stmt_text(&q, 5, except);
 	if ((rc = stmt_row(&q)) == STORE_OK) {
 		*count = (unsigned)stmt_col_int(&q, COUNT_N);
+		*newest = (time_t)stmt_col_int(&q, COUNT_NEWEST);
 		rc = q.rc;
 	} else if (rc == STORE_NOTFOUND)
 		rc = store_seterr(st, STORE_ERROR, "outbox budget: no row");

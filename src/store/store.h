@@ -361,11 +361,13 @@ int store_outbox_count(struct store *st, const char *recipient,
  * (when was a PIN last mailed). */
 int store_outbox_newest(struct store *st, const char *recipient,
     const char *kind, time_t since, time_t *at);
-/* The daily budget of one class: notices to RECIPIENT created since SINCE
- * whose aligned flag is ALIGNED, not of kind EXCEPT (NULL: none left
- * out). */
-int store_outbox_count_budget(struct store *st, const char *recipient,
-    bool aligned, const char *except, time_t since, unsigned *count);
+/* The notices of one budget class: to RECIPIENT, created since SINCE,
+ * whose aligned flag is ALIGNED, of KIND (NULL: any) and not of EXCEPT
+ * (NULL: none left out); their number and the newest's creation time (0:
+ * none). */
+int store_outbox_count_class(struct store *st, const char *recipient,
+    bool aligned, const char *kind, const char *except, time_t since,
+    unsigned *count, time_t *newest);
 
 /*
  * What the milter did since SINCE (pinctl stats): messages by the result

@@ -931,6 +931,7 @@ struct one {
 	const char *text;
 	time_t now;
 	const char *actor;		/* the audit actor given to casework */
+	bool aligned;			/* a trusted DMARC pass (verdict) */
 	struct hdrlist hl;
 	struct casematch m;
 	struct verdict v;
@@ -964,6 +965,7 @@ one_run(struct one *o)
 	(void)snprintf(o->v.from, sizeof(o->v.from), "%s", o->from);
 	o->v.pin = o->pin;
 	o->v.auth = o->pin == XPIN_PASS ? AUTH : UNV;
+	o->v.aligned = o->aligned;
 	return casework_run(&env, &in, &o->v, &o->out);
 }
 
@@ -1271,6 +1273,93 @@ test_locked(void)
 	    "... nor issue a PIN while locked");
 	one_check("alice (admin) asks for a change: not locked", ALICE,
 	    XPIN_NONE, "Please cancel line 2", T5 + 4200, VR, VREQ);
+}
+
+
+/* ---- silencing: forged mail cannot use up a user's notices ---- */
+
+#define T6	(T0 + 60 * DAY)
+#define HANK	"hank@acme.example"
+#define HANK_PIN	"975310"
+
+/* One message from hank at NOW (ALIGNED: with a trusted DMARC pass). */
+static void
+hank(const char *what, const char *text, time_t now, bool aligned,
+    const char *want_notice, const char *want_why)
+{
+	struct one o;
+
+	one_init(&o, HANK, XPIN_NONE, text, now);
+	o.aligned = aligned;
+	is_int(one_run(&o), 0, "%s: casework_run", what);
+	is_str(o.out.notice, want_notice, "%s: notice", what);
+	is_str(o.out.no_notice, want_why, "%s: no_notice", what);
+	one_done(&o);
+}
+
+static void
+test_silence(void)
+{
+	unsigned keep = cfg->max_notices_per_day;
+	char what[64], pin[PIN_BUF], *msg;
+	struct outbox_seen o;
+	unsigned i, queued = 0;
+	int64_t first;
+
+	add_user(user(BOB).account_id, HANK, "Hank", STORE_ROLE_USER,
+	    HANK_PIN);
+	cfg->max_notices_per_day = 10;
+	first = outbox_now().n;
+	/* ten forged lost-PIN mails (no DMARC pass) in ten minutes */
+	hank("forged 1", "I forgot my PIN", T6, false, PD, NULL);
+	for (i = 2; i <= 10; i++) {
+		(void)snprintf(what, sizeof(what), "forged %u", i);
+		hank(what, "I forgot my PIN", T6 + 60 * i, false, PR, NULL);
+	}
+	ok(pin_is(HANK, HANK_PIN), "ten forged lost-PIN mails: hank's PIN "
+	    "unchanged");
+	hank("forged 11", "I lost my PIN", T6 + 700, false, PR, NULL);
+	hank("forged 12: the budget of mail without a DMARC pass is used up",
+	    "I lost my PIN", T6 + 710, false, NULL, WHY_CAP);
+	hank("forged 13: a forged change request too",
+	    "Please change my phone number", T6 + 720, false, NULL, WHY_CAP);
+	queued = outbox_now().n - first;
+	is_int(queued, 11, "forged mail got 11 notices queued (1 PIN, 10 "
+	    "others)");
+	/* hank's own request, DMARC-aligned, still gets through */
+	hank("genuine lost-PIN request (aligned)", "I forgot my PIN",
+	    T6 + 800, true, PD, NULL);
+	o = outbox_now();
+	ok(o.newest.aligned, "... in the budget of DMARC-aligned mail");
+	msg = notice_text(o.newest.id);
+	pin_of(msg != NULL ? msg : "", pin);
+	ok(secret_pin_valid(pin), "the genuine PIN delivery holds a PIN");
+	ok(pending_is(HANK, pin) && pin_is(HANK, HANK_PIN),
+	    "the genuine request's PIN is pending, hank's PIN kept");
+	hank("genuine change request (aligned)",
+	    "Please change my phone number", T6 + 900, true, VR, NULL);
+	/* the aligned budget is hank's own: ten of it */
+	for (i = 2; i <= 9; i++) {
+		(void)snprintf(what, sizeof(what), "genuine question %u", i);
+		hank(what, "What are your opening hours?", T6 + 900 + i, true,
+		    CC, NULL);
+	}
+	hank("genuine 11th: the aligned budget holds ten besides PINs",
+	    "What are your opening hours?", T6 + 1000, true, CC, NULL);
+	hank("genuine 12th: refused", "What are your opening hours?",
+	    T6 + 1001, true, NULL, WHY_CAP_AL);
+	/* without a DMARC pass, a PIN is still mailed once per interval */
+	hank("a lost-PIN request without a DMARC pass, 1 h later",
+	    "I lost my PIN", T6 + 3600, false, PD, NULL);
+	o = outbox_now();
+	is_str(o.newest.kind, PD, "... a PIN delivery");
+	ok(!o.newest.aligned, "... counted with mail without a DMARC pass");
+	ok(pin_is(HANK, HANK_PIN), "hank's PIN still unchanged");
+	cfg->max_notices_per_day = keep;
+	secret_wipe(pin, sizeof(pin));
+	if (msg != NULL)
+		secret_wipe(msg, strlen(msg));
+	g_free(msg);
 }
 
 /* Templates without the optional kinds: what was sent before. */
@@ -1811,6 +1900,7 @@ main(void)
 		test_interval_mailed();
 		test_locked();
 		test_old_templates();
+		test_silence();
 		test_fail_trigger();
 		test_fail_readonly();
 	}
