@@ -118,6 +118,8 @@ ctl_user_json(const struct store_user *u, time_t now)
 	ctl_json_set(o, "pin", ctl_json_bool(u->has_pin));
 	ctl_json_set(o, "pin_set_at",
 	    u->has_pin ? ctl_json_time(u->pin_set_at) : NULL);
+	ctl_json_set(o, "pending_pin_until", u->has_pending &&
+	    now < u->pending_until ? ctl_json_time(u->pending_until) : NULL);
 	ctl_json_set(o, "failures", ctl_json_int(u->lock.failures));
 	ctl_json_set(o, "locked", ctl_json_bool(locked));
 	ctl_json_set(o, "locked_until",
@@ -126,15 +128,18 @@ ctl_user_json(const struct store_user *u, time_t now)
 	return o;
 }
 
-/* The PIN and LOCKED cells: "set <time>"/"none", "until <time>"/"-". */
+/* The PIN and LOCKED cells: "set <time>"/"none" ("+pending" after it
+ * when MARK and a PIN mailed on request is pending), "until <time>"/"-". */
 static void
-ctl_user_cells(const struct store_user *u, time_t now, char *pin,
+ctl_user_cells(const struct store_user *u, time_t now, bool mark, char *pin,
     size_t pinlen, char *lock, size_t locklen)
 {
 	char t[CTL_TIME_BUF];
 
 	if (u->has_pin)
-		snprintf(pin, pinlen, "set %s", ctl_time(u->pin_set_at, t));
+		snprintf(pin, pinlen, "set %s%s", ctl_time(u->pin_set_at, t),
+		    mark && u->has_pending && now < u->pending_until ?
+		    " +pending" : "");
 	else
 		snprintf(pin, pinlen, "none");
 	if (lockout_is_locked(&u->lock, now))
@@ -165,7 +170,8 @@ ctl_user_row(const struct store_user *u, void *arg)
 		    (const char *const[]){ u->email, u->name });
 		return 0;
 	}
-	ctl_user_cells(u, out->now, pin, sizeof(pin), lock, sizeof(lock));
+	ctl_user_cells(u, out->now, true, pin, sizeof(pin), lock,
+	    sizeof(lock));
 	ctl_table_add(out->list.table, (const char *const[]){ u->email,
 	    u->account, ctl_role_name(u->role), pin, lock, u->name });
 	return 0;
@@ -224,19 +230,27 @@ int
 ctl_user_show(struct ctl *c)
 {
 	struct store_user u;
-	char pin[48], lock[48], t[CTL_TIME_BUF];
+	char pin[48], lock[48], t[CTL_TIME_BUF], pending[48];
 	int r;
 
 	if ((r = ctl_user_get(c, c->args[0], &u)) != CTL_EXIT_OK)
 		return r;
+	if (!u.has_pending)
+		snprintf(pending, sizeof(pending), "none");
+	else
+		snprintf(pending, sizeof(pending), "%s %s",
+		    c->now < u.pending_until ? "until" : "expired",
+		    ctl_time(u.pending_until, t));
 	if (c->given & CTL_OPT_JSON) {
 		ctl_json_print(ctl_user_json(&u, c->now));
 		return CTL_EXIT_OK;
 	}
-	ctl_user_cells(&u, c->now, pin, sizeof(pin), lock, sizeof(lock));
+	ctl_user_cells(&u, c->now, false, pin, sizeof(pin), lock,
+	    sizeof(lock));
 	printf("email: %s\naccount: %s\nrole: %s\nname: %s\npin: %s\n"
-	    "failures: %u\nlocked: %s\ncreated: %s\n", u.email, u.account,
-	    ctl_role_name(u.role), u.name, pin, u.lock.failures,
+	    "pending pin: %s\nfailures: %u\nlocked: %s\ncreated: %s\n",
+	    u.email, u.account, ctl_role_name(u.role), u.name, pin, pending,
+	    u.lock.failures,
 	    strcmp(lock, "-") == 0 ? "no" : lock, ctl_time(u.created, t));
 	return CTL_EXIT_OK;
 }
@@ -310,10 +324,15 @@ ctl_user_set_email(struct ctl *c)
 		    u.pin_set_at, &mailed);
 	if (rc == STORE_OK && mailed != 0)
 		rc = store_user_clear_pin(c->st, u.id);
+	/* a pending PIN was always mailed to the old address */
+	if (rc == STORE_OK && u.has_pending)
+		rc = store_user_clear_pending(c->st, u.id);
 	if (rc == STORE_OK)
 		rc = ctl_audit(c, "user.set-email", new, "ok",
-		    "old=%s new=%s approved-by=%s cancelled=%u%s", u.email, new,
-		    c->approved_by, cancelled, mailed != 0 ? " pin-retired" : "");
+		    "old=%s new=%s approved-by=%s cancelled=%u%s%s", u.email,
+		    new, c->approved_by, cancelled,
+		    mailed != 0 ? " pin-retired" : "",
+		    u.has_pending ? " pending-retired" : "");
 	/* both addresses hear of it: the old one may be the real owner's */
 	if (rc == STORE_OK &&
 	    ((r = ctl_notice(c, NOTICE_EMAIL_CHANGED, &u, u.email, NULL,

@@ -114,6 +114,7 @@ account: acme
 role: user
 name: Carol, C.
 pin: none
+pending pin: none
 failures: 0
 locked: no" "user show lines"
 contains "$out" "created: 20" "user show created time"
