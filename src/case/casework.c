@@ -12,7 +12,10 @@
  * answer to automatic mail (rules.c): a loop between two autoresponders
  * cannot start here.  A PIN issued by email is rate-limited per user (by
  * the PINs mailed, PinIssueInterval) and travels only in the sealed
- * outbox row.  Whether a message asks for a change or a PIN is the
+ * outbox row; anyone can ask for one, so it is pending next to the
+ * user's PIN (never replacing it) and never unlocks: a locked user is
+ * mailed none.  The daily notice budgets are split by DMARC alignment,
+ * so forged mail uses up only its own (doc/NOTICES.md).  Whether a message asks for a change or a PIN is the
  * intent classifier's reading (intent.h), made by the caller.
  * Diagnostics: store failures are logged with the queue id by the
  * caller; decisions leave audit rows (never a PIN).

@@ -20,18 +20,26 @@
  *   answer to automatic, bulk, list or bounce mail (rules.c);
  * - one notice per message at most, chosen in this order (what the author
  *   asks is the intent classifier's reading, intent.h): nothing for an
- *   authenticated message or case; a PIN delivery (the user asked for a
- *   new PIN, or has none and asks for a change), at most one per
- *   PinIssueInterval counted from the last PIN mailed (a pin-delivery
- *   queued by us or by "pinctl pin issue --send"; a PIN an administrator
- *   set or printed does not count): within it, pin-recently-sent says
- *   when it was sent and when another may be asked for (without that
- *   template, a new case gets case-created); account-locked when a locked
- *   user asks for a change or tries a PIN (until when, and the account's
- *   administrators), once per lock; a verification request (a change
- *   request without a valid PIN; at most one per case); a case-created
- *   notice for a new case;
- * - at most MaxNoticesPerDay notices per recipient per 24 hours.
+ *   authenticated message or case; for a locked user who asks for a
+ *   change or a PIN, or tries one: never a PIN (a PIN request is audited
+ *   notice.skip), account-locked (until when, and the account's
+ *   administrators) once per lock, else case-created for a new case; a
+ *   PIN delivery (the user asked for a new PIN, or has none and asks for
+ *   a change): the PIN is pending next to the user's PIN (pin/auth.h),
+ *   never in its place, at most one per PinIssueInterval counted from the
+ *   last PIN mailed in answer to mail of the same budget class (a
+ *   pin-delivery queued by us or by "pinctl pin issue --send"; a PIN an
+ *   administrator set or printed does not count): within it,
+ *   pin-recently-sent says when it was sent and when another may be
+ *   asked for (without that template, a new case gets case-created); a
+ *   verification request (a change request without a valid PIN; at most
+ *   one per case); a case-created notice for a new case;
+ * - daily budgets per recipient per 24 hours (doc/NOTICES.md): at most
+ *   MaxNoticesPerDay notices answering mail with a trusted DMARC pass for
+ *   its From domain (verdict.aligned), and as many answering any other
+ *   mail (pinctl's count there too), so forged mail cannot silence a
+ *   user's aligned requests; PIN deliveries are bounded by
+ *   PinIssueInterval instead (with PinIssueInterval 0 they count).
  */
 #ifndef PM_CASEWORK_H
 #define PM_CASEWORK_H
