@@ -4,7 +4,9 @@
  * MaxFailures failures within FailureWindow seconds lock the user for
  * LockoutTime seconds.  A locked user fails even with the right PIN and
  * such attempts do not extend the lock.  A success resets the counter.
- * Setting or issuing a PIN, and "pinctl unlock", clear everything.
+ * An administrator setting or issuing a PIN, and "pinctl unlock", clear
+ * everything; a PIN mailed in answer to a request by email (anyone can
+ * send one) clears nothing.
  * Time is always passed in, so tests never sleep.
  */
 #ifndef PM_LOCKOUT_H

@@ -282,6 +282,30 @@ ctl_user_check_approver(struct ctl *c, const struct store_user *u,
 	return CTL_EXIT_OK;
 }
 
+/*
+ * Was U's current PIN mailed (to U's address)?  A PIN is mailed in the
+ * transaction that sets it, so its pin-delivery was queued at pin_set_at
+ * exactly (a pending PIN that became the PIN keeps the time it was
+ * mailed); a later one mailed a pending PIN, not this one.  *AT: that
+ * time, or 0.
+ */
+static int
+ctl_user_pin_mailed(struct ctl *c, const struct store_user *u, time_t *at)
+{
+	unsigned from = 0, after = 0;
+	int rc;
+
+	*at = 0;
+	if ((rc = store_outbox_count(c->st, u->email, NOTICE_PIN_DELIVERY,
+	    u->pin_set_at, &from)) != STORE_OK ||
+	    (rc = store_outbox_count(c->st, u->email, NOTICE_PIN_DELIVERY,
+	    u->pin_set_at + 1, &after)) != STORE_OK)
+		return rc;
+	if (from > after)
+		*at = u->pin_set_at;
+	return STORE_OK;
+}
+
 int
 ctl_user_set_email(struct ctl *c)
 {
@@ -320,8 +344,7 @@ ctl_user_set_email(struct ctl *c)
 		    "cancelled: address changed", &cancelled);
 	/* a PIN mailed to the old address: that mailbox may know it */
 	if (rc == STORE_OK && u.has_pin)
-		rc = store_outbox_newest(c->st, u.email, NOTICE_PIN_DELIVERY,
-		    u.pin_set_at, &mailed);
+		rc = ctl_user_pin_mailed(c, &u, &mailed);
 	if (rc == STORE_OK && mailed != 0)
 		rc = store_user_clear_pin(c->st, u.id);
 	/* a pending PIN was always mailed to the old address */

@@ -118,9 +118,25 @@ is "$(verify "$NEW")" "0" "pinctl unlock still unlocks"
 mail 5 "$FORGED" "" "I forgot my PIN."
 one "$T/m5.eml"
 contains "$(show 'pending pin')" "until " "pending again"
+sleep 1	# a PIN delivery in the second the PIN is set counts as mailing it
 printf '135790\n' | P pin set bob@acme.example >/dev/null
 is "$(show 'pending pin')" "none" "pinctl pin set drops the pending PIN"
 is "$(verify 135790)" "0" "the administrator's PIN verifies"
+
+# an address change retires the pending PIN (it was mailed to the old one)
+P user add alice@acme.example --account Acme --role admin >/dev/null
+sleep 1
+mail 6 "$FORGED" "" "I forgot my PIN."
+one "$T/m6.eml"
+contains "$(show 'pending pin')" "until " "pending once more"
+P user set-email bob@acme.example bob@new.example \
+    --approved-by alice@acme.example >/dev/null
+is "$(P user show bob@new.example | sed -n 's/^pending pin: //p')" "none" \
+    "user set-email retires the pending PIN"
+contains "$(P user show bob@new.example | sed -n 's/^pin: //p')" "set " \
+    "... and keeps the PIN an administrator set"
+contains "$(P audit --user bob@new.example)" "pending-retired" \
+    "audit: pending-retired"
 
 # silencing: forged mail uses up its own budget, not carl's
 P user add carl@acme.example --account Acme >/dev/null
