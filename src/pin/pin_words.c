@@ -1,5 +1,8 @@
 /*
- * pin_words.c - the words around a PIN, in English and French.
+ * pin_words.c - the words around a PIN, in English and French, with the
+ * connectors Scandinavian and German writers put between the keyword and
+ * the digits ("PIN är 482913", "PIN-koden min er", "PIN lautet",
+ * "PIN-Nummer").
  *
  * One table, sorted, looked up with bsearch: the keyword (PIN, NIP, and
  * PINs, pincode), the filler words that may stand between the keyword
@@ -61,6 +64,7 @@ static const struct pin_word pin_words[] = {
 	{ "dollars",	W_DECOY | W_MONEY },
 	{ "dossier",	W_DECOY },
 	{ "du",		W_AFTER },
+	{ "er",		W_AFTER | W_BEFORE },
 	{ "est",	W_AFTER | W_BEFORE },
 	{ "eur",	W_DECOY | W_MONEY },
 	{ "euro",	W_DECOY | W_MONEY },
@@ -75,13 +79,20 @@ static const struct pin_word pin_words[] = {
 	{ "invoice",	W_DECOY },
 	{ "ip",		W_DECOY },
 	{ "is",		W_AFTER | W_BEFORE },
+	{ "ist",	W_AFTER | W_BEFORE },
 	{ "it",		W_AFTER | W_BEFORE },
 	{ "item",	W_DECOY },
 	{ "jpy",	W_DECOY | W_MONEY },
+	{ "kod",	W_AFTER },
+	{ "kode",	W_AFTER },
+	{ "koden",	W_AFTER },
 	{ "la",		W_AFTER | W_BEFORE },
+	{ "lautet",	W_AFTER },
 	{ "le",		W_AFTER | W_BEFORE },
 	{ "livraison",	W_DECOY },
 	{ "ma",		W_AFTER | W_BEFORE },
+	{ "meine",	W_AFTER | W_BEFORE },
+	{ "min",	W_AFTER | W_BEFORE },
 	{ "mobile",	W_DECOY },
 	{ "mon",	W_AFTER | W_BEFORE },
 	{ "montant",	W_DECOY },
@@ -96,6 +107,7 @@ static const struct pin_word pin_words[] = {
 	{ "num",	W_AFTER | W_ABBREV },
 	{ "number",	W_AFTER },
 	{ "numero",	W_AFTER },
+	{ "nummer",	W_AFTER },
 	{ "numéro",	W_AFTER },
 	{ "order",	W_DECOY },
 	{ "our",	W_AFTER | W_BEFORE },
@@ -148,6 +160,7 @@ static const struct pin_word pin_words[] = {
 	{ "yen",	W_DECOY | W_MONEY },
 	{ "your",	W_AFTER | W_BEFORE },
 	{ "zip",	W_DECOY },
+	{ "är",		W_AFTER | W_BEFORE },
 };
 
 static int

@@ -110,6 +110,23 @@ static const struct xcase xcases[] = {
 	X("PIN numero 482913", "482913"),
 	X("NIP de 482913", "482913"),
 	X("votre NIP: 482913", "482913"),
+	/* Swedish, Danish, Norwegian, German connectors */
+	X("PIN \xc3\xa4r 482913", "482913"),		/* sv: PIN är */
+	X("Min PIN \xc3\xa4r 482913.", "482913"),
+	X("PIN-kod: 482913", "482913"),
+	X("PIN er 482913", "482913"),			/* da, no */
+	X("PIN-koden min er 482913", "482913"),
+	X("Min PIN-kode er: 482913", "482913"),
+	X("PIN lautet 482913", "482913"),		/* de */
+	X("Meine PIN lautet: 482913", "482913"),
+	X("Meine PIN ist 482913", "482913"),
+	X("PIN-Nummer 482913", "482913"),
+	X("PIN-Nummer: 482913", "482913"),
+	X("482913 \xc3\xa4r min PIN", "482913"),
+	X("482913 er min PIN", "482913"),
+	X("PIN \xc3\xa4r inte 482913", ""),		/* "not" is no filler */
+	X("PIN ist nicht 482913", ""),
+	X("PIN er ikke 482913", ""),
 	/* the digits before the keyword */
 	X("482913 is my PIN", "482913"),
 	X("482913 (PIN)", "482913"),

@@ -238,8 +238,17 @@ static const struct text_case quote_cases[] = {
 	  "PIN 482913" },
 	{ "signature CRLF", "PIN 482913\r\n-- \r\nJohn\r\n+33 1 23 45 67 89\r\n",
 	  "PIN 482913" },
-	{ "-- without space is text", "PIN 482913\n--\nJohn",
-	  "PIN 482913\n--\nJohn" },
+	{ "-- without space above a signature cuts", "PIN 482913\n--\nJohn",
+	  "PIN 482913" },
+	{ "-- without space above a paragraph is text", "PIN 482913\n--\n"
+	  "I called twice this week and nobody could tell me anything new.",
+	  "PIN 482913\n--\nI called twice this week and nobody could tell me "
+	  "anything new." },
+	{ "-- without space above many lines is text", "PIN 482913\n--\n1\n"
+	  "2\n3\n4\n5\n6\n7\n8\n9", "PIN 482913\n--\n1\n2\n3\n4\n5\n"
+	  "6\n7\n8\n9" },
+	{ "-- without space, signature, then a quote", "PIN 482913\n--\nJohn"
+	  "\n+1 555 123 4567\n\nOn Mon, Support wrote:\n> x", "PIN 482913" },
 	{ "signature then quote", "PIN 482913\n-- \nJohn\n\nOn Mon, Support "
 	  "wrote:\n> x", "PIN 482913" },
 	{ "signature at top", "-- \nJohn 555 1234", "" },
@@ -479,6 +488,18 @@ test_quote_hostile(void)
 	g_string_append(in, line);
 	got = quote_cut(in->str, in->len);
 	is_int(strlen(got), in->len - 1, "quote: 50000 From: lines kept");
+	g_free(got);
+	g_free(line);
+
+	/* "--" lines each followed by a 100000-blank line: look-ahead
+	 * stops at the long line */
+	g_string_assign(in, "PIN 482913\n");
+	line = repeat(" ", 100000);
+	for (int k = 0; k < 50; k++)
+		g_string_append_printf(in, "--\n%s\n", line);
+	g_string_append(in, "end");
+	got = quote_cut(in->str, in->len);
+	is_int(strlen(got), in->len, "quote: 50 '--' above long lines kept");
 	g_free(got);
 	g_free(line);
 
