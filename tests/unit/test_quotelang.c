@@ -6,11 +6,17 @@
  * a PIN line.  The author's text must come out exactly, and the quoted
  * PIN, a candidate in the whole reply, must not be one in what is kept.
  * Then texts that look like a marker but are the author's: kept whole.
+ * Last, replies quoting our own verification request ("If you have lost
+ * your PIN, reply with "I have lost my PIN"") under a header block in
+ * several languages: the whole reply reads as a lost-PIN request, the
+ * author's text does not.
  */
 #include <string.h>
 
 #include <glib.h>
 
+#include "case/intent.h"
+#include "core/config.h"
 #include "mail/quote.h"
 #include "pin/pin.h"
 #include "tap.h"
@@ -285,6 +291,40 @@ static const struct {
 	{ "a digit table", "1 | 2 | 3\nPIN: 482913" },
 };
 
+/* Our verification request, as a reply quotes it. */
+#define VERIFY	"\nHello Bob,\n\nWe have received a request to change " \
+	"something on your account.\nPlease reply with your PIN.\nIf you " \
+	"have lost your PIN, reply with \"I have lost my PIN\" and we will " \
+	"send a new one."
+
+static const struct {
+	const char *name;
+	const char *in;
+	const char *author;
+} verify_replies[] = {
+	{ "sv", "Hej,\nvi ringer er i morgon i st\xc3\xa4llet.\n/Bob\n\n"
+	  "________________________________\nFr\xc3\xa5n: Support <support@"
+	  "example.com>\nSkickat: den 2 december 2026 16:40\nTill: Bob Berg\n"
+	  "\xc3\x84mne: [Case #100000] Please confirm your request\n" VERIFY,
+	  "Hej,\nvi ringer er i morgon i st\xc3\xa4llet.\n/Bob" },
+	{ "pl", "Zadzwoni\xc4\x99 jutro.\nBob\n\nOd: Support\nWys\xc5\x82"
+	  "ano: 2 grudnia 2026 16:40\nDo: Bob\nTemat: Please confirm\n" VERIFY,
+	  "Zadzwoni\xc4\x99 jutro.\nBob" },
+	{ "de", "Ich rufe morgen an.\nBob\n\n-----Urspr\xc3\xbcngliche "
+	  "Nachricht-----\nVon: Support\nGesendet: 2. Dezember 2026\n" VERIFY,
+	  "Ich rufe morgen an.\nBob" },
+	{ "ru", "\xd0\xa1\xd0\xbf\xd0\xb0\xd1\x81\xd0\xb8\xd0\xb1\xd0"
+	  "\xbe.\nBob\n\n\xd0\x9e\xd1\x82: Support\n\xd0\x9e\xd1\x82\xd0"
+	  "\xbf\xd1\x80\xd0\xb0\xd0\xb2\xd0\xbb\xd0\xb5\xd0\xbd\xd0\xbe: "
+	  "2.12.2026\n\xd0\x9a\xd0\xbe\xd0\xbc\xd1\x83: Bob\n\xd0\xa2\xd0"
+	  "\xb5\xd0\xbc\xd0\xb0: Please confirm\n" VERIFY,
+	  "\xd0\xa1\xd0\xbf\xd0\xb0\xd1\x81\xd0\xb8\xd0\xb1\xd0\xbe.\nBob" },
+	{ "ja", "OK\nBob\n\n\xe5\xb7\xae\xe5\x87\xba\xe4\xba\xba: Support\n"
+	  "\xe9\x80\x81\xe4\xbf\xa1\xe6\x97\xa5\xe6\x99\x82: 2026/12/02\n"
+	  "\xe5\xae\x9b\xe5\x85\x88: Bob\n\xe4\xbb\xb6\xe5\x90\x8d: Please "
+	  "confirm\n" VERIFY, "OK\nBob" },
+};
+
 static char *
 candidates(const char *text)
 {
@@ -338,10 +378,38 @@ test_kept(void)
 	}
 }
 
+static void
+test_verify_quoted(void)
+{
+	struct pm_config *cfg = config_defaults();
+	struct intent it;
+	char *got;
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(verify_replies); i++) {
+		intent_classify_cfg(cfg, NULL, verify_replies[i].in, &it);
+		is_str(intent_kind_name(it.kind), "lost-pin",
+		    "verification request quoted, %s: the whole reply asks",
+		    verify_replies[i].name);
+		got = quote_cut(verify_replies[i].in,
+		    strlen(verify_replies[i].in));
+		is_str(got, verify_replies[i].author,
+		    "verification request quoted, %s: the author's text",
+		    verify_replies[i].name);
+		intent_classify_cfg(cfg, NULL, got, &it);
+		is_str(intent_kind_name(it.kind), "other",
+		    "verification request quoted, %s: the author does not ask",
+		    verify_replies[i].name);
+		g_free(got);
+	}
+	config_free(cfg);
+}
+
 int
 main(void)
 {
 	test_replies();
 	test_kept();
+	test_verify_quoted();
 	return tap_done();
 }
