@@ -128,14 +128,16 @@ static const char *const separators[] = {
 	"wiadomość przekazana", "przekazana wiadomość",		/* pl */
 	"původní zpráva", "přeposlaná zpráva", "pôvodná správa",	/* cs sk */
 	"alkuperäinen viesti", "välitetty viesti",		/* fi */
-	"eredeti üzenet", "továbbított üzenet",			/* hu */
-	"mesaj original", "mesaj redirecționat",		/* ro */
-	"orijinal ileti", "özgün ileti", "iletilen ileti",	/* tr */
+	"eredeti üzenet", "továbbított üzenet", "továbbított levél",	/* hu */
+	"mesaj original", "mesaj redirecționat",
+	"mesaj redirecţionat",					/* ro */
+	"orijinal ileti", "özgün ileti", "iletilen ileti",
+	"yönlendirilen ileti", "iletilmiş ileti",		/* tr */
 	"αρχικό μήνυμα", "προωθημένο μήνυμα",			/* el */
 	"исходное сообщение", "пересылаемое сообщение",
 	"пересланное сообщение", "оригинальное сообщение",	/* ru */
 	"вихідне повідомлення", "оригінальне повідомлення",
-	"переслане повідомлення",				/* uk */
+	"переслане повідомлення", "пересланий лист",		/* uk */
 	"元のメッセージ", "転送メッセージ",			/* ja */
 	"原始邮件", "原始郵件", "转发邮件", "轉寄郵件",		/* zh */
 	"원본 메시지", "전달된 메시지",				/* ko */
@@ -189,6 +191,7 @@ static const struct {
 static const char *const wrote_ends[] = {
 	"wrote~:", "écrit~:", "ecrit~:", "escribió~:", "escribio~:",
 	"ha scritto~:", "escreveu~:", "schrieb~:", "schreef~:",
+	"geschrieben~:", "geschreven~:", "írta~:", "כתב/ה~:",
 	"skrev~:", "pisze~:", "napisał(a)~:", "napisał~:", "napisała~:",
 	"napsal(a)~:", "napsal~:", "napsala~:", "napísal(a)~:",
 	"kirjoitti~:", "написал(а)~:", "написал~:", "написала~:",
@@ -200,6 +203,7 @@ static const char *const wrote_ends[] = {
 /* Ending in a bare colon: a word in the line and a date. */
 static const char *const colon_words[] = {
 	" schrieb ", " schreef ", " skrev ", " wrote on ", " ezt írta ",
+	" kirjoitti ", " napisana przez ", " كتب ",
 };
 
 int

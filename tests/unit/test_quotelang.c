@@ -154,6 +154,15 @@ static const struct reply replies[] = {
 	BLOCK("separator em dashes", "PIN: 482913",
 	    "\xe2\x80\x94\xe2\x80\x94 Original Message \xe2\x80\x94\xe2\x80"
 	    "\x94"),
+	BLOCK("gmail forward sv", "PIN: 482913",
+	    "---------- Vidarebefordrat meddelande ---------"),
+	BLOCK("gmail forward ru", "PIN: 482913",
+	    "---------- \xd0\x9f\xd0\xb5\xd1\x80\xd0\xb5\xd1\x81\xd1\x8b\xd0"
+	    "\xbb\xd0\xb0\xd0\xb5\xd0\xbc\xd0\xbe\xd0\xb5 \xd1\x81\xd0\xbe"
+	    "\xd0\xbe\xd0\xb1\xd1\x89\xd0\xb5\xd0\xbd\xd0\xb8\xd0\xb5 "
+	    "---------"),
+	BLOCK("outlook separator tr, dotted capital I", "PIN: 482913",
+	    "-----\xc3\x96zg\xc3\xbcn \xc4\xb0leti-----"),
 	BLOCK("forward de (Apple Mail)", "PIN: 482913",
 	    "Anfang der weitergeleiteten Nachricht:"),
 
@@ -174,6 +183,24 @@ static const struct reply replies[] = {
 	    "Support schrieb am 01.12.2026 um 10:02:"),
 	BLOCK("thunderbird en, wrote on", "PIN: 482913",
 	    "Support wrote on 01/12/2026 10:02:"),
+	BLOCK("yahoo de", "PIN: 482913",
+	    "Am Dienstag, 1. Dezember 2026, 10:02:00 MEZ hat Support "
+	    "<support@example.com> Folgendes geschrieben:"),
+	BLOCK("apple nl", "PIN: 482913",
+	    "Op 1 dec. 2026 om 10:02 heeft Support <support@example.com> het "
+	    "volgende geschreven:"),
+	BLOCK("apple pl", "PIN: 482913",
+	    "Wiadomo\xc5\x9b\xc4\x87 napisana przez Support <support@"
+	    "example.com> w dniu 01.12.2026, o godz. 10:02:"),
+	BLOCK("thunderbird fi", "PIN: 482913",
+	    "Support kirjoitti 1.12.2026 klo 10.02:"),
+	BLOCK("thunderbird hu", "PIN: 482913",
+	    "2026. 12. 01. 10:02 keltez\xc3\xa9ssel, Support \xc3\xadrta:"),
+	BLOCK("apple pt", "PIN: 482913",
+	    "No dia 1 de dez. de 2026, \xc3\xa0s 10:02, Support "
+	    "<support@example.com> escreveu:"),
+	BLOCK("thunderbird sv", "Min PIN \xc3\xa4r 482913.",
+	    "Den 2026-12-01 kl. 10:02, skrev Support:"),
 	BLOCK("gmail es", "PIN: 482913",
 	    "El mar, 1 dic 2026 a las 10:02, Soporte (<support@example.com>) "
 	    "escribi\xc3\xb3:"),
