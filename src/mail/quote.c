@@ -162,7 +162,7 @@ cut_separator(struct qline l)
 	if (l.len == 0 || l.len > QL_MAX_LINE)
 		return false;
 	if (qm_match_fwd(l.p, l.len, "##-") != QL_NOMATCH ||
-	    qm_contains(l, "reply above this line") || ql_forward_line(l))
+	    qm_contains_ascii(l, "reply above this line") || ql_forward_line(l))
 		return true;
 	while ((d = qm_dash_fwd(l.p + a, l.len - a)) > 0) {
 		a += d;

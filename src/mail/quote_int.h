@@ -57,6 +57,17 @@ bool qm_equals(struct qline l, const char *pat);	/* the whole line */
 bool qm_contains(struct qline l, const char *word);	/* exact bytes */
 bool qm_has_digit(struct qline l);
 
+/* An ASCII WORD in L, ASCII letters compared in either case: a cheap
+ * search for a long English phrase. */
+bool qm_contains_ascii(struct qline l, const char *word);
+
+/* L ends with ':' or U+FF1A, before trailing blanks: every attribution
+ * and label does, so the cutter tests it first. */
+bool qm_ends_colon(struct qline l);
+
+/* ':' or U+FF1A within the first WITHIN bytes of L. */
+bool qm_has_colon(struct qline l, size_t within);
+
 /* Length of a dash at the start / the end of P (N bytes), 0 if none:
  * '-', '_', '=', and the Unicode dashes and box rules Outlook and the
  * webmails draw separators with (U+2010..U+2015, U+2500, U+2501). */

@@ -25,6 +25,8 @@
 
 #include "mail/quote_int.h"
 
+#define LABEL_WINDOW	64	/* bytes before a label's colon, blanks included */
+
 struct label {
 	const char *pat;
 	int cls;
@@ -211,7 +213,7 @@ ql_header_class(struct qline l)
 {
 	size_t i;
 
-	if (l.len > QL_MAX_LINE)
+	if (l.len > QL_MAX_LINE || !qm_has_colon(l, LABEL_WINDOW))
 		return QL_NONE;
 	l = qm_trim(l);
 	while (l.len > 0 && l.p[0] == '*') {
@@ -285,6 +287,8 @@ ql_attribution(struct qline j, bool fresh)
 {
 	size_t i;
 
+	if (!qm_ends_colon(j))
+		return false;
 	for (i = 0; i < G_N_ELEMENTS(attributions); i++) {
 		if (qm_match_fwd(j.p, j.len, attributions[i].start) ==
 		    QL_NOMATCH ||
@@ -304,7 +308,7 @@ bool
 ql_wrote_end(struct qline l)
 {
 	l = qm_trim(l);
-	if (l.len == 0 || l.len > QL_MAX_LINE)
+	if (l.len == 0 || l.len > QL_MAX_LINE || !qm_ends_colon(l))
 		return false;
 	if (ends_wrote(l))
 		return true;

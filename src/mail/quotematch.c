@@ -250,6 +250,44 @@ cp_dash(gunichar c)
 	    (c >= 0x2010 && c <= 0x2015) || c == 0x2500 || c == 0x2501;
 }
 
+bool
+qm_contains_ascii(struct qline l, const char *word)
+{
+	size_t n = strlen(word), i;
+
+	for (i = 0; i + n <= l.len; i++)
+		if (g_ascii_tolower(l.p[i]) == word[0] &&
+		    g_ascii_strncasecmp(l.p + i, word, n) == 0)
+			return true;
+	return false;
+}
+
+bool
+qm_ends_colon(struct qline l)
+{
+	size_t b, len;
+	gunichar c;
+
+	while ((b = qm_blank_back(l.p, l.len)) > 0)
+		l.len -= b;
+	if (l.len == 0)
+		return false;
+	c = cp_back(l.p, l.len, &len);
+	return c == ':' || c == CP_FW_COLON;
+}
+
+bool
+qm_has_colon(struct qline l, size_t within)
+{
+	size_t n = l.len < within ? l.len : within, i;
+
+	for (i = 0; i < n; i++)
+		if (l.p[i] == ':' || (i + 2 < l.len &&
+		    memcmp(l.p + i, "\xef\xbc\x9a", 3) == 0))
+			return true;
+	return false;
+}
+
 size_t
 qm_dash_fwd(const char *p, size_t n)
 {
