@@ -14,17 +14,20 @@
  * NUL-terminated) as a newly allocated NUL-terminated string (free with
  * g_free).  Never returns NULL.
  *
- * Removed: lines starting with ">" (after optional blanks); everything
- * from the first of: an attribution line ("On ... wrote:", also wrapped
- * over two lines, and its French, German, Spanish, Italian, Dutch and
- * Portuguese forms; any "... wrote:" line followed by a ">" line); an
- * Outlook header block ("From:/Sent:/To:/Subject:" and its French and
- * German forms); an "Original Message" / "Forwarded message" separator;
- * a helpdesk "reply above this line" marker; the signature separator
- * "-- ".  An attribution directly followed by ">" lines only introduces
- * a quote: it is dropped and the text below the quote (bottom-posting,
- * interleaved answers) is kept, like any text after ">" lines that is not
- * below such a marker.
+ * Removed: quoted lines (">", "|", full-width "＞" as the first visible
+ * character, also after blanks, no-break and zero-width spaces, byte
+ * order marks); everything from the first of: an attribution ("On ...
+ * wrote:" and its forms in some twenty languages, on one line or folded
+ * over up to three; any "... wrote:" line followed by a quoted line); an
+ * Outlook header block (a "From" label followed, label after label, by
+ * two of Sent/Date, To/Cc, Subject, in the same languages); an "Original
+ * Message" / "Forwarded message" separator (any language, case, dash
+ * count); a helpdesk "reply above this line" marker; the signature
+ * separator "-- ", or a bare "--" above a few short signature lines.
+ * An attribution directly followed by quoted lines only introduces a
+ * quote: it is dropped and the text below the quote (bottom-posting,
+ * interleaved answers) is kept, like any text after quoted lines that is
+ * not below such a marker.
  *
  * Output lines are joined by "\n" (CRLF becomes LF); leading and trailing
  * blank lines are removed.  Time and memory are linear in LEN.
