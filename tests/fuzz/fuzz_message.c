@@ -6,7 +6,8 @@
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE \
  *     -Isrc tests/fuzz/fuzz_message.c src/mail/message.c src/mail/html.c \
-  *     src/mail/quote.c src/mail/flowed.c src/util/log.c \
+ *     src/mail/quote.c src/mail/quotematch.c src/mail/quotelang.c \
+ *     src/mail/flowed.c src/util/log.c \
  *     $(pkg-config --cflags --libs gmime-3.0 libxml-2.0 libsodium) \
  *     -o /tmp/fuzz_message
  *   mkdir -p /tmp/fuzz-corpus
