@@ -27,6 +27,7 @@
 #include <sodium.h>
 
 #include "case/casematch.h"
+#include "util/text.h"
 
 #define MSGID_MAX	998	/* bytes inside <>, white space removed */
 #define CASEMATCH_REF_SCAN	(16u * 1024)
@@ -342,4 +343,6 @@ casematch_parse(const struct secret_key *key, const struct pm_config *cfg,
 	if (cfg != NULL && cfg->case_ref_pattern != NULL)
 		ref_find(cfg->case_ref_pattern, subject_utf8,
 		    out->external_ref);
+	text_clean_line(out->external_ref, out->external_ref,
+	    sizeof(out->external_ref));	/* stored and printed later */
 }

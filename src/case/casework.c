@@ -31,6 +31,7 @@
 #include "case/casework.h"
 #include "case/intent.h"
 #include "util/log.h"
+#include "util/text.h"
 #include "case/rules.h"
 #include "util/timeconst.h"
 
@@ -79,27 +80,6 @@ cw_audit(const struct casework_env *env, const char *action,
 	    number, result, fmt, ap);
 	va_end(ap);
 	return rc;
-}
-
-/* TEXT as one line of valid UTF-8, at most SIZE-1 bytes, cut on a
- * character boundary; control characters become spaces. */
-static void
-one_line(char *out, size_t size, const char *text)
-{
-	char *valid = g_utf8_make_valid(text ? text : "", -1);
-	size_t n = strlen(valid), i;
-
-	if (n >= size) {
-		n = size - 1;
-		while (n > 0 && ((unsigned char)valid[n] & 0xC0) == 0x80)
-			n--;
-	}
-	memcpy(out, valid, n);
-	out[n] = '\0';
-	g_free(valid);
-	for (i = 0; i < n; i++)
-		if ((unsigned char)out[i] < 0x20 || out[i] == 0x7f)
-			out[i] = ' ';
 }
 
 /* A case of the sender's account, by tag or external reference. */
@@ -166,7 +146,7 @@ cw_case(const struct casework_env *env, const struct casework_in *in,
 		snprintf(c->account, sizeof(c->account), "%s", u->account);
 	}
 	snprintf(c->email, sizeof(c->email), "%s", v->from);
-	one_line(c->subject, sizeof(c->subject), in->subject);
+	text_clean_line(in->subject, c->subject, sizeof(c->subject));
 	snprintf(c->external_ref, sizeof(c->external_ref), "%s", m->external_ref);
 	rc = store_case_open(env->st, c, env->cfg->case_start, env->now,
 	    &c->number);
@@ -267,7 +247,7 @@ cw_admin_cb(const struct store_user *a, void *arg)
 	if (g_ascii_strcasecmp(a->email, acc->self) == 0 ||
 	    acc->n >= ADMINS_MAX)
 		return 0;
-	one_line(name, sizeof(name), a->name);
+	text_clean_line(a->name, name, sizeof(name));
 	line = name[0] != '\0' ? g_strdup_printf("    %s <%s>", name, a->email) :
 	    g_strdup_printf("    %s", a->email);
 	if (acc->s->len + strlen(line) + 1 <= NOTICE_VALUE_MAX) {
@@ -497,7 +477,7 @@ cw_inbound_id(const struct casework_env *env, const struct casework_in *in,
 
 	if (id == NULL || strlen(id) >= sizeof(clean))
 		return STORE_OK;
-	one_line(clean, sizeof(clean), id);
+	text_clean_line(id, clean, sizeof(clean));
 	g_strstrip(clean);
 	if (clean[0] == '\0')
 		return STORE_OK;

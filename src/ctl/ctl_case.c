@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "ctl/ctl.h"
+#include "util/text.h"
 
 static const char *
 ctl_case_state(enum store_case_state s)
@@ -105,6 +106,19 @@ ctl_case_get(struct ctl *c, struct store_case *k)
 	return CTL_EXIT_OK;
 }
 
+/* Every text field of K as text_clean_line() makes it. */
+static void
+ctl_case_clean(struct store_case *k)
+{
+	text_clean_line(k->account, k->account, sizeof(k->account));
+	text_clean_line(k->email, k->email, sizeof(k->email));
+	text_clean_line(k->subject, k->subject, sizeof(k->subject));
+	text_clean_line(k->authenticated_by, k->authenticated_by,
+	    sizeof(k->authenticated_by));
+	text_clean_line(k->external_ref, k->external_ref,
+	    sizeof(k->external_ref));
+}
+
 int
 ctl_case_show(struct ctl *c)
 {
@@ -118,6 +132,7 @@ ctl_case_show(struct ctl *c)
 		ctl_json_print(ctl_case_json(&k));
 		return CTL_EXIT_OK;
 	}
+	ctl_case_clean(&k);	/* stored clean; printed clean all the same */
 	printf("case: %lld\naccount: %s\nemail: %s\nsubject: %s\n"
 	    "state: %s\nopened: %s\nauthenticated: %s\n"
 	    "authenticated-by: %s\nverification-requested: %s\n"

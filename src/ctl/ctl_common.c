@@ -27,6 +27,7 @@
 #include "util/xalloc.h"
 #include "util/address.h"
 #include "util/timeconst.h"
+#include "util/text.h"
 
 void
 ctl_err(const struct ctl *c, const char *fmt, ...)
@@ -457,12 +458,43 @@ ctl_read_pin(struct ctl *c, char pin[PIN_BUF])
 
 /* ---- output ---- */
 
+/*
+ * JSON text with every character text_char_unsafe() names (DEL, C1,
+ * bidirectional controls, line separators) written as a \u escape:
+ * json-c escapes only C0.  Outside strings JSON text is ASCII, so every
+ * such character is inside a string, where the escape means the same.
+ */
+static char *
+ctl_json_escape_unsafe(const char *json)
+{
+	GString *out = g_string_sized_new(strlen(json) + 16);
+	const char *p;
+
+	for (p = json; *p != '\0';) {
+		gunichar ch = g_utf8_get_char_validated(p, -1);
+
+		if (ch == (gunichar)-1 || ch == (gunichar)-2) {
+			g_string_append_c(out, *p++);	/* not ours to judge */
+			continue;
+		}
+		if (ch >= 0x7f && text_char_unsafe(ch))
+			g_string_append_printf(out, "\\u%04x", (unsigned)ch);
+		else
+			g_string_append_len(out, p, g_utf8_next_char(p) - p);
+		p = g_utf8_next_char(p);
+	}
+	return g_string_free(out, FALSE);
+}
+
 void
 ctl_json_print(json_object *o)
 {
-	printf("%s\n", (const char *)xalloc_check((void *)
+	char *safe = ctl_json_escape_unsafe(xalloc_check((void *)
 	    json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
 	    JSON_C_TO_STRING_NOSLASHESCAPE), "json-c"));
+
+	printf("%s\n", safe);
+	g_free(safe);
 	json_object_put(o);
 }
 
@@ -542,8 +574,8 @@ ctl_table_add(struct ctl_table *t, const char *const *cells)
 	char **row = g_new0(char *, t->ncols + 1);
 	unsigned i;
 
-	for (i = 0; i < t->ncols; i++)
-		row[i] = g_strdup(cells[i] != NULL ? cells[i] : "");
+	for (i = 0; i < t->ncols; i++)	/* never raw customer text */
+		row[i] = text_clean_dup(cells[i] != NULL ? cells[i] : "");
 	g_ptr_array_add(t->rows, row);
 }
 

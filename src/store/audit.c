@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "store/stmt.h"
+#include "util/text.h"
 
 /* The columns of AUDIT_SELECT, in order. */
 enum audit_col {
@@ -70,17 +71,7 @@ store_audit_add(struct store *st, const struct store_audit *e)
 static void
 audit_copy(char *dst, size_t size, const char *src)
 {
-	size_t n = 0;
-
-	if (src == NULL)
-		src = "";
-	for (; src[n] != '\0' && n + 1 < size; n++)
-		dst[n] = ((unsigned char)src[n] < 0x20 || src[n] == 0x7f) ?
-		    '?' : src[n];
-	if (src[n] != '\0')		/* cut: not inside a character */
-		while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
-			n--;
-	dst[n] = '\0';
+	text_clean_mark(src, dst, size, '?');
 }
 
 int

@@ -24,6 +24,7 @@
 
 #include "util/address.h"
 #include "store/stmt.h"
+#include "util/text.h"
 
 /* ---- diagnostics ---- */
 
@@ -80,10 +81,7 @@ store_str_ok(const char *s, size_t max, bool empty_ok)
 	n = strnlen(s, max);
 	if (n >= max || (n == 0 && !empty_ok))
 		return false;
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			return false;
-	return true;
+	return text_is_clean(s);
 }
 
 bool
