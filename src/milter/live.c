@@ -32,15 +32,13 @@ live_drop(struct live *l)
 	return --l->refs == 0;
 }
 
-void
-live_publish(const struct pm_config *cfg, struct notice_templates *tmpl)
+/* Make L (NULL: none) the live generation; drop the one it replaces. */
+static void
+live_replace(struct live *l)
 {
-	struct live *l = g_new0(struct live, 1), *old;
+	struct live *old;
 	bool last;
 
-	l->refs = 1;
-	l->cfg = config_ref(cfg);
-	l->tmpl = tmpl;
 	(void)pthread_mutex_lock(&live_mu);
 	old = live_cur;
 	live_cur = l;
@@ -48,6 +46,17 @@ live_publish(const struct pm_config *cfg, struct notice_templates *tmpl)
 	(void)pthread_mutex_unlock(&live_mu);
 	if (last)
 		live_free(old);
+}
+
+void
+live_publish(const struct pm_config *cfg, struct notice_templates *tmpl)
+{
+	struct live *l = g_new0(struct live, 1);
+
+	l->refs = 1;
+	l->cfg = config_ref(cfg);
+	l->tmpl = tmpl;
+	live_replace(l);
 }
 
 struct live *
@@ -79,14 +88,5 @@ live_release(struct live *l)
 void
 live_end(void)
 {
-	struct live *old;
-	bool last;
-
-	(void)pthread_mutex_lock(&live_mu);
-	old = live_cur;
-	live_cur = NULL;
-	last = old != NULL && live_drop(old);
-	(void)pthread_mutex_unlock(&live_mu);
-	if (last)
-		live_free(old);
+	live_replace(NULL);
 }
