@@ -20,6 +20,7 @@
 #include <gmime/gmime.h>
 
 #include "mail/ar.h"
+#include "mail/decode.h"
 #include "filter/edits.h"
 
 #define EDITS_PREFIX	"X-Support-"
@@ -230,7 +231,7 @@ edits_tag_subject(struct edits *e, const struct hdrlist *hl, const char *tag)
 		raw++;
 	if (strlen(raw) > EDITS_VALUE_MAX) {
 		/* too long to prefix as it is: decoded, cut, encoded again */
-		char *dec = g_mime_utils_header_decode_text(NULL, raw);
+		char *dec = decode_header(raw);
 		char *text = g_strdup_printf("%s %s", tag, dec);
 
 		v = edits_subject_value(text);

@@ -39,10 +39,12 @@
 #include "case/casematch.h"
 #include "case/casework.h"
 #include "case/intent.h"
+#include "mail/decode.h"
 #include "util/log.h"
 #include "mail/message.h"
 #include "pin/pin.h"
 #include "filter/pipeline.h"
+#include "filter/recheck.h"
 #include "filter/redact.h"
 #include "mail/sender.h"
 
@@ -50,36 +52,7 @@
 static GMimeStream *
 pipeline_stream(struct pipeline_msg *msg)
 {
-	GMimeStream *cat = g_mime_stream_cat_new(), *s;
-	GString *h = g_string_sized_new(4096);
-	size_t i;
-
-	for (i = 0; i < msg->headers.n; i++)
-		g_string_append_printf(h, "%s: %s\n", msg->headers.v[i].name,
-		    msg->headers.v[i].value);
-	g_string_append(h, "\n");
-	s = g_mime_stream_mem_new_with_buffer(h->str, h->len);
-	g_string_free(h, TRUE);
-	g_mime_stream_cat_add_source(GMIME_STREAM_CAT(cat), s);
-	g_object_unref(s);
-	if (msg->body == NULL || spool_size(msg->body) == 0)
-		return cat;
-	if (spool_on_disk(msg->body)) {
-		int fd = dup(spool_fd(msg->body));
-
-		if (fd < 0) {
-			g_object_unref(cat);
-			return NULL;
-		}
-		s = g_mime_stream_fs_new_with_bounds(fd, 0,
-		    (gint64)spool_size(msg->body));
-	} else {
-		s = g_mime_stream_mem_new_with_buffer(spool_mem(msg->body),
-		    spool_size(msg->body));
-	}
-	g_mime_stream_cat_add_source(GMIME_STREAM_CAT(cat), s);
-	g_object_unref(s);
-	return cat;
+	return recheck_stream(&msg->headers, msg->body, NULL, 0);
 }
 
 /* Candidates of every Subject field (a message may carry several). */
@@ -91,7 +64,7 @@ pipeline_subjects(const struct hdrlist *hl, struct pin_candidates *out)
 	size_t i;
 
 	for (i = 1; (raw = hdrlist_get(hl, "Subject", i)) != NULL; i++) {
-		char *decoded = g_mime_utils_header_decode_text(NULL, raw);
+		char *decoded = decode_header(raw);
 
 		memset(&one, 0, sizeof(one));
 		pin_extract(decoded, strlen(decoded), 0, &one);
@@ -133,7 +106,7 @@ pipeline_subject(const struct hdrlist *hl)
 
 	if (raw == NULL)
 		return NULL;
-	dec = g_mime_utils_header_decode_text(NULL, raw);
+	dec = decode_header(raw);
 	valid = g_utf8_make_valid(dec, -1);
 	g_free(dec);
 	return valid;
@@ -294,6 +267,31 @@ pipeline_redact(struct pipeline_work *w)
 		r->redactions = (unsigned)n;
 }
 
+/*
+ * The post-condition: what will be delivered, read again, shows no
+ * candidate and no keyword-anchored PIN; else the message fails closed
+ * (OnInternalError; with "accept", the edits are dropped and the message
+ * refused all the same: a PIN is never delivered).
+ */
+static void
+pipeline_recheck(struct pipeline_work *w)
+{
+	struct pipeline_result *r = w->r;
+	int found;
+
+	if (!w->env->cfg->redact_pin)
+		return;
+	found = recheck_delivered(&w->msg->headers, w->msg->body, &r->edits,
+	    &w->cands);
+	if (found == 0)
+		return;
+	pm_log_err("%s: %s after redaction: not delivered", w->msg->queue_id,
+	    found < 0 ? "the message cannot be read back" :
+	    "a PIN is still readable");
+	verdict_internal_error(&r->verdict, r->verdict.from);
+	r->unsafe = true;
+}
+
 /* Edits: our fields for the verdict, the case tag; -1: internal error. */
 static int
 pipeline_edits(struct pipeline_work *w)
@@ -326,6 +324,16 @@ pipeline_run(const struct pipeline_env *env, struct pipeline_msg *msg,
 		pm_log_warn("%s: rejected: %s", msg->queue_id, r->reject);
 		return 0;
 	}
+	if (env->cfg->redact_pin && (hdrlist_truncated(&msg->headers) ||
+	    (msg->body != NULL && spool_truncated(msg->body)))) {
+		/* not held whole: what we did not see cannot be redacted */
+		r->reject = PIPELINE_INCOMPLETE_TEXT;
+		r->reject_rcode = "552";
+		r->reject_xcode = "5.3.4";
+		pm_log_warn("%s: rejected: message not held whole (over "
+		    "MaxMessageSize or the header-field cap)", msg->queue_id);
+		return 0;
+	}
 	memset(&w, 0, sizeof(w));
 	w.env = env;
 	w.msg = msg;
@@ -341,6 +349,10 @@ pipeline_run(const struct pipeline_env *env, struct pipeline_msg *msg,
 		pipeline_redact(&w);
 	}
 	rc = pipeline_edits(&w);
+	if (w.m != NULL || rc == 0)
+		pipeline_recheck(&w);
+	if (r->unsafe)
+		rc = -1;
 	r->notice = w.cw.notice;
 	pipeline_log(msg, &r->verdict, r->redactions, w.cw.notice);
 	pin_candidates_wipe(&w.cands);

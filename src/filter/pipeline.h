@@ -55,7 +55,20 @@ struct pipeline_result {
 	const char *notice;		/* kind of notice queued, NULL: none */
 	const char *reject;		/* non-NULL: refuse the message (5xx),
 					 * whatever OnInternalError says */
+	const char *reject_rcode;	/* its reply code, NULL: 550 */
+	const char *reject_xcode;	/* its enhanced code, NULL: 5.7.1 */
+	bool unsafe;			/* a PIN would be delivered: the
+					 * message must not be, whatever
+					 * OnInternalError says (tempfail
+					 * for accept) */
 };
+
+/* The reply to a message that was not held whole (over MaxMessageSize
+ * or the header-field cap) when RedactPIN is on. */
+#define PIPELINE_INCOMPLETE_TEXT \
+	"message too large for the support desk to check for a PIN: " \
+	"nothing was delivered; send it again smaller (fewer or smaller " \
+	"attachments), or to another address"
 
 /*
  * Run the pipeline.  crlf: the new body (if any) uses CRLF line ends.

@@ -25,19 +25,13 @@
  */
 #include <string.h>
 
+#include "mail/decode.h"
 #include "mail/flowed.h"
 #include "mail/html.h"
 #include "filter/redact.h"
+#include "filter/redact_int.h"
 
-/* Wipe and free a g_malloc'd string. */
-static void
-wipe_free(char *s)
-{
-	if (s != NULL) {
-		explicit_bzero(s, strlen(s));
-		g_free(s);
-	}
-}
+#define wipe_free	redact_wipe_free
 
 static char *
 html_escape_pre(const char *text)
@@ -59,12 +53,12 @@ text_part_set(GMimeTextPart *tp, const char *text, size_t len)
 	GMimeContentEncoding enc = g_mime_part_get_content_encoding(part);
 	GMimeStream *stream;
 	GMimeDataWrapper *dw;
+	const char *to = cs != NULL ? decode_charset_name(cs) : NULL;
 	char *bytes = NULL;
 	gsize blen = 0;
 
-	if (cs != NULL && g_ascii_strcasecmp(cs, "utf-8") != 0 &&
-	    g_ascii_strcasecmp(cs, "us-ascii") != 0)
-		bytes = g_convert(text, (gssize)len, cs, "UTF-8", NULL, &blen, NULL);
+	if (to != NULL)
+		bytes = g_convert(text, (gssize)len, to, "UTF-8", NULL, &blen, NULL);
 	if (bytes == NULL) {
 		bool ascii = true;
 		size_t i;
@@ -75,7 +69,7 @@ text_part_set(GMimeTextPart *tp, const char *text, size_t len)
 		if (!ascii || cs != NULL)
 			g_mime_text_part_set_charset(tp, ascii && cs != NULL &&
 			    g_ascii_strcasecmp(cs, "us-ascii") == 0 ? "us-ascii" : "utf-8");
-		bytes = g_memdup2(text, len);
+		bytes = g_strndup(text, len);	/* never NULL, even empty */
 		blen = len;
 	}
 	stream = g_mime_stream_mem_new_with_buffer(bytes, blen);
@@ -91,54 +85,10 @@ text_part_set(GMimeTextPart *tp, const char *text, size_t len)
 	g_free(bytes);
 }
 
-/*
- * PART's content with its transfer encoding undone and, for a charset
- * other than UTF-8/US-ASCII, converted to UTF-8: every byte kept, NULs
- * included (a NUL must not hide the rest of the part from redaction).
- * NULL when it cannot be read.  Free with wipe_array().
- */
-static GByteArray *
-part_bytes(GMimePart *part, bool convert)
-{
-	GMimeDataWrapper *dw = g_mime_part_get_content(part);
-	const char *cs = g_mime_object_get_content_type_parameter(
-	    GMIME_OBJECT(part), "charset");
-	GMimeStream *mem, *fs;
-	GMimeFilter *f;
-	GByteArray *ba, *copy;
-
-	if (dw == NULL)
-		return NULL;
-	mem = g_mime_stream_mem_new();
-	fs = g_mime_stream_filter_new(mem);
-	if (convert && cs != NULL && g_ascii_strcasecmp(cs, "utf-8") != 0 &&
-	    g_ascii_strcasecmp(cs, "us-ascii") != 0 &&
-	    (f = g_mime_filter_charset_new(cs, "UTF-8")) != NULL) {
-		g_mime_stream_filter_add(GMIME_STREAM_FILTER(fs), f);
-		g_object_unref(f);
-	}
-	if (g_mime_data_wrapper_write_to_stream(dw, fs) < 0 ||
-	    g_mime_stream_flush(fs) < 0) {
-		g_object_unref(fs);
-		g_object_unref(mem);
-		return NULL;
-	}
-	g_object_unref(fs);
-	ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
-	copy = g_byte_array_sized_new(ba->len + 1);
-	g_byte_array_append(copy, ba->data, ba->len);
-	explicit_bzero(ba->data, ba->len);
-	g_object_unref(mem);
-	return copy;
-}
-
 static void
 wipe_array(GByteArray *ba)
 {
-	if (ba != NULL) {
-		explicit_bzero(ba->data, ba->len);
-		g_byte_array_free(ba, TRUE);
-	}
+	decode_bytes_free(ba);
 }
 
 /*
@@ -147,7 +97,7 @@ wipe_array(GByteArray *ba)
  * replies too (a customer quoting an earlier message of theirs must not
  * deliver the PIN it held).
  */
-static char *
+char *
 redact_text(const char *text, size_t len, const struct pin_candidates *c,
     size_t *outlen, size_t *n)
 {
@@ -155,7 +105,7 @@ redact_text(const char *text, size_t len, const struct pin_candidates *c,
 	char *out;
 
 	memset(&own, 0, sizeof(own));
-	(void)pin_extract(text, len, 0, &own);
+	(void)pin_extract(text, len, PIN_EXTRACT_REDACT, &own);
 	pin_candidates_merge(&all, &own);
 	out = pin_redact(text, len, &all, NULL, outlen, n);
 	pin_candidates_wipe(&all);
@@ -192,29 +142,35 @@ redact_text_part(GMimeTextPart *tp, const struct pin_candidates *c)
 	GMimeContentType *ct = g_mime_object_get_content_type(GMIME_OBJECT(tp));
 	bool html = g_mime_content_type_is_type(ct, "text", "html");
 	bool flowed = !html && message_part_is_flowed(part);
-	GByteArray *ba = part_bytes(part, true);
-	char *text, *out, *rendered, *again;
-	size_t textlen, outlen, n = 0, left = 0;
+	/* decoded exactly as message.c reads it (mail/decode.c) */
+	char *text = decode_part_text(part, G_MAXSIZE, NULL);
+	char *out, *rendered, *again;
+	size_t textlen = strlen(text), outlen, n = 0, left = 0;
 
-	if (ba == NULL)
-		return 0;
 	if (flowed) {
-		text = flowed_unflow((const char *)ba->data, ba->len,
+		char *unflowed = flowed_unflow(text, textlen,
 		    message_part_delsp(part));
+
+		wipe_free(text);
+		text = unflowed;
 		textlen = strlen(text);
-	} else {
-		text = g_memdup2(ba->data, ba->len + 1);
-		text[ba->len] = '\0';
-		textlen = ba->len;
 	}
-	wipe_array(ba);
 	out = redact_text(text, textlen, c, &outlen, &n);
 	explicit_bzero(text, textlen);
 	g_free(text);
 	if (html) {
 		/* does the rendered text still show a candidate? */
+		char *unesc = html_unescape(out, outlen), *u2;
+		size_t left2 = 0;
+
+		/* attributes and character references: "&#52;82913" */
+		u2 = redact_text(unesc, strlen(unesc), c, NULL, &left2);
+		redact_wipe_free(u2);
+		redact_wipe_free(unesc);
 		rendered = html_to_text(out, outlen, "utf-8");
 		again = redact_text(rendered, strlen(rendered), c, NULL, &left);
+		if (left2 > 0 && left == 0)
+			left = left2;	/* what renders is clean, the source not */
 		if (left > 0) {
 			explicit_bzero(out, outlen);
 			g_free(out);
@@ -235,11 +191,10 @@ redact_text_part(GMimeTextPart *tp, const struct pin_candidates *c)
 	return (int)n;
 }
 
-#define REDACT_OTHER_MAX	(4u << 20)	/* text-like parts scanned */
 
 /* Bytes that read as text: UTF-8, no control characters but tab, CR,
  * LF and FF.  Such a part is redacted whatever its declared type. */
-static bool
+bool
 bytes_are_text(const guint8 *p, size_t len)
 {
 	size_t i;
@@ -262,7 +217,7 @@ bytes_are_text(const guint8 *p, size_t len)
 static int
 redact_other_part(GMimePart *part, const struct pin_candidates *c)
 {
-	GByteArray *ba = part_bytes(part, false);
+	GByteArray *ba = decode_part_bytes(part, REDACT_OTHER_MAX + 1, NULL);
 	GMimeDataWrapper *nw;
 	GMimeStream *ns;
 	char *out;
@@ -333,6 +288,9 @@ redact_tree(GMimeObject *root, const struct pin_candidates *c)
 		GMimeObject *o = g_ptr_array_remove_index(stack, stack->len - 1);
 		int i;
 
+		/* its header fields (the top-level part's are the message's,
+		 * redacted as edits) and its parameters */
+		total += redact_object_fields(o, o != root, c);
 		if (GMIME_IS_MULTIPART(o)) {
 			GMimeMultipart *mp = GMIME_MULTIPART(o);
 
@@ -344,6 +302,9 @@ redact_tree(GMimeObject *root, const struct pin_candidates *c)
 			    GMIME_MESSAGE_PART(o));
 			GMimeObject *body = inner ? g_mime_message_get_mime_part(inner) : NULL;
 
+			if (inner != NULL)	/* Subject, From, ... of it */
+				total += redact_object_fields(GMIME_OBJECT(inner),
+				    true, c);
 			if (body != NULL)
 				g_ptr_array_add(stack, body);
 		} else if (GMIME_IS_PART(o)) {
@@ -366,7 +327,7 @@ redact_subjects(const struct hdrlist *hl, const struct pin_candidates *c,
 	int total = 0;
 
 	for (i = 1; (raw = hdrlist_get(hl, "Subject", i)) != NULL; i++) {
-		char *subject = g_mime_utils_header_decode_text(NULL, raw);
+		char *subject = decode_header(raw);
 		char *valid = g_utf8_make_valid(subject, -1);
 		char *out, *enc;
 		size_t outlen, n = 0;
@@ -390,11 +351,21 @@ redact_subjects(const struct hdrlist *hl, const struct pin_candidates *c,
  * encoding of a single-part message): WAS is its value before, as GMime
  * reported it.
  */
+/* The raw value of TOP's field NAME, as GMime will write it, or NULL. */
+static const char *
+top_raw(GMimeObject *top, const char *name)
+{
+	GMimeHeaderList *l = g_mime_object_get_header_list(top);
+	GMimeHeader *h = l != NULL ? g_mime_header_list_get_header(l, name) : NULL;
+
+	return h != NULL ? g_mime_header_get_raw_value(h) : NULL;
+}
+
 static void
 redact_top_header(GMimeObject *top, const struct hdrlist *hl,
     const char *name, const char *was, struct edits *e)
 {
-	const char *now = g_mime_object_get_header(top, name);
+	const char *now = top_raw(top, name);
 	char *value;
 
 	if (now == NULL || (was != NULL && strcmp(was, now) == 0))
@@ -430,10 +401,7 @@ redact_body(GMimeObject *top, bool crlf, struct edits *e)
 		rc = 0;
 	}
 	g_object_unref(mem);
-	if (ba != NULL) {
-		explicit_bzero(ba->data, ba->len);
-		g_byte_array_free(ba, TRUE);
-	}
+	decode_bytes_free(ba);
 	g_mime_format_options_free(fo);
 	return rc;
 }
@@ -443,24 +411,24 @@ redact_message(GMimeMessage *m, const struct pin_candidates *c,
     const struct hdrlist *hl, bool body_too, bool crlf, struct edits *e)
 {
 	static const char *const top_names[] = {
-		"Content-Type", "Content-Transfer-Encoding"
+		"Content-Type", "Content-Transfer-Encoding", "Content-Disposition"
 	};
 	GMimeObject *top = g_mime_message_get_mime_part(m);
-	char *was[2] = { NULL, NULL };
+	char *was[G_N_ELEMENTS(top_names)] = { NULL, NULL, NULL };
 	int subj, body = 0, rc = 0;
 	size_t i;
 
-	subj = redact_subjects(hl, c, e);
+	subj = redact_subjects(hl, c, e) + redact_top_fields(hl, c, e);
 	if (top != NULL && body_too) {
-		for (i = 0; i < 2; i++)
-			was[i] = g_strdup(g_mime_object_get_header(top, top_names[i]));
+		for (i = 0; i < G_N_ELEMENTS(top_names); i++)
+			was[i] = g_strdup(top_raw(top, top_names[i]));
 		body = redact_tree(top, c);
 		if (body > 0) {
-			for (i = 0; i < 2; i++)
+			for (i = 0; i < G_N_ELEMENTS(top_names); i++)
 				redact_top_header(top, hl, top_names[i], was[i], e);
 			rc = redact_body(top, crlf, e);
 		}
-		for (i = 0; i < 2; i++)
+		for (i = 0; i < G_N_ELEMENTS(top_names); i++)
 			g_free(was[i]);
 	}
 	if (rc != 0)

@@ -333,3 +333,58 @@ html_to_text(const char *html, size_t len, const char *charset)
 		g_string_truncate(s.out, s.out->len - 1);
 	return g_string_free(s.out, FALSE);
 }
+
+/* The code point of the reference at P ("&...;", at most 40 bytes), its
+ * length in *N; 0 when it is none. */
+static gunichar
+entity_at(const char *p, size_t len, size_t *n)
+{
+	char name[40];
+	const htmlEntityDesc *d;
+	size_t i = 1, k = 0;
+	guint64 v = 0;
+	gboolean hex;
+
+	if (len > 1 && p[1] == '#') {
+		hex = len > 2 && (p[2] == 'x' || p[2] == 'X');
+		for (i = hex ? 3 : 2; i < len && k < 8 &&
+		    (hex ? g_ascii_isxdigit(p[i]) : g_ascii_isdigit(p[i])); i++, k++)
+			v = v * (hex ? 16 : 10) + (guint64)(hex ?
+			    g_ascii_xdigit_value(p[i]) : g_ascii_digit_value(p[i]));
+		if (k == 0 || v == 0 || v > 0x10ffff)
+			return 0;
+		*n = i < len && p[i] == ';' ? i + 1 : i;
+		return (gunichar)v;
+	}
+	while (i < len && k < sizeof(name) - 1 && g_ascii_isalnum(p[i]))
+		name[k++] = p[i++];
+	name[k] = '\0';
+	if (k == 0 || (d = htmlEntityLookup((const xmlChar *)name)) == NULL)
+		return 0;
+	*n = i < len && p[i] == ';' ? i + 1 : i;
+	return (gunichar)d->value;
+}
+
+char *
+html_unescape(const char *html, size_t len)
+{
+	GString *out = g_string_sized_new(len + 1);
+	size_t i = 0, n;
+	gunichar c;
+	char *res;
+
+	while (i < len) {
+		if (html[i] == '&' && (c = entity_at(html + i, len - i, &n)) != 0) {
+			g_string_append_unichar(out, c);
+			i += n;
+			continue;
+		}
+		g_string_append_c(out, html[i]);
+		i++;
+	}
+	res = g_utf8_make_valid(out->str, (gssize)out->len);
+	if (out->len > 0)
+		explicit_bzero(out->str, out->len);
+	g_string_free(out, TRUE);
+	return res;
+}

@@ -30,4 +30,12 @@ void html_init(void);
  */
 char *html_to_text(const char *html, size_t len, const char *charset);
 
+/*
+ * HTML source (UTF-8, LEN bytes) with every character reference
+ * expanded, in attributes and comments too: "&#52;", "&#x34;", "&nbsp;"
+ * and the named HTML entities; tags are kept.  What a person sees in a
+ * title, alt or value attribute.  Valid UTF-8 (g_free).
+ */
+char *html_unescape(const char *html, size_t len);
+
 #endif

@@ -44,6 +44,7 @@
 #include <gmime/gmime.h>
 #include <sodium.h>
 
+#include "mail/decode.h"
 #include "mail/flowed.h"
 #include "mail/html.h"
 #include "util/log.h"
@@ -51,7 +52,6 @@
 #include "mail/quote.h"
 
 #define WARN_LOG_MAX	5
-#define READ_CHUNK	8192
 #define PLAIN_FACTOR	4	/* bytes read per byte of author text */
 #define HTML_FACTOR	16
 
@@ -173,97 +173,12 @@ utf8_prefix(const char *p, size_t len, size_t cap)
 	return cap;
 }
 
-static bool
-charset_is_utf8(const char *cs)
-{
-	return g_ascii_strcasecmp(cs, "utf-8") == 0 ||
-	    g_ascii_strcasecmp(cs, "utf8") == 0 ||
-	    g_ascii_strcasecmp(cs, "us-ascii") == 0 ||
-	    g_ascii_strcasecmp(cs, "ascii") == 0;
-}
-
-/* Add the decoders for ENCODING and CHARSET to the filter stream FS. */
-static void
-filters_add(GMimeStream *fs, GMimeContentEncoding enc, const char *charset)
-{
-	GMimeFilter *f;
-
-	switch (enc) {
-	case GMIME_CONTENT_ENCODING_BASE64:
-	case GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE:
-	case GMIME_CONTENT_ENCODING_UUENCODE:
-		f = g_mime_filter_basic_new(enc, FALSE);
-		g_mime_stream_filter_add(GMIME_STREAM_FILTER(fs), f);
-		g_object_unref(f);
-		break;
-	default:
-		break;
-	}
-	if (charset == NULL || charset_is_utf8(charset))
-		return;
-	/* WHATWG: iso-8859-1 labels mean windows-1252 in practice */
-	if (g_ascii_strcasecmp(charset, "iso-8859-1") == 0 ||
-	    g_ascii_strcasecmp(charset, "latin1") == 0)
-		charset = "windows-1252";
-	if ((f = g_mime_filter_charset_new(charset, "UTF-8")) != NULL) {
-		g_mime_stream_filter_add(GMIME_STREAM_FILTER(fs), f);
-		g_object_unref(f);
-	}
-}
-
-/* Read FS into BUF, at most CAP bytes; true if there was more. */
-static bool
-stream_read_capped(GMimeStream *fs, GByteArray *buf, size_t cap)
-{
-	char chunk[READ_CHUNK];
-	gssize n;
-	bool more = false;
-
-	while ((n = g_mime_stream_read(fs, chunk, sizeof(chunk))) > 0) {
-		if ((size_t)n > cap - buf->len) {
-			g_byte_array_append(buf, (guint8 *)chunk,
-			    (guint)(cap - buf->len));
-			more = true;
-			break;
-		}
-		g_byte_array_append(buf, (guint8 *)chunk, (guint)n);
-	}
-	sodium_memzero(chunk, sizeof(chunk));
-	return more;
-}
-
-/* PART's content, decoded and in UTF-8, at most CAP bytes read. */
+/* PART's content, decoded and in UTF-8 (decode.c: the same decoding
+ * as redaction's), at most CAP bytes read. */
 static char *
 part_text(GMimePart *part, size_t cap, bool *truncated)
 {
-	GMimeDataWrapper *content;
-	GMimeStream *src, *fs;
-	GByteArray *buf;
-	char *text;
-
-	content = g_mime_part_get_content(part);
-	if (content == NULL ||
-	    (src = g_mime_data_wrapper_get_stream(content)) == NULL ||
-	    g_mime_stream_reset(src) == -1)
-		return g_strdup("");
-	fs = g_mime_stream_filter_new(src);
-	filters_add(fs, g_mime_data_wrapper_get_encoding(content),
-	    g_mime_object_get_content_type_parameter(GMIME_OBJECT(part),
-	    "charset"));
-	buf = g_byte_array_new();
-	if (stream_read_capped(fs, buf, cap))
-		*truncated = true;
-	g_object_unref(fs);
-	(void)g_mime_stream_reset(src);
-	/* invalid sequences and NULs -> U+FFFD */
-	if (buf->len == 0)
-		text = g_strdup("");
-	else
-		text = g_utf8_make_valid((const char *)buf->data,
-		    (gssize)buf->len);
-	sodium_memzero(buf->data, buf->len);
-	g_byte_array_free(buf, TRUE);
-	return text;
+	return decode_part_text(part, cap, truncated);
 }
 
 static bool

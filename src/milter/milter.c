@@ -352,8 +352,12 @@ milter_process(SMFICTX *ctx, struct milter_msg *msg)
 	if (pipeline_run(&env, &msg->pm, true, &r) != 0 &&
 	    cfg->on_internal_error != PM_ON_ERROR_ACCEPT)
 		rc = milter_fail(ctx, msg);
+	else if (r.unsafe)		/* a PIN would be delivered: never */
+		rc = SMFIS_TEMPFAIL;
 	else if (r.reject != NULL) {
-		(void)smfi_setreply(ctx, "550", "5.7.1", (char *)r.reject);
+		(void)smfi_setreply(ctx, r.reject_rcode ? (char *)r.reject_rcode :
+		    "550", r.reject_xcode ? (char *)r.reject_xcode : "5.7.1",
+		    (char *)r.reject);
 		rc = SMFIS_REJECT;
 	}
 	else if (milter_apply(ctx, &r.edits) != 0) {

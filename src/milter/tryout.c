@@ -162,6 +162,11 @@ tryout_run(const struct pm_config *cfg, const char *file, FILE *out)
 		fprintf(stderr, "pinmilter: -t: the message would be rejected: %s\n",
 		    r.reject);
 		rc = TRYOUT_EXIT_REJECT;
+	} else if (prc != 0 && r.unsafe &&
+	    cfg->on_internal_error == PM_ON_ERROR_ACCEPT) {
+		fprintf(stderr, "pinmilter: -t: a PIN would be delivered: the "
+		    "message would be tempfailed\n");
+		rc = TRYOUT_EXIT_TEMPFAIL;
 	} else if (prc != 0 && cfg->on_internal_error != PM_ON_ERROR_ACCEPT) {
 		fprintf(stderr, "pinmilter: -t: internal error: the message would "
 		    "be %s (OnInternalError)\n",

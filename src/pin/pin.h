@@ -52,7 +52,17 @@ struct pin_candidates {
 
 /* Flags for pin_extract(). */
 enum {
-	PIN_EXTRACT_BARE_LINE = 1u << 0	/* a line of only six digits counts */
+	PIN_EXTRACT_BARE_LINE = 1u << 0,	/* a line of only six digits counts */
+	/*
+	 * What redaction takes out of a text besides the message's
+	 * candidates: every group of six digits a keyword anchors, written
+	 * any way (482,913, 482'913, 482  913, 482 - 913), after any
+	 * punctuation ("PIN, 482913", "PIN -> 482913"), up to
+	 * PIN_GAP_LINES_LOOSE line breaks after the keyword, and every
+	 * number of a list the keyword starts ("PINs: a, b and c").  Never
+	 * used to find the candidates that are tested.
+	 */
+	PIN_EXTRACT_REDACT = 1u << 1
 };
 
 /*

@@ -35,11 +35,12 @@ pin_joiner(gunichar c)
 	case ' ':
 		return J_SPACE;
 	case '-': case 0x2010: case 0x2011: case 0x2012: case 0x2013:
-	case 0x2212: case 0xfe63: case 0xff0d:
+	case 0x2014: case 0x2212: case 0xfe63: case 0xff0d:
 		return J_HYPHEN;
 	case '.': case 0xff0e:
 		return J_DOT;
 	case '/': case ':': case ',': case '\'': case 0x2019:
+	case '_': case 0x00b7: case 0x2022:
 		return J_OTHER;
 	}
 	if (c >= 0x80 && g_unichar_type(c) == G_UNICODE_SPACE_SEPARATOR)

@@ -92,7 +92,8 @@ enum {
 	W_BEFORE = 1 << 2,	/* filler between digits and keyword */
 	W_ABBREV = 1 << 3,	/* "no", "nr": a '.' or '°' may follow */
 	W_DECOY	= 1 << 4,	/* names another kind of number */
-	W_MONEY	= 1 << 5	/* a currency after the digits */
+	W_MONEY	= 1 << 5,	/* a currency after the digits */
+	W_LIST	= 1 << 6	/* "and", "or": a list of numbers goes on */
 };
 
 /* The W_* classes of W (lowercased UTF-8), 0 for any other word. */
@@ -130,7 +131,11 @@ struct lex {
 	gunichar	 last;		/* last code point consumed, or 0 */
 	size_t		 blob_end;	/* end of the current non-space run */
 	bool		 blob_url;	/* that run looks like a URL/address */
+	bool		 loose;		/* PIN_EXTRACT_REDACT: up to
+					 * PIN_JOIN_LOOSE joiners in a row */
 };
+
+#define PIN_JOIN_LOOSE	3	/* "482 - 913": joiners between groups */
 
 /* The next token into T; T_END at the end of the text, and after it. */
 void lex_next(struct lex *lx, struct tok *t);

@@ -121,6 +121,26 @@ lex_nbsp_len(const char *s, size_t len)
 	return 0;
 }
 
+/* Loose: past up to PIN_JOIN_LOOSE - 1 more joiners after the one
+ * ending at NEXT when a digit follows them; where to go on from. */
+static size_t
+lex_more_joiners(const struct lex *lx, size_t next, struct tok *t)
+{
+	size_t p = next, n2;
+	unsigned k = 0;
+
+	while (k + 1 < PIN_JOIN_LOOSE &&
+	    pin_joiner(lex_get(lx, p, &n2)) != J_NONE) {
+		p = n2;
+		k++;
+	}
+	if (k == 0 || pin_digit(lex_get(lx, p, &n2)) < 0)
+		return next;
+	t->nchars += k;
+	t->ch.mixed = true;
+	return p;
+}
+
 static void
 lex_chain(struct lex *lx, struct tok *t)
 {
@@ -145,6 +165,10 @@ lex_chain(struct lex *lx, struct tok *t)
 			if (ch->ngroups <= PIN_DIGITS)
 				ch->glen[ch->ngroups - 1] = run;
 			j = pin_joiner(c);
+			if (j != J_NONE && lx->loose && ch->ndig >= PIN_DIGITS)
+				break;	/* "111111, 222222": a list */
+			if (j != J_NONE && lx->loose)
+				next = lex_more_joiners(lx, next, t);
 			if (j == J_NONE ||
 			    pin_digit(lex_get(lx, next, &n2)) < 0)
 				break;
@@ -196,7 +220,9 @@ lex_word(struct lex *lx, struct tok *t)
 	w[wl] = '\0';
 	if (pin_digit(c) >= 0)
 		attached = true;
-	t->wflags = (attached || toolong || t->url) ? 0 : pin_word_flags(w);
+	/* redaction reads "?pin=482913" in a URL too */
+	t->wflags = (attached || toolong || (t->url && !lx->loose)) ? 0 :
+	    pin_word_flags(w);
 }
 
 /* One run of spaces or tabs (NBSP is a space after NFKC). */

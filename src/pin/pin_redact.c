@@ -6,8 +6,10 @@
  * NFKC would have produced are seen, and a match replaces whole original
  * code points, so the bytes around it are delivered as they came.  A
  * candidate matches written together, as 3+3, 2+2+2 or 1x6 digits joined
- * by one space (any Unicode space), hyphen or dot; a group that is part
- * of a longer digit run ("1482913") is left alone.  Invalid UTF-8 is
+ * by up to PIN_JOIN_LOOSE joiners (spaces of any kind, hyphens and
+ * dashes, dots, commas, apostrophes, slashes, colons, underscores: one
+ * kind between all groups); a group that is part of a longer digit run
+ * ("1482913") is left alone.  Invalid UTF-8 is
  * copied byte for byte and never part of a match.
  *
  * Two passes over the text: one counts the replacements, so the result
@@ -43,6 +45,7 @@ struct redact {
 	struct rrun	cur;
 	bool		in_run, after_join;
 	enum joiner	join;
+	unsigned	njoin;			/* joiners since the run */
 	bool		have;			/* a range waiting: [rs, re) */
 	size_t		rs, re, floor;
 	/* output */
@@ -164,11 +167,16 @@ redact_feed(struct redact *r, gunichar c, size_t s, size_t e)
 	j = pin_joiner(c);
 	if (r->in_run) {
 		redact_run_end(r);
-		if (j == J_SPACE || j == J_HYPHEN || j == J_DOT) {
+		if (j != J_NONE) {
 			r->after_join = true;
 			r->join = j;
+			r->njoin = 1;
 			return;
 		}
+	} else if (r->after_join && j != J_NONE &&
+	    r->njoin < PIN_JOIN_LOOSE) {
+		r->njoin++;		/* "482 - 913", "482  913" */
+		return;
 	}
 	r->after_join = false;
 	r->nwin = 0;

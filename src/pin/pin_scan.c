@@ -38,8 +38,9 @@
 
 #define PIN_GAP_AFTER	24	/* code points between keyword and digits */
 #define PIN_GAP_BEFORE	20	/* code points between digits and keyword */
-#define PIN_GAP_LINES	2	/* line breaks between keyword and digits */
+#define PIN_GAP_LINES	3	/* line breaks between keyword and digits */
 #define PIN_FILLER_MAX	4	/* filler words in one gap */
+#define PIN_GAP_LINES_LOOSE 6	/* PIN_EXTRACT_REDACT: line breaks */
 
 struct scan {
 	struct pin_candidates *out;
@@ -63,9 +64,16 @@ struct scan {
 };
 
 static bool
-chain_shape_ok(const struct chain *ch, bool bare)
+chain_shape_ok(const struct chain *ch, bool bare, bool loose)
 {
-	if (ch->ndig != PIN_DIGITS || ch->mixed)
+	bool sep = ch->joiner == J_SPACE || ch->joiner == J_HYPHEN ||
+	    ch->joiner == J_DOT;
+
+	if (ch->ndig != PIN_DIGITS)
+		return false;
+	if (loose)			/* 482,913  482 - 913  482'913 */
+		return true;
+	if (ch->mixed)
 		return false;
 	switch (ch->ngroups) {
 	case 1:
@@ -73,8 +81,11 @@ chain_shape_ok(const struct chain *ch, bool bare)
 	case 2:				/* 482 913, 482-913, 482.913 */
 		return ch->glen[0] == 3 && (ch->joiner == J_SPACE ||
 		    ch->joiner == J_HYPHEN || (!bare && ch->joiner == J_DOT));
-	case PIN_DIGITS:		/* 4 8 2 9 1 3 */
-		return !bare && ch->joiner == J_SPACE;
+	case 3:				/* 48 29 13, 48-29-13 (not a date) */
+		return !bare && ch->joiner != J_DOT && sep &&
+		    ch->glen[0] == 2 && ch->glen[1] == 2;
+	case PIN_DIGITS:		/* 4 8 2 9 1 3, 4-8-2-9-1-3 */
+		return !bare && sep;
 	}
 	return false;
 }
@@ -83,15 +94,18 @@ static bool
 scan_chain_ok(const struct scan *st, const struct tok *t, bool bare)
 {
 	const struct chain *ch = &t->ch;
+	bool loose = (st->flags & PIN_EXTRACT_REDACT) != 0;
 
-	if (t->url || st->decoy || !chain_shape_ok(ch, bare))
+	if ((t->url && !loose) || st->decoy ||
+	    !chain_shape_ok(ch, bare, loose))
 		return false;
 	if (ch->before != CP_DEGREE && pin_bad_neighbour(ch->before))
 		return false;
 	if (pin_bad_neighbour(ch->after))
 		return false;
-	/* "482913.pdf", "482913.example.com" */
-	return !(ch->after == '.' && pin_is_letter(ch->after2));
+	/* "482913.pdf", "482913.example.com" (redaction: "PIN 482913.pdf"
+	 * is a file name a person reads) */
+	return loose || !(ch->after == '.' && pin_is_letter(ch->after2));
 }
 
 static bool
@@ -217,6 +231,39 @@ scan_decoy(struct scan *st, const struct tok *t)
 		st->decoy = false;
 }
 
+/*
+ * PIN_EXTRACT_REDACT: what else keeps a forward anchor going: any
+ * punctuation, more line breaks, and a list of numbers ("PINs: 111111,
+ * 222222 and 482913": each number starts the gap again).  True when T
+ * was taken.
+ */
+static bool
+scan_forward_loose(struct scan *st, const struct tok *t)
+{
+	switch (t->kind) {
+	case T_CHAIN:
+		st->fwd_gap = 0;
+		st->fwd_words = 0;
+		return true;
+	case T_NL:
+		if (++st->fwd_lines > PIN_GAP_LINES_LOOSE)
+			st->fwd = false;
+		return true;
+	case T_PUNCT:
+		break;
+	case T_WORD:
+		if (!(t->wflags & W_LIST))
+			return false;
+		break;
+	default:
+		return false;
+	}
+	st->fwd_gap += t->nchars;
+	if (st->fwd_gap > PIN_GAP_AFTER)
+		st->fwd = false;
+	return true;
+}
+
 static void
 scan_forward(struct scan *st, const struct tok *t)
 {
@@ -230,6 +277,8 @@ scan_forward(struct scan *st, const struct tok *t)
 		return;
 	}
 	if (!st->fwd)
+		return;
+	if ((st->flags & PIN_EXTRACT_REDACT) && scan_forward_loose(st, t))
 		return;
 	switch (t->kind) {
 	case T_SPACE: case T_TAG:
@@ -290,6 +339,7 @@ pin_scan(const char *s, size_t len, unsigned flags,
 	memset(&st, 0, sizeof st);
 	lx.s = s;
 	lx.len = len;
+	lx.loose = (flags & PIN_EXTRACT_REDACT) != 0;
 	st.out = out;
 	st.flags = flags;
 	do {

@@ -243,7 +243,7 @@ def c3():
           'top-level Content-Description')
     f.add('top-name', message('c3-tn', 'Invoice question', body_pin,
           ctype='text/plain; charset=us-ascii; name="PIN 482913.txt"'),
-          'authenticated', PIN, 'top-level Content-Type name with the PIN')
+          'unverified', PIN, 'top-level Content-Type name: the part is an attachment (a file name), not author text')
     # HTML attributes and entities
     htmls = [
         ('alt', '<p>Hello</p><img src="cid:x" alt="PIN 482913">', 'unverified'),
@@ -276,7 +276,7 @@ def c3():
 SHAPES = [
     ('pairs', 'My PIN is 48 29 13.', True),
     ('pairs-hyphen', 'My PIN is 48-29-13.', True),
-    ('pairs-dot', 'My PIN is 48.29.13.', True),
+    ('pairs-dot', 'My PIN is 48.29.13.', False),
     ('singles-space', 'My PIN is 4 8 2 9 1 3.', True),
     ('singles-hyphen', 'My PIN is 4-8-2-9-1-3.', True),
     ('singles-dot', 'My PIN is 4.8.2.9.1.3.', True),

@@ -28,6 +28,7 @@ struct msg_case {
 
 #define H "From: John <john@example.com>\nTo: support@example.com\n"
 #define MV "MIME-Version: 1.0\n"
+#define FW "\xef\xbc\x94\xef\xbc\x98\xef\xbc\x92\xef\xbc\x99\xef\xbc\x91\xef\xbc\x93"
 
 static const struct msg_case cases[] = {
 	{ "plain", H "Subject: Hello\n\nMy PIN is 482913\n",
@@ -64,10 +65,19 @@ static const struct msg_case cases[] = {
 	  "quoted-printable\n\nNIP =E0 482913\n", "q", "NIP à 482913", 0, 1 },
 	{ "unknown charset", H "Subject: u\n" MV "Content-Type: text/plain; "
 	  "charset=x-unknown-42\n\nPIN 482913 caf\xc3\xa9 bad\xff\n",
-	  "u", "PIN 482913 café bad\xef\xbf\xbd", 0, 1 },
+	  "u", "PIN 482913 café bad\xc3\xbf", 0, 1 },	/* 0xff: ÿ */
 	{ "invalid utf-8", H "Subject: i\n" MV "Content-Type: text/plain; "
 	  "charset=utf-8\n\nPIN \xc3\x28 482913\n",
-	  "i", "PIN \xef\xbf\xbd( 482913", 0, 1 },
+	  "i", "PIN \xc3\x83( 482913", 0, 1 },	/* stray 0xc3: Ã */
+	{ "utf-8 with a windows-1252 dash", H "Subject: d\n" MV "Content-Type: "
+	  "text/plain; charset=utf-8\n\nPIN 482\x96" "913 caf\xc3\xa9\n",
+	  "d", "PIN 482\xe2\x80\x93" "913 café", 0, 1 },
+	{ "iso-8859-1 is windows-1252", H "Subject: w\n" MV "Content-Type: "
+	  "text/plain; charset=ISO_8859-1\n\nPIN 482\x96" "913\n",
+	  "w", "PIN 482\xe2\x80\x93" "913", 0, 1 },
+	{ "us-ascii with UTF-8 full-width", H "Subject: a\n" MV "Content-Type: "
+	  "text/plain; charset=us-ascii\n\nPIN " FW "\n",
+	  "a", "PIN " FW, 0, 1 },
 	{ "rfc2047 utf-8 B subject", H "Subject: =?UTF-8?B?TW9uIE5JUCA0ODI5MT"
 	  "Mgw6k=?=\n\nbody\n", "Mon NIP 482913 é", "body", 0, 1 },
 	{ "rfc2047 latin1 Q subject", H "Subject: =?iso-8859-1?Q?Caf=E9_PIN_"

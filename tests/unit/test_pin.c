@@ -21,6 +21,8 @@
 #define B	PIN_EXTRACT_BARE_LINE
 #define X(in, want)	{ in, sizeof(in) - 1, 0, want }
 #define XB(in, want)	{ in, sizeof(in) - 1, B, want }
+#define RX	PIN_EXTRACT_REDACT
+#define XR(in, want)	{ in, sizeof(in) - 1, RX, want }
 
 /* Unicode forms of 482913 (UTF-8). */
 #define FW482	"\xef\xbc\x94\xef\xbc\x98\xef\xbc\x92"	/* full-width */
@@ -167,14 +169,18 @@ static const struct xcase xcases[] = {
 	X("PIN:\r\n482913", "482913"),
 	X("Here is my PIN\n482913\n", "482913"),
 	X("PIN:\n\n482913", "482913"),
-	X("PIN:\n\n\n482913", ""),
+	X("PIN:\n\n\n482913", "482913"),	/* two blank lines */
+	X("PIN:\n\n\n\n482913", ""),
 	X("PIN\n\nThanks,\nJohn\n482913", ""),
 	/* digits split */
 	X("PIN 482 913", "482913"),
 	X("PIN 482-913", "482913"),
 	X("PIN 482.913", "482913"),
 	X("PIN 4 8 2 9 1 3", "482913"),
-	X("PIN 48 29 13", ""),
+	X("PIN 48 29 13", "482913"),
+	X("PIN 48-29-13", "482913"),
+	X("PIN 48.29.13", ""),			/* a date: 29.11.26 */
+	X("PIN 4.8.2.9.1.3", "482913"),
 	X("PIN 4829 13", ""),
 	X("PIN 48-2913", ""),
 	X("PIN 482 - 913", ""),
@@ -183,7 +189,43 @@ static const struct xcase xcases[] = {
 	X("PIN 482,913", ""),
 	X("PIN 482:913", ""),
 	X("PIN 482'913", ""),
-	X("PIN 4-8-2-9-1-3", ""),
+	X("PIN 4-8-2-9-1-3", "482913"),
+	/* shapes people write: candidates, or (below, XR) only redacted */
+	X("PIN-Nummer 482913", "482913"),
+	X("Meine PIN-Nummer: 482913", "482913"),
+	X("Meine PIN ist 482913", "482913"),
+	X("PIN, 482913", ""),
+	X("PINs: 111111, 222222, 482913", "111111"),
+	X("PINs: 111111 and 482913", "111111"),
+	X("PIN \xe2\x86\x92 482913", ""),	/* an arrow */
+	X("PIN 482\xe2\x80\x94" "913", "482913"),	/* em dash */
+	/* what redaction takes out besides the candidates (anchored) */
+	XR("PIN 482,913", "482913"),
+	XR("PIN 482'913", "482913"),
+	XR("PIN 482/913", "482913"),
+	XR("PIN 482  913", "482913"),
+	XR("PIN 482 - 913", "482913"),
+	XR("PIN 48.29.13", "482913"),
+	XR("PIN 482_913", "482913"),
+	XR("PIN 482\xc2\xb7" "913", "482913"),	/* middle dot */
+	XR("PIN, 482913", "482913"),
+	XR("PIN. 482913", "482913"),
+	XR("PIN \xe2\x86\x92 482913", "482913"),
+	XR("PIN\n\n\n\n\n482913", "482913"),
+	XR("PINs: 111111, 222222, 482913", "111111,222222,482913"),
+	XR("PINs: 111111 and 482913", "111111,482913"),
+	XR("NIP : 111111 ou 482913", "111111,482913"),
+	XR("PIN 482913.pdf", "482913"),
+	XR("see https://x.example/?pin=482913", "482913"),
+	XR("PIN https://x.example/?pin=482913", "482913"),
+	XR("PIN 48 29 13", "482913"),
+	XR("482913 is my PIN", "482913"),
+	XR("PIN for case 482913", ""),
+	XR("case 482913", ""),
+	XR("482913", ""),
+	XR("PIN 4829133", ""),
+	XR("PIN 111111, 2222222", "111111"),
+	XR("PIN\n\n\n\n\n\n\n482913", ""),
 	X("PIN 482 913-1", ""),
 	X("PIN 482913 555 0199", ""),
 	/* NFKC and other Unicode */
@@ -446,7 +488,8 @@ test_table(void)
 		x = &xcases[i];
 		rc = pin_extract(x->in, x->len, x->flags, &c);
 		is_str(rc < 0 ? "(error)" : joined(&c), x->want,
-		    "extract%s \"%s\"", x->flags & B ? " bare" : "",
+		    "extract%s \"%s\"", x->flags & B ? " bare" :
+		    x->flags & RX ? " to redact" : "",
 		    esc(x->in, x->len));
 		if (c.n == 0)
 			continue;
@@ -512,8 +555,14 @@ static const struct rcase rcases[] = {
 	R("482 9130", "482913", "482 9130", 0),
 	R("1482 913", "482913", "1482 913", 0),
 	R("48 2913", "482913", "48 2913", 0),
-	R("482  913", "482913", "482  913", 0),
-	R("482/913", "482913", "482/913", 0),
+	/* up to three joiners of one kind, any joiner: redaction takes out
+	 * more than extraction finds */
+	R("482  913", "482913", M, 1),
+	R("482/913", "482913", M, 1),
+	R("482 - 913", "482913", M, 1),
+	R("48, 29, 13", "482913", M, 1),
+	R("482    913", "482913", "482    913", 0),
+	R("482 -/ 913", "482913", "482 -/ 913", 0),
 	R("9 48 29", "482913", "9 48 29", 0),	/* 2+2+2 needs three pairs */
 	R("1 48 29 13", "482913", "1 " M, 1),
 	R("PIN 482\xe1\x9a\x80" "913", "482913", "PIN " M, 1),
