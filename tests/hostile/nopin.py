@@ -107,24 +107,30 @@ def pin_regex(pin):
     return re.compile(r'(?<!\d)' + sep.join(pin) + r'(?!\d)')
 
 
-def main():
-    path, pins = sys.argv[1], sys.argv[2:]
-    raw = open(path, 'rb').read()
+def find_pins(raw, pins):
+    """The lines saying which of PINS are readable in message RAW."""
     out = bytes_texts(raw)
     msg = email.message_from_bytes(raw, policy=email.policy.compat32)
     walk(msg, out)
     texts = [normal(t) for t in out]
-    found = 0
+    found = []
     for pin in pins:
         rx = pin_regex(pin)
         for t in texts:
             mo = rx.search(t)
             if mo:
                 ctx = t[max(0, mo.start() - 30):mo.end() + 10]
-                print('%s: ...%s...' % (pin, ctx.replace('\n', ' ')))
-                found += 1
+                found.append('%s: ...%s...' % (pin, ctx.replace('\n', ' ')))
                 break
+    return found
+
+
+def main():
+    found = find_pins(open(sys.argv[1], 'rb').read(), sys.argv[2:])
+    for f in found:
+        print(f)
     sys.exit(1 if found else 0)
 
 
-main()
+if __name__ == '__main__':
+    main()
