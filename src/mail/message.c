@@ -57,6 +57,7 @@
 
 static __thread struct message_text *warn_target;
 static __thread unsigned warn_logged;
+static __thread bool warn_quiet;	/* a second reading: no log */
 
 struct walk {
 	struct message_text *out;
@@ -118,7 +119,7 @@ parser_warning(gint64 offset, GMimeParserWarning code, const gchar *item,
 		if (critical)
 			warn_target->critical = true;
 	}
-	if (warn_logged < WARN_LOG_MAX) {
+	if (!warn_quiet && warn_logged < WARN_LOG_MAX) {
 		warn_logged++;
 		pm_log_warn("message: MIME parser: %s%s (code %d) at offset %lld",
 		    critical ? "critical: " : "", what, (int)code,
@@ -144,8 +145,10 @@ message_parse_stream(GMimeStream *s, struct message_text *t)
 	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
 	warn_target = t;
 	warn_logged = 0;
+	warn_quiet = t == NULL;
 	m = g_mime_parser_construct_message(parser, opts);
 	warn_target = NULL;
+	warn_quiet = false;
 	g_object_unref(parser);
 	g_mime_parser_options_free(opts);
 	return m;

@@ -53,7 +53,9 @@ void message_init(void);
 /*
  * Parse one message from S (read from its current position).  Parser
  * warnings are logged (at most a few per message, made printable) and
- * counted in T (may be NULL); GMIME_CRIT_* ones set T->critical.
+ * counted in T; GMIME_CRIT_* ones set T->critical.  T NULL: a second
+ * reading of a message already parsed (the check after redaction),
+ * whose warnings are not logged again.
  * Returns a new reference (g_object_unref), or NULL if GMime could not
  * build a message.  Calls message_init().
  */
