@@ -28,6 +28,30 @@
 #include "filter/recheck.h"
 #include "filter/redact_int.h"
 
+/*
+ * A read-only stream over BODY without copying it (a new body may be
+ * MaxMessageSize large): the array borrows BODY, the stream does not own
+ * the array, and the weak reference gives the array back (never BODY)
+ * when the stream goes.
+ */
+static void
+array_release(gpointer ba, GObject *gone)
+{
+	(void)gone;
+	(void)g_byte_array_free(ba, FALSE);	/* BODY stays the caller's */
+}
+
+static GMimeStream *
+stream_over(const char *body, size_t len)
+{
+	GByteArray *ba = g_byte_array_new_take((guint8 *)(void *)body, len);
+	GMimeStream *s = g_mime_stream_mem_new_with_byte_array(ba);
+
+	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(s), FALSE);
+	g_object_weak_ref(G_OBJECT(s), array_release, ba);
+	return s;
+}
+
 GMimeStream *
 recheck_stream(const struct hdrlist *hl, const struct spool *sp,
     const char *body, size_t len)
@@ -46,7 +70,7 @@ recheck_stream(const struct hdrlist *hl, const struct spool *sp,
 	g_mime_stream_cat_add_source(GMIME_STREAM_CAT(cat), s);
 	g_object_unref(s);
 	if (body != NULL)
-		s = g_mime_stream_mem_new_with_buffer(body, len);
+		s = stream_over(body, len);
 	else if (sp == NULL || spool_size(sp) == 0)
 		return cat;
 	else if (spool_on_disk(sp)) {
@@ -70,11 +94,16 @@ recheck_stream(const struct hdrlist *hl, const struct spool *sp,
 static int
 shows(const char *text, const struct pin_candidates *c)
 {
-	size_t n = 0;
-	char *out = redact_text(text, strlen(text), c, NULL, &n);
+	struct pin_candidates own;
+	size_t len = strlen(text);
+	int r;
 
-	redact_wipe_free(out);
-	return n > 0;
+	/* a keyword-anchored PIN left, or a candidate of the message */
+	memset(&own, 0, sizeof(own));
+	r = pin_extract(text, len, PIN_EXTRACT_REDACT, &own) > 0 ||
+	    own.overflow || pin_redact_count(text, len, c) > 0;
+	pin_candidates_wipe(&own);
+	return r;
 }
 
 /* Like shows(), for a raw header value or parameter (decoded first). */

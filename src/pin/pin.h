@@ -92,6 +92,10 @@ int pin_extract(const char *text, size_t len, unsigned flags,
 char *pin_redact(const char *text, size_t len, const struct pin_candidates *c,
     const char *mask, size_t *outlen, size_t *nreplaced);
 
+/* How many replacements pin_redact() would make in TEXT (no copy). */
+size_t pin_redact_count(const char *text, size_t len,
+    const struct pin_candidates *c);
+
 /* Add B's values to A (distinct, in order; overflow when A is full). */
 void pin_candidates_merge(struct pin_candidates *a,
     const struct pin_candidates *b);

@@ -221,6 +221,21 @@ redact_reset(struct redact *r, const struct pin_candidates *c,
 	r->in = text;
 }
 
+size_t
+pin_redact_count(const char *text, size_t len, const struct pin_candidates *c)
+{
+	struct redact r;
+	size_t count;
+
+	if (text == NULL || c == NULL || c->n == 0)
+		return 0;
+	redact_reset(&r, c, text);
+	redact_walk(&r, text, len);
+	count = r.count;
+	pin_wipe(&r, sizeof r);
+	return count;
+}
+
 char *
 pin_redact(const char *text, size_t len, const struct pin_candidates *c,
     const char *mask, size_t *outlen, size_t *nreplaced)
