@@ -108,6 +108,44 @@ tryout_print(FILE *out, const struct hdrlist *hl, const struct edits *e,
 	return fflush(out) == 0 ? 0 : -1;
 }
 
+/*
+ * What -t does with the pipeline's result PRC and R: say why the message
+ * would be refused, or print it as it would be delivered.  Returns the
+ * exit status.
+ */
+static int
+tryout_outcome(const struct pm_config *cfg, int prc,
+    struct pipeline_result *r, struct hdrlist *all, const GByteArray *raw,
+    size_t body_off, FILE *out)
+{
+	if (prc == 0 && r->reject != NULL) {
+		fprintf(stderr, "pinmilter: -t: the message would be rejected: %s\n",
+		    r->reject);
+		return TRYOUT_EXIT_REJECT;
+	}
+	if (prc != 0 && r->unsafe &&
+	    cfg->on_internal_error == PM_ON_ERROR_ACCEPT) {
+		fprintf(stderr, "pinmilter: -t: a PIN would be delivered: the "
+		    "message would be tempfailed\n");
+		return TRYOUT_EXIT_TEMPFAIL;
+	}
+	if (prc != 0 && cfg->on_internal_error != PM_ON_ERROR_ACCEPT) {
+		fprintf(stderr, "pinmilter: -t: internal error: the message would "
+		    "be %s (OnInternalError)\n",
+		    cfg->on_internal_error == PM_ON_ERROR_REJECT ?
+		    "rejected" : "tempfailed");
+		return cfg->on_internal_error == PM_ON_ERROR_REJECT ?
+		    TRYOUT_EXIT_REJECT : TRYOUT_EXIT_TEMPFAIL;
+	}
+	if (edits_apply(&r->edits, all) != 0 ||
+	    tryout_print(out, all, &r->edits, raw, body_off) != 0) {
+		fprintf(stderr, "pinmilter: -t: cannot write the result: %s\n",
+		    strerror(errno));
+		return TRYOUT_EXIT_ERROR;
+	}
+	return 0;
+}
+
 int
 tryout_run(const struct pm_config *cfg, const char *file, FILE *out)
 {
@@ -158,29 +196,7 @@ tryout_run(const struct pm_config *cfg, const char *file, FILE *out)
 		goto done;
 	}
 	prc = pipeline_run(&env, &msg, false, &r);
-	if (prc == 0 && r.reject != NULL) {
-		fprintf(stderr, "pinmilter: -t: the message would be rejected: %s\n",
-		    r.reject);
-		rc = TRYOUT_EXIT_REJECT;
-	} else if (prc != 0 && r.unsafe &&
-	    cfg->on_internal_error == PM_ON_ERROR_ACCEPT) {
-		fprintf(stderr, "pinmilter: -t: a PIN would be delivered: the "
-		    "message would be tempfailed\n");
-		rc = TRYOUT_EXIT_TEMPFAIL;
-	} else if (prc != 0 && cfg->on_internal_error != PM_ON_ERROR_ACCEPT) {
-		fprintf(stderr, "pinmilter: -t: internal error: the message would "
-		    "be %s (OnInternalError)\n",
-		    cfg->on_internal_error == PM_ON_ERROR_REJECT ?
-		    "rejected" : "tempfailed");
-		rc = cfg->on_internal_error == PM_ON_ERROR_REJECT ?
-		    TRYOUT_EXIT_REJECT : TRYOUT_EXIT_TEMPFAIL;
-	} else if (edits_apply(&r.edits, &all) != 0 ||
-	    tryout_print(out, &all, &r.edits, raw, body_off) != 0) {
-		fprintf(stderr, "pinmilter: -t: cannot write the result: %s\n",
-		    strerror(errno));
-	} else {
-		rc = 0;
-	}
+	rc = tryout_outcome(cfg, prc, &r, &all, raw, body_off, out);
 	pipeline_result_clear(&r);
 done:
 	spool_free(msg.body);
