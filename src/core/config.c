@@ -419,11 +419,19 @@ cfg_dump_key(const struct pm_config *cfg, const struct cfg_key *k, FILE *out)
 	case CFG_ADDRLIST:
 	case CFG_IDLIST:
 	case CFG_LEXICON:
+	case CFG_FIELDLIST:
 		l = field;
 		fprintf(out, "%s ", k->name);
 		for (i = 0; i < l->n; i++)
 			fprintf(out, "%s%s", i ? ", " : "", l->v[i]);
 		fprintf(out, "%s\n", l->n == 0 ? "none" : "");
+		return;
+	case CFG_ADDHEADER:
+		l = field;
+		for (i = 0; i < l->n; i++)
+			fprintf(out, "%s %s\n", k->name, l->v[i]);
+		if (l->n == 0)
+			fprintf(out, "%s none\n", k->name);
 		return;
 	case CFG_BOOL:
 		fprintf(out, "%s %s\n", k->name,

@@ -86,6 +86,14 @@ struct pm_config {
 	unsigned outbox_max_attempts;	/* OutboxMaxAttempts */
 	unsigned outbox_retry;		/* OutboxRetry: first backoff, seconds */
 	char *notice_language;		/* NoticeLanguage: TemplateDir/LANG/ */
+
+	/* helpdesk integration (filter/helpdesk.c) */
+	char *helpdesk;			/* Helpdesk: preset name, lower case */
+	struct pm_strlist strip_headers;	/* StripHeaders: names, "X-*" prefixes */
+	struct pm_strlist add_headers;	/* AddHeader: "X-NAME TEMPLATE" each;
+					 * TEMPLATE may hold %{verdict},
+					 * %{pin}, %{case}, %{account},
+					 * %{user} and %% */
 };
 
 /*

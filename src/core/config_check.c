@@ -395,3 +395,101 @@ bad:
 	    SHOW(v));
 	return -1;
 }
+
+int
+cfg_check_helpdesk(const char *v, struct cfg_why *why)
+{
+	static const char *const names[] = { "none", "zammad", "znuny",
+	    "otrs", "otobo", "rt", NULL };
+	size_t i;
+	SHOWBUF;
+
+	for (i = 0; names[i] != NULL; i++)
+		if (strcasecmp(v, names[i]) == 0)
+			return 0;
+	cfg_why_set(why, "\"%s\" is not none, zammad, znuny, otrs, otobo "
+	    "or rt", SHOW(v));
+	return -1;
+}
+
+/* Bytes of V that make a field name (RFC 5322 ftext: visible, no colon). */
+static size_t
+cfg_fieldname_len(const char *v)
+{
+	size_t n = 0;
+
+	while (v[n] > ' ' && v[n] < 0x7f && v[n] != ':' && v[n] != '*')
+		n++;
+	return n;
+}
+
+int
+cfg_check_fieldpat(const char *v, struct cfg_why *why)
+{
+	size_t n = cfg_fieldname_len(v);
+	SHOWBUF;
+
+	if (n >= 2 && n <= CFG_FIELD_MAX &&
+	    (v[n] == '\0' || (v[n] == '*' && v[n + 1] == '\0')))
+		return 0;
+	cfg_why_set(why, "\"%s\" is not a header field name or a prefix "
+	    "ending in * (X-RT-*)", SHOW(v));
+	return -1;
+}
+
+/* The template of AddHeader: printable ASCII, each % starting %% or a
+ * known %{variable}. */
+static int
+cfg_check_template(const char *t, struct cfg_why *why)
+{
+	static const char *const vars[] = { "%{verdict}", "%{pin}",
+	    "%{case}", "%{account}", "%{user}", "%%", NULL };
+	size_t i, n;
+	SHOWBUF;
+
+	if (*t == '\0' || strlen(t) > CFG_TEMPLATE_MAX) {
+		cfg_why_set(why, "the template must hold 1 to %d bytes",
+		    CFG_TEMPLATE_MAX);
+		return -1;
+	}
+	for (; *t != '\0'; t++) {
+		if ((unsigned char)*t < ' ' || (unsigned char)*t > '~') {
+			cfg_why_set(why, "the template holds a byte that is "
+			    "not printable ASCII");
+			return -1;
+		}
+		if (*t != '%')
+			continue;
+		for (i = 0; vars[i] != NULL; i++)
+			if (strncmp(t, vars[i], strlen(vars[i])) == 0)
+				break;
+		if (vars[i] == NULL) {
+			cfg_why_set(why, "\"%s\": %% starts none of %%{verdict} "
+			    "%%{pin} %%{case} %%{account} %%{user} %%%%",
+			    SHOW(t));
+			return -1;
+		}
+		n = strlen(vars[i]);
+		t += n - 1;
+	}
+	return 0;
+}
+
+int
+cfg_check_addheader(const char *v, struct cfg_why *why)
+{
+	size_t n = cfg_fieldname_len(v);
+	SHOWBUF;
+
+	if (n < 3 || n > CFG_FIELD_MAX || strncasecmp(v, "X-", 2) != 0 ||
+	    strncasecmp(v, "X-Support-", 10) == 0 ||
+	    (v[n] != ' ' && v[n] != '\t')) {
+		cfg_why_set(why, "\"%s\" is not \"X-NAME TEMPLATE\" (a field "
+		    "name starting X-, not X-Support-, then the value)",
+		    SHOW(v));
+		return -1;
+	}
+	v += n;
+	v += strspn(v, " \t");
+	return cfg_check_template(v, why);
+}

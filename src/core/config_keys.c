@@ -87,6 +87,11 @@ const struct cfg_key cfg_keys[] = {
 	{ "OutboxRetry", CFG_DURATION, "1m",
 	    1, DAY, OFF(outbox_retry), 0 },
 	{ "NoticeLanguage", CFG_LANG, "en", 0, 0, OFF(notice_language), 0 },
+	{ "Helpdesk", CFG_HELPDESK, "none", 0, 0, OFF(helpdesk), 0 },
+	{ "StripHeaders", CFG_FIELDLIST, NULL,
+	    0, 0, OFF(strip_headers), CF_REPEAT },
+	{ "AddHeader", CFG_ADDHEADER, NULL,
+	    0, 0, OFF(add_headers), CF_REPEAT },
 };
 
 const size_t cfg_nkeys = sizeof(cfg_keys) / sizeof(cfg_keys[0]);
@@ -115,7 +120,8 @@ bool
 cfg_is_list(const struct cfg_key *k)
 {
 	return k->type == CFG_ADDRLIST || k->type == CFG_IDLIST ||
-	    k->type == CFG_LEXICON;
+	    k->type == CFG_LEXICON || k->type == CFG_FIELDLIST ||
+	    k->type == CFG_ADDHEADER;
 }
 
 /* Is the field a char * (freed by config_free)? */
@@ -134,6 +140,7 @@ cfg_is_text(const struct cfg_key *k)
 	case CFG_REGEX:
 	case CFG_HOSTPORT:
 	case CFG_LANG:
+	case CFG_HELPDESK:
 		return true;
 	default:
 		return false;

@@ -27,6 +27,8 @@
 #define CFG_TAG_MAX	100	/* bytes in a CaseTag */
 #define CFG_WORD_MAX	64	/* bytes in one word of a CFG_LEXICON list */
 #define CFG_KEYS_MAX	64	/* rows the table may grow to */
+#define CFG_FIELD_MAX	76	/* bytes in a header field name we take */
+#define CFG_TEMPLATE_MAX 512	/* bytes in an AddHeader template */
 
 #define KB	1024ULL
 #define MB	(1024ULL * KB)
@@ -53,6 +55,9 @@ enum cfg_type {
 				 * folded (util/fold.h) and sorted */
 	CFG_HOSTPORT,		/* host:port or [address]:port */
 	CFG_LANG,		/* language tag, a directory name */
+	CFG_HELPDESK,		/* none | zammad | znuny | otrs | otobo | rt */
+	CFG_FIELDLIST,		/* header field names, "X-RT-*": a prefix */
+	CFG_ADDHEADER,		/* one "X-NAME TEMPLATE" per line (list) */
 };
 
 #define CF_REPEAT	0x01	/* may be given on several lines (lists) */
@@ -121,6 +126,11 @@ int cfg_check_regex(const char *v, struct cfg_why *why);
 int cfg_check_word(const char *v, struct cfg_why *why);
 int cfg_check_hostport(const char *v, struct cfg_why *why);
 int cfg_check_lang(const char *v, struct cfg_why *why);
+int cfg_check_helpdesk(const char *v, struct cfg_why *why);
+/* A field name, or a prefix ending in "*" (StripHeaders). */
+int cfg_check_fieldpat(const char *v, struct cfg_why *why);
+/* "X-NAME TEMPLATE" (AddHeader): see config.h. */
+int cfg_check_addheader(const char *v, struct cfg_why *why);
 
 /* config_value.c */
 /* Digits at *S into *OUT, at most LIMIT; advance *S.  0 ok, -1 bad. */

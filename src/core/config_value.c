@@ -302,7 +302,9 @@ cfg_parse_list(const struct cfg_key *k, const char *v, struct pm_strlist *l,
 			cfg_lower(item);
 			if ((rc = cfg_check_address(item, canon, why)) == 0)
 				memcpy(item, canon, strlen(canon) + 1);
-		} else
+		} else if (k->type == CFG_FIELDLIST)
+			rc = cfg_check_fieldpat(item, why);
+		else
 			rc = cfg_check_token(item, why);
 		if (rc == -1 || cfg_list_add(l, item, CFG_LIST_MAX, why) == -1)
 			return -1;
@@ -436,6 +438,11 @@ cfg_parse_text(const struct cfg_key *k, const char *v, char **field,
 	case CFG_LANG:
 		rc = cfg_check_lang(v, why);
 		break;
+	case CFG_HELPDESK:
+		if ((rc = cfg_check_helpdesk(v, why)) == 0 &&
+		    (rc = cfg_set_string(field, v, why)) == 0)
+			cfg_lower(*field);
+		return rc;
 	case CFG_FACILITY:
 		if ((rc = cfg_check_facility(v, why)) == 0 &&
 		    strcasecmp(v, "no") == 0)
@@ -463,7 +470,17 @@ cfg_parse_value(const struct cfg_key *k, const char *v, struct pm_config *cfg,
 	case CFG_ADDRLIST:
 	case CFG_IDLIST:
 	case CFG_LEXICON:
+	case CFG_FIELDLIST:
 		return cfg_parse_list(k, v, field, why);
+	case CFG_ADDHEADER:
+		/* one value per line: the template may hold spaces */
+		if (strcasecmp(v, "none") == 0) {
+			cfg_list_clear(field);
+			return 0;
+		}
+		if (cfg_check_addheader(v, why) == -1)
+			return -1;
+		return cfg_list_add(field, v, CFG_LIST_MAX, why);
 	case CFG_BOOL:
 		return cfg_parse_bool(v, field, why);
 	case CFG_UINT:

@@ -22,6 +22,7 @@
 #include "mail/ar.h"
 #include "mail/decode.h"
 #include "filter/edits.h"
+#include "filter/helpdesk.h"
 
 #define EDITS_PREFIX	"X-Support-"
 
@@ -147,7 +148,10 @@ edits_for_verdict(struct edits *e, const struct pm_config *cfg,
 	char *ar;
 
 	(void)edits_remove_ours(e, cfg, hl);
+	/* the helpdesk's control fields: removed, then set (below ours) */
+	(void)helpdesk_remove(e, cfg, hl);
 	/* Each insert goes to the top: add them last to first. */
+	helpdesk_add(e, cfg, v);
 	if (v->intent.rule != NULL) {
 		char d[INTENT_DESCRIBE_MAX];
 

@@ -60,8 +60,9 @@ size_t edits_remove_ours(struct edits *e, const struct pm_config *cfg,
 
 /*
  * The header edits of a verdict: delete every inbound X-Support-* field
- * (X-Support-Intent included) and every Authentication-Results carrying
- * our AuthservID, then add Authentication-Results, X-Support-Auth,
+ * (X-Support-Intent included), every Authentication-Results carrying
+ * our AuthservID and every helpdesk control field (helpdesk_remove),
+ * then add the helpdesk's fields (helpdesk_add) and Authentication-Results, X-Support-Auth,
  * X-Support-Case (when the case processor set one), (known sender)
  * X-Support-Account and (when the text was read) X-Support-Intent at the
  * top, in that order.

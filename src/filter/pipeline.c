@@ -308,6 +308,39 @@ pipeline_edits(struct pipeline_work *w)
 	return w->r->verdict.error ? -1 : 0;
 }
 
+/*
+ * Messages refused before anything is read: more of our own fields, or of
+ * the helpdesk's control fields, than could be deleted (a forged tag or
+ * command would be delivered), or a message not held whole while PINs
+ * are redacted (what was not seen cannot be redacted).  True when R says
+ * so.
+ */
+static bool
+pipeline_refused(const struct pipeline_env *env,
+    const struct pipeline_msg *msg, struct pipeline_result *r)
+{
+	if (hdrlist_unsafe(&msg->headers)) {
+		r->reject = "too many X-Support or Authentication-Results fields";
+		pm_log_warn("%s: rejected: %s", msg->queue_id, r->reject);
+		return true;
+	}
+	if (hdrlist_unsafe_keep(&msg->headers)) {
+		r->reject = "too many helpdesk control fields";
+		pm_log_warn("%s: rejected: %s", msg->queue_id, r->reject);
+		return true;
+	}
+	if (env->cfg->redact_pin && (hdrlist_truncated(&msg->headers) ||
+	    (msg->body != NULL && spool_truncated(msg->body)))) {
+		r->reject = PIPELINE_INCOMPLETE_TEXT;
+		r->reject_rcode = "552";
+		r->reject_xcode = "5.3.4";
+		pm_log_warn("%s: rejected: message not held whole (over "
+		    "MaxMessageSize or the header-field cap)", msg->queue_id);
+		return true;
+	}
+	return false;
+}
+
 int
 pipeline_run(const struct pipeline_env *env, struct pipeline_msg *msg,
     bool crlf, struct pipeline_result *r)
@@ -317,23 +350,8 @@ pipeline_run(const struct pipeline_env *env, struct pipeline_msg *msg,
 
 	memset(r, 0, sizeof(*r));
 	edits_init(&r->edits);
-	if (hdrlist_unsafe(&msg->headers)) {
-		/* more of our own fields than we keep: we could not delete them
-		 * all, so a forged tag would be delivered */
-		r->reject = "too many X-Support or Authentication-Results fields";
-		pm_log_warn("%s: rejected: %s", msg->queue_id, r->reject);
+	if (pipeline_refused(env, msg, r))
 		return 0;
-	}
-	if (env->cfg->redact_pin && (hdrlist_truncated(&msg->headers) ||
-	    (msg->body != NULL && spool_truncated(msg->body)))) {
-		/* not held whole: what we did not see cannot be redacted */
-		r->reject = PIPELINE_INCOMPLETE_TEXT;
-		r->reject_rcode = "552";
-		r->reject_xcode = "5.3.4";
-		pm_log_warn("%s: rejected: message not held whole (over "
-		    "MaxMessageSize or the header-field cap)", msg->queue_id);
-		return 0;
-	}
 	memset(&w, 0, sizeof(w));
 	w.env = env;
 	w.msg = msg;

@@ -60,6 +60,19 @@ hdrlist_name_protected(const char *name)
 }
 
 void
+hdrlist_set_keep(struct hdrlist *hl, hdrlist_keep_fn keep, const void *ctx)
+{
+	hl->keep = keep;
+	hl->keep_ctx = ctx;
+}
+
+bool
+hdrlist_unsafe_keep(const struct hdrlist *hl)
+{
+	return hl->unsafe_keep;
+}
+
+void
 hdrlist_insert(struct hdrlist *hl, size_t pos, const char *name,
     const char *value)
 {
@@ -69,12 +82,17 @@ hdrlist_insert(struct hdrlist *hl, size_t pos, const char *name,
 
 	if (!hl->unbounded && (hl->n >= HDRLIST_MAX_FIELDS ||
 	    hl->bytes + nl + vl > HDRLIST_MAX_BYTES)) {
+		bool ours = hdrlist_name_protected(name);
+
 		hl->truncated = true;
-		if (!hdrlist_name_protected(name))
+		if (!ours && (hl->keep == NULL || !hl->keep(hl->keep_ctx, name)))
 			return;
 		if (hl->protected_extra >= HDRLIST_MAX_PROTECTED ||
 		    nl > HDRLIST_PROTECTED_VALUE) {
-			hl->unsafe = true;
+			if (ours)
+				hl->unsafe = true;
+			else
+				hl->unsafe_keep = true;
 			return;
 		}
 		extra = true;		/* kept, so that it can be deleted */

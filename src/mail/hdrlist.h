@@ -31,6 +31,9 @@ struct hdr {
 	bool extra;		/* a protected field kept past the limits */
 };
 
+/* Must fields called NAME be deletable too (helpdesk control fields)? */
+typedef bool (*hdrlist_keep_fn)(const void *ctx, const char *name);
+
 struct hdrlist {
 	struct hdr *v;
 	size_t n, cap;
@@ -39,6 +42,9 @@ struct hdrlist {
 	bool truncated;
 	bool unsafe;		/* a protected field had to be dropped */
 	bool unbounded;		/* no limits (pinmilter -t's printed copy) */
+	hdrlist_keep_fn keep;	/* more fields to keep past the limits */
+	const void *keep_ctx;
+	bool unsafe_keep;	/* such a field had to be dropped */
 };
 
 void hdrlist_init(struct hdrlist *hl);
@@ -65,6 +71,16 @@ int hdrlist_change(struct hdrlist *hl, const char *name, size_t nth,
 
 bool hdrlist_truncated(const struct hdrlist *hl);
 bool hdrlist_unsafe(const struct hdrlist *hl);
+
+/*
+ * Keep the fields for which KEEP(CTX, name) is true past the limits as
+ * the protected ones (set before the first field is added).  When one
+ * had to be dropped, hdrlist_unsafe_keep() is true (and hdrlist_unsafe()
+ * is not: that one concerns our own fields, in every message).
+ */
+void hdrlist_set_keep(struct hdrlist *hl, hdrlist_keep_fn keep,
+    const void *ctx);
+bool hdrlist_unsafe_keep(const struct hdrlist *hl);
 
 /* Must pinmilter be able to delete fields called NAME? */
 bool hdrlist_name_protected(const char *name);

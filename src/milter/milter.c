@@ -60,6 +60,7 @@
 #include "milter/live.h"
 #include "milter/milter.h"
 #include "notice/outbox.h"
+#include "filter/helpdesk.h"
 #include "filter/pipeline.h"
 
 /* Actions the pipeline needs; Postfix grants them only at negotiation. */
@@ -300,7 +301,8 @@ milter_accept_unprocessed(SMFICTX *ctx, struct milter_msg *msg)
 	struct edits e;
 	sfsistat rc = SMFIS_CONTINUE;
 
-	if (hdrlist_unsafe(&msg->pm.headers)) {
+	if (hdrlist_unsafe(&msg->pm.headers) ||
+	    hdrlist_unsafe_keep(&msg->pm.headers)) {
 		pm_log_err("%s: our fields cannot all be removed",
 		    msg->queue_id);
 		return milter_fail_unstripped(ctx, msg);
@@ -463,6 +465,9 @@ milter_header(SMFICTX *ctx, char *name, char *value)
 
 	if (msg == NULL || msg->failed)
 		return SMFIS_NOREPLY;
+	if (msg->pm.headers.keep == NULL)	/* the first field */
+		hdrlist_set_keep(&msg->pm.headers, helpdesk_stripped,
+		    msg->live->cfg);
 	hdrlist_add(&msg->pm.headers, name, value);
 	return SMFIS_NOREPLY;
 }

@@ -31,6 +31,7 @@
 #include "util/log.h"
 #include "mail/message.h"
 #include "notice/notice.h"
+#include "filter/helpdesk.h"
 #include "filter/pipeline.h"
 #include "milter/check.h"
 #include "milter/tryout.h"
@@ -161,6 +162,7 @@ tryout_run(const struct pm_config *cfg, const char *file, FILE *out)
 
 	memset(&msg, 0, sizeof(msg));
 	hdrlist_init(&msg.headers);
+	hdrlist_set_keep(&msg.headers, helpdesk_stripped, cfg);
 	hdrlist_init_unbounded(&all);
 	snprintf(msg.queue_id, sizeof(msg.queue_id), "tryout");
 	if ((raw = read_all(file)) == NULL)
