@@ -270,7 +270,10 @@ test_dump_defaults(void)
 	    "PinIssueInterval 1h\n"
 	    "OutboxMaxAttempts 10\n"
 	    "OutboxRetry 1m\n"
-	    "NoticeLanguage en\n", host, lists);
+	    "NoticeLanguage en\n"
+	    "Helpdesk none\n"
+	    "StripHeaders none\n"
+	    "AddHeader none\n", host, lists);
 	got = c != NULL ? dump_all(c) : NULL;
 	is_str(got, want, "config_dump of the defaults");
 	free(got);
