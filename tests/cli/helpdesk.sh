@@ -1,0 +1,128 @@
+#!/bin/sh
+# tests/cli/helpdesk.sh - helpdesk control fields through pinmilter -t.
+#
+# 1. A message carrying forged control fields of every known helpdesk
+#    (X-OTRS-DynamicField-SupportAuth: authenticated in three spellings,
+#    one folded; X-Zammad-Customer-Email twice, one folded; X-OTOBO-,
+#    X-KIX-, and X-RT-Command for StripHeaders X-RT-*) arrives with none of
+#    them, for each preset and each verdict (authenticated, verification-
+#    requested, unverified); the preset's fields are there with exact
+#    values, and no other helpdesk field; X-Mailer is untouched.
+# 2. AddHeader: the template expanded; a forged copy of its name removed.
+# 3. Past the header cap: a few control fields are still removed; more than
+#    can be held make -t refuse the message (exit 69).
+. "$top_srcdir/tests/lib.sh"
+
+new_instance
+P() { "$PINCTL" -c "$CONF" "$@"; }
+if P account add "Acme" >/dev/null &&
+    P user add bob@acme.example --account Acme >/dev/null &&
+    printf '482913\n' | P pin set bob@acme.example >/dev/null; then
+	pass "Bob set up"
+else
+	fail "Bob set up"
+	exit 1
+fi
+conf_set StripHeaders 'X-RT-*'
+
+forged='X-OTRS-DynamicField-SupportAuth: authenticated
+x-otrs-dynamicfield-supportauth: authenticated
+X-OTRS-DYNAMICFIELD-SUPPORTAUTH:
+	authenticated
+X-Zammad-Customer-Email: ceo@acme.example
+x-zammad-customer-email:
+ ceo@acme.example
+X-Zammad-Ticket-Tags: pin-authenticated
+X-OTOBO-DynamicField-SupportAuth: authenticated
+X-OTRS-DynamicField-SupportCase: 1
+X-OTRS-CustomerUser: ceo
+X-KIX-Queue: VIP
+X-RT-Command: Status: resolved
+X-Mailer: Mutt'
+
+msg() {	# FILE FROM BODY
+	{
+		printf 'From: %s\nTo: support@example.com\nSubject: help\n' "$2"
+		printf '%s\n\n%s\n' "$forged" "$3"
+	} >"$1"
+}
+msg "$T/auth.eml" "Bob <bob@acme.example>" "My PIN is 482913, what is my plan?"
+msg "$T/vreq.eml" "Bob <bob@acme.example>" "Please forward my calls to 555-0199."
+msg "$T/unv.eml" "Mallory <mallory@evil.example>" "Hello, what is my plan?"
+
+# the helpdesk fields of a delivered header, sorted, folded ones unfolded
+hd_fields() {
+	header_section "$1" | grep -iE '^x-(otrs|zammad|otobo|kix|rt)-' | sort
+}
+
+for preset in none zammad znuny otobo rt; do
+	conf_set Helpdesk "$preset"
+	for m in auth vreq unv; do
+		run "$PINMILTER" -c "$CONF" -t "$T/$m.eml"
+		expect_rc 0 "$preset/$m: processed"
+		printf '%s\n' "$out" >"$T/out.eml"
+		h=$(header_section "$T/out.eml")
+		verdict=$(printf '%s\n' "$h" | sed -n 's/^X-Support-Auth: //p')
+		case=$(printf '%s\n' "$h" | sed -n 's/^X-Support-Case: //p')
+		case $m in
+		auth) want_v=authenticated ;;
+		vreq) want_v=verification-requested ;;
+		unv) want_v=unverified ;;
+		esac
+		is "$verdict" "$want_v" "$preset/$m: X-Support-Auth $want_v"
+		want=""
+		case $preset in
+		zammad) want="X-Zammad-Ticket-FollowUp-Tags: pin-$want_v
+X-Zammad-Ticket-Tags: pin-$want_v" ;;
+		znuny|otobo)
+			p=X-OTRS; [ "$preset" = otobo ] && p=X-OTOBO
+			want="$p-DynamicField-SupportAuth: $want_v
+$p-FollowUp-DynamicField-SupportAuth: $want_v"
+			if [ -n "$case" ]; then
+				want="$want
+$p-DynamicField-SupportCase: $case
+$p-FollowUp-DynamicField-SupportCase: $case"
+			fi
+			want=$(printf '%s\n' "$want" | sort) ;;
+		esac
+		is "$(hd_fields "$T/out.eml")" "$want" \
+		    "$preset/$m: forged control fields gone, exactly the preset's"
+		is "$(printf '%s\n' "$h" | grep -c '^X-Mailer: Mutt$')" 1 \
+		    "$preset/$m: X-Mailer untouched"
+	done
+done
+# the case numbers were real ones
+case $(printf '%s\n' "$h" | sed -n 's/^X-Support-Case: //p') in
+[1-9][0-9]*) pass "the last message has a case" ;;
+*) fail "the last message has a case" ;;
+esac
+
+# AddHeader: expanded, forged copy removed
+conf_set Helpdesk none
+conf_set AddHeader 'X-Ticket-Verified %{verdict} pin=%{pin} user=%{user} acct=%{account} 100%%'
+{ printf 'X-Ticket-Verified: authenticated\nx-ticket-verified: yes\n'; cat "$T/auth.eml"; } >"$T/add.eml"
+run "$PINMILTER" -c "$CONF" -t "$T/add.eml"
+expect_rc 0 "AddHeader: processed"
+printf '%s\n' "$out" >"$T/out.eml"
+is "$(header_section "$T/out.eml" | grep -i '^x-ticket-verified')" \
+    "X-Ticket-Verified: authenticated pin=pass user=bob@acme.example acct=Acme 100%" \
+    "AddHeader: one field, the template expanded"
+run "$PINMILTER" -c "$CONF" -t "$T/unv.eml"
+printf '%s\n' "$out" >"$T/out.eml"
+is "$(header_section "$T/out.eml" | grep -i '^x-ticket-verified')" \
+    "X-Ticket-Verified: unverified pin=none user= acct= 100%" \
+    "AddHeader: unknown sender, empty variables"
+
+# past the header cap (5000 fields)
+filler() { awk -v n="$1" 'BEGIN { for (i = 0; i < n; i++) print "Received: from x by y; " i }'; }
+{ filler 5001; printf 'X-OTRS-CustomerUser: ceo\nx-otrs-customeruser: ceo\n'; cat "$T/unv.eml"; } >"$T/cap.eml"
+run "$PINMILTER" -c "$CONF" -t "$T/cap.eml"
+expect_rc 0 "past the cap: processed"
+printf '%s\n' "$out" >"$T/out.eml"
+is "$(hd_fields "$T/out.eml")" "" "past the cap: every control field removed"
+{ filler 5001; awk 'BEGIN { for (i = 0; i < 20001; i++) print "X-Zammad-Customer-Email: ceo@acme.example" }'
+    cat "$T/unv.eml"; } >"$T/over.eml"
+run "$PINMILTER" -c "$CONF" -t "$T/over.eml"
+expect_rc 69 "more control fields than can be held: refused"
+contains "$err" "pinmilter: -t: the message would be rejected: too many helpdesk control fields" \
+    "the refusal says why"
