@@ -8,6 +8,8 @@
  *      domain                                  -> policy, nothing tested
  *   4. sender not on file                      -> none
  *   5. no candidate                            -> none ("no PIN found")
+ *   5a. ReplyToMustMatch and a Reply-To other than From -> policy,
+ *      nothing tested (a helpdesk may take Reply-To as the customer)
  *   6. auth_verify: pass / fail / locked / too many / no PIN set
  * Security notes: candidates are only ever tested against the From
  * user's own PIN; an unknown sender's candidates are tested against
@@ -134,6 +136,9 @@ verdict_decide(const struct verdict_env *env, const struct verdict_input *in,
 		verdict_set(v, XPIN_NONE, "sender not on file");
 	else if (in->cands->n == 0 && !in->cands->overflow)
 		verdict_set(v, XPIN_NONE, "no PIN found");
+	else if (env->cfg->reply_to_must_match &&
+	    !sender_reply_to_matches(in->headers, v->from))
+		verdict_set(v, XPIN_POLICY, "Reply-To names another mailbox");
 	else {
 		n = in->cands->n;
 		for (i = 0; i < n; i++)

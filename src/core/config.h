@@ -89,6 +89,8 @@ struct pm_config {
 
 	/* helpdesk integration (filter/helpdesk.c) */
 	char *helpdesk;			/* Helpdesk: preset name, lower case */
+	bool reply_to_must_match;	/* ReplyToMustMatch: a Reply-To other
+					 * than From never authenticates */
 	struct pm_strlist strip_headers;	/* StripHeaders: names, "X-*" prefixes */
 	struct pm_strlist add_headers;	/* AddHeader: "X-NAME TEMPLATE" each;
 					 * TEMPLATE may hold %{verdict},

@@ -88,6 +88,8 @@ const struct cfg_key cfg_keys[] = {
 	    1, DAY, OFF(outbox_retry), 0 },
 	{ "NoticeLanguage", CFG_LANG, "en", 0, 0, OFF(notice_language), 0 },
 	{ "Helpdesk", CFG_HELPDESK, "none", 0, 0, OFF(helpdesk), 0 },
+	{ "ReplyToMustMatch", CFG_BOOL, "yes",
+	    0, 0, OFF(reply_to_must_match), 0 },
 	{ "StripHeaders", CFG_FIELDLIST, NULL,
 	    0, 0, OFF(strip_headers), CF_REPEAT },
 	{ "AddHeader", CFG_ADDHEADER, NULL,

@@ -97,3 +97,24 @@ sender_status_reason(enum sender_status st)
 		return "invalid From address";
 	}
 }
+
+bool
+sender_reply_to_matches(const struct hdrlist *hl, const char *from)
+{
+	struct hdrlist one;
+	struct sender s;
+	const char *value;
+	size_t i;
+	bool same = true;
+
+	for (i = 1; same && (value = hdrlist_get(hl, "Reply-To", i)); i++) {
+		/* the value read exactly as a From value would be */
+		hdrlist_init(&one);
+		hdrlist_add(&one, "From", value);
+		sender_from_headers(&one, &s);
+		same = s.status == SENDER_OK &&
+		    g_ascii_strcasecmp(s.addr, from) == 0;
+		hdrlist_clear(&one);
+	}
+	return same;
+}

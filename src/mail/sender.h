@@ -40,4 +40,12 @@ void sender_from_headers(const struct hdrlist *hl, struct sender *out);
 
 const char *sender_status_reason(enum sender_status st);
 
+/*
+ * Does every Reply-To field hold exactly one mailbox, FROM itself (read
+ * as strictly as From; canonical forms compared in any case)?  True when there
+ * is no Reply-To.  A helpdesk that takes Reply-To as the customer would
+ * otherwise file a verified message under another mailbox.
+ */
+bool sender_reply_to_matches(const struct hdrlist *hl, const char *from);
+
 #endif

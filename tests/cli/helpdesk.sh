@@ -126,3 +126,36 @@ run "$PINMILTER" -c "$CONF" -t "$T/over.eml"
 expect_rc 69 "more control fields than can be held: refused"
 contains "$err" "pinmilter: -t: the message would be rejected: too many helpdesk control fields" \
     "the refusal says why"
+
+# Reply-To: a helpdesk may take it as the customer.  Another mailbox than
+# From never authenticates (policy, the PIN not tested but redacted);
+# Bob's own address in any case does; ReplyToMustMatch no turns it off.
+conf_set AddHeader none
+rt() {	# DESC REPLY-TO-LINES WANT-AUTH WANT-XPIN
+	{ printf 'From: Bob <bob@acme.example>\nTo: support@example.com\nSubject: plan\n'
+	  printf '%s' "$2"; printf '\nMy PIN is 482913, what is my plan?\n'; } >"$T/rt.eml"
+	run "$PINMILTER" -c "$CONF" -t "$T/rt.eml"
+	printf '%s\n' "$out" >"$T/out.eml"
+	is "$(header_section "$T/out.eml" | sed -n 's/^X-Support-Auth: //p')" "$3" \
+	    "Reply-To $1: X-Support-Auth $3"
+	contains "$(header_section "$T/out.eml")" "x-pin=$4" "Reply-To $1: x-pin=$4"
+	lacks "$out" "482913" "Reply-To $1: PIN redacted"
+}
+rt "a stranger" 'Reply-To: mallory@evil.example
+' unverified "policy (Reply-To names another mailbox)"
+rt "Bob and a stranger" 'Reply-To: bob@acme.example, mallory@evil.example
+' unverified "policy (Reply-To names another mailbox)"
+rt "Bob, then a stranger in a second field" 'Reply-To: Bob <bob@acme.example>
+reply-to: mallory@evil.example
+' unverified "policy (Reply-To names another mailbox)"
+rt "a group" 'Reply-To: team: bob@acme.example;
+' unverified "policy (Reply-To names another mailbox)"
+rt "Bob himself" 'Reply-To: "Bob" <Bob@Acme.Example>
+' authenticated "pass (PIN verified)"
+rt "none" '' authenticated "pass (PIN verified)"
+conf_set ReplyToMustMatch no
+rt "a stranger, ReplyToMustMatch no" 'Reply-To: mallory@evil.example
+' authenticated "pass (PIN verified)"
+run "$PINCTL" -c "$CONF" user show bob@acme.example
+is "$(printf '%s\n' "$out" | sed -n 's/^failures: //p;s/^locked: //p' | tr '\n' ' ')" \
+    "0 no " "no failure counted, Bob not locked"

@@ -272,6 +272,7 @@ test_dump_defaults(void)
 	    "OutboxRetry 1m\n"
 	    "NoticeLanguage en\n"
 	    "Helpdesk none\n"
+	    "ReplyToMustMatch yes\n"
 	    "StripHeaders none\n"
 	    "AddHeader none\n", host, lists);
 	got = c != NULL ? dump_all(c) : NULL;
