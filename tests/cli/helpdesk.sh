@@ -117,9 +117,17 @@ is "$(header_section "$T/out.eml" | grep -i '^x-ticket-verified')" \
 filler() { awk -v n="$1" 'BEGIN { for (i = 0; i < n; i++) print "Received: from x by y; " i }'; }
 { filler 5001; printf 'X-OTRS-CustomerUser: ceo\nx-otrs-customeruser: ceo\n'; cat "$T/unv.eml"; } >"$T/cap.eml"
 run "$PINMILTER" -c "$CONF" -t "$T/cap.eml"
-expect_rc 0 "past the cap: processed"
+expect_rc 69 "past the cap, RedactPIN yes: refused (not held whole)"
+contains "$err" "message too large for the support desk to check for a PIN" \
+    "past the cap: the refusal says why"
+conf_set RedactPIN no
+run "$PINMILTER" -c "$CONF" -t "$T/cap.eml"
+expect_rc 0 "past the cap, RedactPIN no: processed"
 printf '%s\n' "$out" >"$T/out.eml"
+is "$(grep -c '^Received: from x by y' "$T/out.eml")" 5001 \
+    "past the cap: the message is delivered whole"
 is "$(hd_fields "$T/out.eml")" "" "past the cap: every control field removed"
+conf_set RedactPIN yes
 { filler 5001; awk 'BEGIN { for (i = 0; i < 20001; i++) print "X-Zammad-Customer-Email: ceo@acme.example" }'
     cat "$T/unv.eml"; } >"$T/over.eml"
 run "$PINMILTER" -c "$CONF" -t "$T/over.eml"
