@@ -428,6 +428,8 @@ run_daemon(const struct pm_config *cfg, bool foreground)
 	if (!foreground && daemon_stdio_null(err, sizeof(err)) == -1)
 		pm_log_warn("%s", err);
 	rc = serve_run(cfg->path);
+	if (r.outbox_running)
+		outbox_stop_ask();	/* nothing is tried after "stopping" */
 	pm_log_info("stopping");
 	run_cleanup(&r);
 	return rc == MI_SUCCESS ? 0 : 1;

@@ -19,6 +19,14 @@
  * No pipelining, no TLS, no authentication: point SMTPRelay at a trusted
  * local MTA.
  *
+ * Stopping: every wait (connect, reply, write, the program's exit) looks
+ * at a stop flag every IO_STOP_STEP_MS (util/io.h); mailer_stop(true)
+ * makes a send in progress give up within that (the program and its
+ * process group are killed, the connection closed without QUIT) and
+ * return MAILER_STOPPED, and a send started after it return at once.
+ * Only the name look-up of SMTPRelay (getaddrinfo) cannot be cut short:
+ * use a numeric address or a local name.
+ *
  * Security notes: the recipient never reaches a shell or argv; for SMTP
  * it must be a valid addr-spec (util/address.h; a local part over 64
  * bytes is let through, the relay decides), sent in its canonical form,
@@ -44,6 +52,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <spawn.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -70,6 +79,13 @@
 
 static unsigned mailer_timeout_ms = MAILER_TIMEOUT_MS;
 static unsigned smtp_timeout_ms = SMTP_TIMEOUT_MS;
+static atomic_bool mailer_stopping;	/* mailer_stop(true) */
+
+void
+mailer_stop(bool stop)
+{
+	atomic_store(&mailer_stopping, stop);
+}
 
 void
 mailer_set_timeouts_for_tests(unsigned mailer_ms, unsigned smtp_ms)
@@ -88,6 +104,8 @@ mailer_rc_name(int rc)
 		return "retry";
 	case MAILER_FAIL:
 		return "fail";
+	case MAILER_STOPPED:
+		return "stopped";
 	default:
 		return "unknown";
 	}
@@ -160,7 +178,10 @@ child_kill(pid_t pid)
 		;
 }
 
-/* Wait for PID until DEADLINE (0 exited, -1 error), then kill it (1). */
+/*
+ * Wait for PID until DEADLINE (0 exited, -1 error), then kill it (1);
+ * killed at once when the mailer is stopped (-1, errno ECANCELED).
+ */
 static int
 child_wait(pid_t pid, int64_t deadline, int *status)
 {
@@ -176,6 +197,11 @@ child_wait(pid_t pid, int64_t deadline, int *status)
 		if (io_now_ms() >= deadline) {
 			child_kill(pid);
 			return 1;
+		}
+		if (atomic_load(&mailer_stopping)) {
+			child_kill(pid);
+			errno = ECANCELED;
+			return -1;
 		}
 		(void)nanosleep(&tick, NULL);
 	}
@@ -261,7 +287,7 @@ feed(int fd, const char *buf, size_t len, int64_t deadline)
 	(void)sigemptyset(&pipeset);
 	(void)sigaddset(&pipeset, SIGPIPE);
 	(void)pthread_sigmask(SIG_BLOCK, &pipeset, &old);
-	rc = io_write_all(fd, buf, len, deadline);
+	rc = io_write_all_stop(fd, buf, len, deadline, &mailer_stopping);
 	saved = errno;
 	if (rc < 0 && saved == EPIPE && !sigismember(&old, SIGPIPE))
 		(void)sigtimedwait(&pipeset, NULL, &zero);
@@ -383,7 +409,8 @@ connect_one(const struct addrinfo *ai, int64_t deadline)
 	if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
 		return fd;
 	if (errno == EINPROGRESS) {
-		if ((w = io_wait(fd, POLLOUT, deadline)) > 0 &&
+		if ((w = io_wait_stop(fd, POLLOUT, deadline,
+		    &mailer_stopping)) > 0 &&
 		    getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) == 0 &&
 		    soerr == 0)
 			return fd;
@@ -443,7 +470,8 @@ smtp_line(struct smtp *s, char *line, size_t linelen, int64_t deadline)
 			memmove(s->in, nl + 1, s->inlen);
 			return 0;
 		}
-		if ((w = io_wait(s->fd, POLLIN, deadline)) <= 0)
+		if ((w = io_wait_stop(s->fd, POLLIN, deadline,
+		    &mailer_stopping)) <= 0)
 			return smtp_err(s, "%s", w == 0 ? "timed out waiting "
 			    "for a reply" : strerror(errno)), -1;
 		n = recv(s->fd, s->in + s->inlen, sizeof(s->in) - s->inlen, 0);
@@ -499,8 +527,8 @@ smtp_cmd(struct smtp *s, const char *cmd, int expect, const char *step)
 	if (cmd != NULL) {
 		n = snprintf(line, sizeof(line), "%s\r\n", cmd);
 		if (n < 0 || (size_t)n >= sizeof(line) ||
-		    io_write_all(s->fd, line, (size_t)n, io_now_ms() +
-		    smtp_timeout_ms) < 0)
+		    io_write_all_stop(s->fd, line, (size_t)n, io_now_ms() +
+		    smtp_timeout_ms, &mailer_stopping) < 0)
 			return smtp_err(s, "%s: write: %s", step, strerror(errno));
 	}
 	if (smtp_reply(s, &code) < 0)
@@ -514,8 +542,8 @@ smtp_cmd(struct smtp *s, const char *cmd, int expect, const char *step)
 static int
 out_flush(struct smtp *s)
 {
-	int rc = io_write_all(s->fd, s->out, s->outlen,
-	    io_now_ms() + smtp_timeout_ms);
+	int rc = io_write_all_stop(s->fd, s->out, s->outlen,
+	    io_now_ms() + smtp_timeout_ms, &mailer_stopping);
 
 	secret_wipe(s->out, s->outlen);
 	s->outlen = 0;
@@ -633,7 +661,8 @@ smtp_send(const char *relay, const char *rcpt, const char *msg, size_t len,
 	    (rc = smtp_data(s, msg, len)) != MAILER_SENT ||
 	    (rc = smtp_cmd(s, NULL, 2, "end of data")) != MAILER_SENT)
 		goto done;
-	(void)io_write_all(s->fd, "QUIT\r\n", 6, io_now_ms() + smtp_timeout_ms);
+	(void)io_write_all_stop(s->fd, "QUIT\r\n", 6, io_now_ms() +
+	    smtp_timeout_ms, &mailer_stopping);
 	(void)smtp_reply(s, &rc);	/* the message is accepted whatever this says */
 	rc = MAILER_SENT;
 done:
@@ -652,6 +681,10 @@ mailer_send(const struct pm_config *cfg, const char *recipient,
 
 	if (errlen > 0)
 		err[0] = '\0';
+	if (atomic_load(&mailer_stopping)) {
+		snprintf(err, errlen, "not sent: pinmilter is stopping");
+		return MAILER_STOPPED;
+	}
 	if (cfg->smtp_relay != NULL)
 		rc = smtp_send(cfg->smtp_relay, recipient, msg, len, err,
 		    errlen);
@@ -662,5 +695,9 @@ mailer_send(const struct pm_config *cfg, const char *recipient,
 		rc = mailer_run(cfg->mailer, msg, len, err, errlen);
 	if (rc == MAILER_SENT && errlen > 0)
 		err[0] = '\0';		/* e.g. EHLO refused, HELO accepted */
+	if (rc == MAILER_RETRY && atomic_load(&mailer_stopping)) {
+		snprintf(err, errlen, "interrupted: pinmilter is stopping");
+		rc = MAILER_STOPPED;
+	}
 	return rc;
 }

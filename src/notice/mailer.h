@@ -15,6 +15,7 @@
 #ifndef PM_MAILER_H
 #define PM_MAILER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/config.h"
@@ -23,6 +24,7 @@ enum mailer_rc {
 	MAILER_SENT = 0,	/* accepted by the mail system */
 	MAILER_RETRY,		/* temporary: try again later */
 	MAILER_FAIL,		/* permanent: give up on this notice */
+	MAILER_STOPPED,		/* cut short by mailer_stop(): not an attempt */
 };
 
 #define MAILER_ARGS_MAX	32	/* words in Mailer */
@@ -39,9 +41,21 @@ enum mailer_rc {
  * SMTP: the final reply to DATA 2xx -> SENT; a 4xx reply at any step, a
  * connection failure, a timeout or a malformed reply -> RETRY; a 5xx
  * reply -> FAIL.
+ * Either: a send cut short by mailer_stop(true), or started after it,
+ * -> STOPPED (a 5xx reply or exit code already read stays FAIL).
  */
 int mailer_send(const struct pm_config *cfg, const char *recipient,
     const char *msg, size_t len, char *err, size_t errlen);
+
+/*
+ * Ask every send in progress, in any thread, to give up within about
+ * IO_STOP_STEP_MS (util/io.h: a Mailer program is killed, an SMTP
+ * connection closed), and every send started after it to return at once,
+ * with MAILER_STOPPED; mailer_stop(false) lets sends run again.  The
+ * notice of a stopped send may or may not have been delivered: send it
+ * again later (at least once).  Safe from any thread.
+ */
+void mailer_stop(bool stop);
 
 /* A short name for a mailer_rc ("sent", "retry", "fail"). */
 const char *mailer_rc_name(int rc);

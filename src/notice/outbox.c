@@ -14,6 +14,10 @@
  * - a recipient that is no longer a user's address on file (changed or
  *   removed after the notice was queued; email-changed excepted): dead
  *   at once, never handed to the Mailer.
+ * - stopped (outbox_stop, SIGTERM): the send in progress is cut short
+ *   within a fraction of a second (mailer_stop) and the row left as it
+ *   was: not an attempt, due again at the next start; no other notice is
+ *   tried once the stop is asked.
  * The worker thread runs a round, then sleeps on a condition variable
  * for OUTBOX_INTERVAL seconds or until outbox_kick(); a full batch is
  * followed at once by another round.
@@ -191,6 +195,13 @@ job_run(struct store *st, const struct pm_config *cfg,
 		return -1;
 	}
 	mrc = rc == 0 ? MAILER_FAIL : job_send(cfg, key, j, err, sizeof(err));
+	if (mrc == MAILER_STOPPED) {
+		/* not an attempt: the row stays as it was, due again */
+		pm_log_info("outbox: notice %lld (%s, case %lld) to %s: %s; "
+		    "not counted, due again at the next start", (long long)j->id,
+		    j->kind, (long long)j->case_number, rcpt, err);
+		return 0;
+	}
 	if (mrc == MAILER_SENT) {
 		rc = store_outbox_mark_sent(st, j->id, now);
 		(*sent)++;
@@ -362,6 +373,18 @@ outbox_kick(void)
 }
 
 void
+outbox_stop_ask(void)
+{
+	(void)pthread_mutex_lock(&ob.mu);
+	if (ob.running) {
+		ob.stop = true;
+		mailer_stop(true);
+		(void)pthread_cond_signal(&ob.cv);
+	}
+	(void)pthread_mutex_unlock(&ob.mu);
+}
+
+void
 outbox_stop(void)
 {
 	(void)pthread_mutex_lock(&ob.mu);
@@ -370,9 +393,11 @@ outbox_stop(void)
 		return;
 	}
 	ob.stop = true;
+	mailer_stop(true);
 	(void)pthread_cond_signal(&ob.cv);
 	(void)pthread_mutex_unlock(&ob.mu);
 	(void)pthread_join(ob.thread, NULL);
+	mailer_stop(false);
 	(void)pthread_mutex_lock(&ob.mu);
 	ob.running = false;
 	ob.stop = false;

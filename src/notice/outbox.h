@@ -36,8 +36,17 @@ int outbox_start(const struct pm_config *cfg, const struct secret_key *key,
  * safe from any thread; does nothing when the worker is not running. */
 void outbox_kick(void);
 
-/* Ask the worker to finish its current notice, join it, close its store.
- * Does nothing when it is not running. */
+/*
+ * Ask the worker to stop without waiting for it: the send in progress is
+ * cut short within about IO_STOP_STEP_MS (mailer_stop; its notice stays
+ * due, not counted as an attempt) and no other notice is tried.  Call it
+ * before logging that the daemon stops.  Does nothing when it is not
+ * running.
+ */
+void outbox_stop_ask(void);
+
+/* outbox_stop_ask(), then join the worker and close its store.  Does
+ * nothing when it is not running. */
 void outbox_stop(void);
 
 /*

@@ -54,7 +54,37 @@ io_wait(int fd, short events, int64_t deadline)
 }
 
 int
+io_wait_stop(int fd, short events, int64_t deadline, const atomic_bool *stop)
+{
+	int64_t step;
+	int w;
+
+	if (stop == NULL)
+		return io_wait(fd, events, deadline);
+	for (;;) {
+		if (atomic_load(stop)) {
+			errno = ECANCELED;
+			return -1;
+		}
+		step = io_now_ms() + IO_STOP_STEP_MS;
+		if (deadline != IO_FOREVER && deadline < step)
+			step = deadline;
+		if ((w = io_wait(fd, events, step)) != 0)
+			return w;
+		if (deadline != IO_FOREVER && io_now_ms() >= deadline)
+			return 0;
+	}
+}
+
+int
 io_write_all(int fd, const void *buf, size_t len, int64_t deadline)
+{
+	return io_write_all_stop(fd, buf, len, deadline, NULL);
+}
+
+int
+io_write_all_stop(int fd, const void *buf, size_t len, int64_t deadline,
+    const atomic_bool *stop)
 {
 	const char *p = buf;
 	struct stat st;
@@ -63,8 +93,8 @@ io_write_all(int fd, const void *buf, size_t len, int64_t deadline)
 	int w;
 
 	while (len > 0) {
-		if (deadline != IO_FOREVER &&
-		    (w = io_wait(fd, POLLOUT, deadline)) <= 0) {
+		if ((deadline != IO_FOREVER || stop != NULL) &&
+		    (w = io_wait_stop(fd, POLLOUT, deadline, stop)) <= 0) {
 			if (w == 0)
 				errno = ETIMEDOUT;
 			return -1;
@@ -74,7 +104,7 @@ io_write_all(int fd, const void *buf, size_t len, int64_t deadline)
 			continue;
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
 			if (deadline == IO_FOREVER &&
-			    io_wait(fd, POLLOUT, IO_FOREVER) < 0)
+			    io_wait_stop(fd, POLLOUT, IO_FOREVER, stop) < 0)
 				return -1;
 			continue;
 		}
