@@ -284,7 +284,7 @@ cw_notice(const struct casework_env *env, const struct casework_in *in,
 {
 	struct notice_vars nv;
 	char pin[PIN_BUF], *msg = NULL, *msgid = NULL, *tag, *admins = NULL;
-	char until[32], sent[32];
+	char until[32], sent[32], arrived[32];
 	time_t pending_until = 0;
 	size_t len = 0;
 	int rc;
@@ -320,6 +320,10 @@ cw_notice(const struct casework_env *env, const struct casework_in *in,
 	nv.email = u->email;
 	nv.account = u->account;
 	nv.in_reply_to = hdrlist_get(in->headers, "Message-ID", 1);
+	/* the request to confirm: this message (quoted cleaned, no link) */
+	cw_time(arrived, sizeof(arrived), env->now);
+	nv.request_subject = in->subject;
+	nv.request_time = arrived;
 	rc = STORE_ERROR;
 	if (notice_build(env->tmpl, kind, &nv, env->cfg, env->key, &msg, &len,
 	    &msgid) == 0) {

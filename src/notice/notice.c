@@ -47,6 +47,7 @@
 struct vals {
 	const char *v[PH_N];
 	char casebuf[24];
+	char subject[NOTICE_SUBJECT_MAX];	/* {{request_subject}}, quoted */
 };
 
 static bool
@@ -80,6 +81,10 @@ vals_set(struct vals *vals, const struct notice_vars *v,
 	vals->v[PH_UNTIL] = v->until;
 	vals->v[PH_SENT] = v->sent;
 	vals->v[PH_ADMINS] = v->admins;
+	notice_request_subject(v->request_subject, vals->subject,
+	    sizeof(vals->subject));
+	vals->v[PH_REQ_SUBJECT] = vals->subject;
+	vals->v[PH_REQ_TIME] = v->request_time;
 	for (i = 0; i < PH_N; i++) {
 		if (vals->v[i] == NULL)
 			vals->v[i] = "";

@@ -7,7 +7,10 @@
  * {{account}} {{support}} {{tag}} anywhere, {{pin}} only in the body of
  * pin-delivery, {{old_email}} and {{new_email}} only in email-changed,
  * {{until}} in account-locked and pin-recently-sent, {{sent}} in
- * pin-recently-sent, {{admins}} only in the bodies of those two.  The
+ * pin-recently-sent, {{admins}} only in the bodies of those two,
+ * {{request_subject}} and {{request_time}} only in the body of
+ * verification-request (the request it asks to confirm: its subject as
+ * notice_request_subject() makes it, and when it arrived).  The
  * first four kinds are required, account-locked and pin-recently-sent
  * optional (notice_has_kind).  Loading checks everything (files, size,
  * UTF-8, placeholders), so building a notice later cannot fail on a
@@ -39,6 +42,8 @@
 
 #define NOTICE_TEMPLATE_MAX	(64 * 1024)	/* bytes in one template file */
 #define NOTICE_VALUE_MAX	1024		/* bytes in one placeholder value */
+#define NOTICE_SUBJECT_CHARS	60	/* characters of {{request_subject}} */
+#define NOTICE_SUBJECT_MAX	(NOTICE_SUBJECT_CHARS * 4 + 1)	/* bytes */
 
 struct notice_templates;
 
@@ -76,6 +81,10 @@ struct notice_vars {
 	const char *until;	/* {{until}}: "2026-12-04 17:42 UTC" */
 	const char *sent;	/* {{sent}}: the same form */
 	const char *admins;	/* {{admins}}: one "Name <address>" a line */
+	const char *request_subject; /* {{request_subject}}: the customer's
+				  * subject as written; notice_build quotes it
+				  * through notice_request_subject() */
+	const char *request_time; /* {{request_time}}: "2026-12-04 17:42 UTC" */
 	const char *in_reply_to; /* customer's Message-ID (with or without
 				  * <>) or NULL: In-Reply-To and References */
 };
@@ -97,6 +106,17 @@ int notice_build(const struct notice_templates *t, const char *kind,
     const struct notice_vars *v, const struct pm_config *cfg,
     const struct secret_key *key, char **out, size_t *outlen,
     char **message_id);
+
+/*
+ * SUBJECT (a customer's, any bytes, NULL as "") as a verification request
+ * quotes it, into OUT (SIZE >= NOTICE_SUBJECT_MAX bytes is never cut):
+ * one clean line (util/text.h), every word that is or holds a link or an
+ * address and every run of five or more digits not after '#' made
+ * "[\u2026]", '"' made '\'', white space one space, at most
+ * NOTICE_SUBJECT_CHARS characters (a longer one cut at a space past the
+ * middle and ended with "\u2026").  Pure.
+ */
+void notice_request_subject(const char *subject, char *out, size_t size);
 
 /*
  * Seal MSG with secret_seal(key, "outbox", ...) and queue it with

@@ -16,7 +16,9 @@
  * Security notes: only regular files are read, at most
  * NOTICE_TEMPLATE_MAX bytes; {{pin}} only in the body of pin-delivery
  * (never a Subject, which mail clients show in lists); a placeholder
- * whose value may hold line breaks ({{admins}}) only in a body.
+ * whose value may hold line breaks ({{admins}}) only in a body; the
+ * customer's subject ({{request_subject}}) only in a body, and only as
+ * notice_request_subject() quotes it (no link, address or control).
  * Diagnostics: loading writes "FILE:LINE: reason" into err.
  */
 #include <errno.h>
@@ -60,6 +62,8 @@ static const struct {
 	[PH_UNTIL] = { "until", K(KIND_LOCKED) | K(KIND_RECENT), false },
 	[PH_SENT] = { "sent", K(KIND_RECENT), false },
 	[PH_ADMINS] = { "admins", K(KIND_LOCKED) | K(KIND_RECENT), true },
+	[PH_REQ_SUBJECT] = { "request_subject", K(KIND_VERIFY), true },
+	[PH_REQ_TIME] = { "request_time", K(KIND_VERIFY), true },
 };
 
 int

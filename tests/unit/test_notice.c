@@ -36,7 +36,8 @@ static struct pm_config *cfg;
 static const char *good[NGOOD][2] = {
 	{ "case-created", "Subject: {{tag}} new case {{case}}\n\n"
 	    "Hello {{name}} <{{email}}> of {{account}}: write to {{support}}.\n" },
-	{ "verification-request", "Subject: {{tag}} confirm\n\nPIN please.\n" },
+	{ "verification-request", "Subject: {{tag}} confirm\n\nPIN please.\n"
+	    "{{request_time}} \"{{request_subject}}\"\n" },
 	{ "pin-delivery", "Subject: {{tag}} PIN\n\nYour PIN: {{pin}}\n" },
 	{ "email-changed", "Subject: changed\n\n{{old_email}} -> {{new_email}}\n" },
 	{ "account-locked", "Subject: {{tag}} locked until {{until}}\n\n"
@@ -95,6 +96,15 @@ static const struct bad bad[] = {
 	{ "case-created", "Subject: x\n\nlocked until {{until}}\n",
 	    ":3: {{until}} is allowed only in account-locked.txt and "
 	    "pin-recently-sent.txt" },
+	{ "verification-request", "Subject: x {{request_subject}}\n\nbody\n",
+	    ":1: {{request_subject}} is allowed only in the body of "
+	    "verification-request.txt" },
+	{ "case-created", "Subject: x\n\n{{request_subject}}\n",
+	    ":3: {{request_subject}} is allowed only in the body of "
+	    "verification-request.txt" },
+	{ "pin-delivery", "Subject: x\n\n{{pin}} {{request_time}}\n",
+	    ":3: {{request_time}} is allowed only in the body of "
+	    "verification-request.txt" },
 	{ "account-locked", "Subject: x\n\nsent {{sent}}\n",
 	    ":3: {{sent}} is allowed only in pin-recently-sent.txt" },
 	{ "account-locked", "Subject: x {{admins}}\n\nbody\n",
@@ -532,9 +542,15 @@ test_build_kinds(struct notice_templates *t)
 	is_str(b.body, "old@example.com -> new@example.com\n", "both addresses");
 	built_free(&b);
 	v = base;
+	v.request_time = "2026-12-04 17:42 UTC";
+	v.request_subject = "Change my address \xe2\x80\xae see http://evil.example/x"
+	    " \xc2\x9b" "2J";
 	is_int(build(t, NOTICE_VERIFICATION, &v, &b), 0,
 	    "verification-request built");
 	is_str(hdr(&b, "X-Support-Notice"), "verification-request", "kind");
+	is_str(b.body, "PIN please.\n2026-12-04 17:42 UTC \"Change my address "
+	    "\xef\xbf\xbd see [\xe2\x80\xa6] 2J\"\n",
+	    "verification-request: the request's time and subject, cleaned");
 	built_free(&b);
 	v = base;
 	v.until = "2026-12-04 17:42 UTC";
@@ -560,6 +576,79 @@ test_build_kinds(struct notice_templates *t)
 	ok(build(t, NOTICE_PIN_RECENT, &v, &b) != 0,
 	    "pin-recently-sent never carries a PIN");
 	built_free(&b);
+}
+
+/* ---- the subject a verification request quotes ---- */
+
+#define EL	"\xe2\x80\xa6"		/* U+2026 */
+#define MK	"[" EL "]"			/* what replaces a link */
+
+static void
+test_request_subject(void)
+{
+	static const char *cases[][2] = {
+		{ NULL, "" },
+		{ "", "" },
+		{ "  \t ", "" },
+		{ "Please change my address", "Please change my address" },
+		{ "Please change my address, see http://evil.example/login",
+		    "Please change my address, see " MK },
+		{ "reply with your PIN to http://evil",
+		    "reply with your PIN to " MK },
+		{ "Contact me at mallory@evil.example or www.evil.example",
+		    "Contact me at " MK " or " MK },
+		{ "write to <mallory@evil.example>!", "write to " MK },
+		{ "go to evil.example/login now", "go to " MK " now" },
+		{ "(HTTPS://EVIL.EXAMPLE)", MK },
+		{ "mailto:x javascript:alert(1) hxxp:evil", MK " " MK " " MK },
+		{ "Re: meeting at 10:30, e.g. Monday",
+		    "Re: meeting at 10:30, e.g. Monday" },
+		{ "My PIN is 482913, [Case #100001] 2026",
+		    "My PIN is " MK ", [Case #100001] 2026" },
+		{ "Say \"yes\" now", "Say 'yes' now" },
+		/* bidi override: U+FFFD, and "exe.fdp" is a dotted name */
+		{ "Invoice \xe2\x80\xae" "exe.fdp", "Invoice " MK },
+		{ "Hello \xe2\x80\xae" "dlrow \xe2\x81\xa6x\xe2\x81\xa9",
+		    "Hello \xef\xbf\xbd" "dlrow \xef\xbf\xbdx\xef\xbf\xbd" },
+		/* C1 CSI, ESC, line separator, invalid UTF-8 */
+		{ "Urgent\xc2\x9b" "2J account \x1b[31mnow\xe2\x80\xa8ok\xff",
+		    "Urgent 2J account [31mnow ok\xef\xbf\xbd" },
+		{ "caf\xc3\xa9 ok", "caf\xc3\xa9 ok" },
+	};
+	char out[NOTICE_SUBJECT_MAX], small[8];
+	GString *in = g_string_new(NULL);
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(cases); i++) {
+		notice_request_subject(cases[i][0], out, sizeof(out));
+		is_str(out, cases[i][1], "request subject %zu", i);
+	}
+	/* 300 characters: cut at a space, 60 characters with the ellipsis */
+	for (i = 0; i < 60; i++)
+		g_string_append(in, "word ");
+	notice_request_subject(in->str, out, sizeof(out));
+	is_str(out, "word word word word word word word word word word word "
+	    "word" EL, "300 characters in words: cut at a space");
+	is_int((int)g_utf8_strlen(out, -1), NOTICE_SUBJECT_CHARS, "60 characters");
+	g_string_assign(in, "");
+	for (i = 0; i < 300; i++)
+		g_string_append(in, i % 2 ? "\xc3\xa9" : "x");
+	notice_request_subject(in->str, out, sizeof(out));
+	is_int((int)g_utf8_strlen(out, -1), NOTICE_SUBJECT_CHARS,
+	    "300 characters, one word: 60 characters");
+	ok(g_str_has_suffix(out, "x" EL) && g_utf8_validate(out, -1, NULL),
+	    "one word: cut within it, valid UTF-8, ends with the ellipsis");
+	/* a mixed 300-character line: a link, a PIN and controls within */
+	g_string_assign(in, "Reply with your PIN to http://evil.example now ");
+	g_string_append(in, "\xc2\x9b\xe2\x80\xae 482913 ");
+	while (in->len < 300)
+		g_string_append(in, "please act fast ");
+	notice_request_subject(in->str, out, sizeof(out));
+	is_str(out, "Reply with your PIN to " MK " now \xef\xbf\xbd " MK
+	    " please act fast please" EL, "300 characters mixed: exact");
+	notice_request_subject("abcdefghij", small, sizeof(small));
+	is_str(small, "abcdefg", "a small buffer is cut, never overrun");
+	g_string_free(in, TRUE);
 }
 
 /* A template set without the optional kinds loads; those are not built. */
@@ -638,6 +727,9 @@ test_build_shipped(void)
 	v.until = "2026-12-04 17:42 UTC";
 	v.sent = "2026-12-04 16:42 UTC";
 	v.admins = "    Ann Admin <ann@example.com>";
+	v.request_time = "2026-12-04 17:42 UTC";
+	v.request_subject = "Change my email, reply with your PIN to "
+	    "http://evil.example/x";
 	for (i = 0; i < 2; i++) {
 		if ((t = notice_templates_load(dir, langs[i], err,
 		    sizeof(err))) == NULL) {
@@ -663,6 +755,20 @@ test_build_shipped(void)
 			    "%s %s: UTF-8 name in the body", langs[i], kinds[k]);
 			ok((strstr(b.body, "042917") != NULL) == (k == 2),
 			    "%s %s: PIN only in pin-delivery", langs[i], kinds[k]);
+			ok(strstr(b.raw, "evil") == NULL,
+			    "%s %s: no link of the sender's", langs[i], kinds[k]);
+			ok((strstr(b.body, "Change my email, reply with your PIN "
+			    "to [" EL "]") != NULL) == (k == 1) &&
+			    (strstr(b.body, "2026-12-04 17:42 UTC") != NULL) ==
+			    (k == 1 || k >= 4),
+			    "%s %s: the request's subject and time in "
+			    "verification-request only", langs[i], kinds[k]);
+			if (k == 1)
+				ok(strstr(b.body, i == 0 ? "If you did NOT send "
+				    "this request, do not reply with your PIN." :
+				    "Si vous n'avez PAS envoy\xc3\xa9 cette "
+				    "demande, ne r\xc3\xa9pondez pas avec votre"
+				    ) != NULL, "%s: the warning", langs[i]);
 			ok(strstr(b.body, "{{") == NULL && strstr(
 			    g_mime_message_get_subject(b.m), "{{") == NULL,
 			    "%s %s: every placeholder replaced", langs[i],
@@ -797,6 +903,7 @@ main(void)
 	cfg->reply_to_tokens = true;
 	g_mime_init();
 
+	test_request_subject();
 	test_load_shipped();
 	test_load_bad();
 	test_load_limits();
