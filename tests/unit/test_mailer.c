@@ -21,6 +21,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -595,6 +596,86 @@ test_smtp_bad_servers(void)
 	mailer_set_timeouts_for_tests(0, 0);
 }
 
+/* ---- mailer_stop: a send cut short ---- */
+
+static void *
+stop_later(void *arg)
+{
+	(void)arg;
+	(void)usleep(300 * 1000);
+	mailer_stop(true);
+	return NULL;
+}
+
+/* Deliver with mailer_stop(true) called 300 ms in; the rc, *took in ms. */
+static int
+deliver_stopped(char *err, size_t errlen, int64_t *took)
+{
+	pthread_t th;
+	int64_t t0 = ms_now();
+	int rc;
+
+	(void)pthread_create(&th, NULL, stop_later, NULL);
+	rc = deliver("ann@example.com", msg_crlf, sizeof(msg_crlf) - 1, err,
+	    errlen);
+	*took = ms_now() - t0;
+	(void)pthread_join(th, NULL);
+	return rc;
+}
+
+static void
+test_stop(void)
+{
+	char err[256], *pidtext;
+	int64_t took;
+	pid_t bg = 0, pid;
+	int i, port;
+
+	/* a Mailer that hangs, with the 60-second default timeout */
+	mailer_set_timeouts_for_tests(0, 0);
+	free(cfg->smtp_relay);
+	cfg->smtp_relay = NULL;
+	fake_mailer("hang.sh", "sleep 30 & echo $! > \"$D/hangpid\"; cat "
+	    ">/dev/null; wait", "-t");
+	is_int(deliver_stopped(err, sizeof(err), &took), MAILER_STOPPED,
+	    "a hanging Mailer, stopped: MAILER_STOPPED");
+	ok(took >= 300 && took < 1000, "returns within 700 ms of the stop "
+	    "(%lld ms)", (long long)took);
+	is_str(err, "interrupted: pinmilter is stopping", "stopped: error text");
+	if ((pidtext = slurp(tpath("hangpid"), NULL)) != NULL)
+		bg = (pid_t)atol(pidtext);
+	free(pidtext);
+	for (i = 0; i < 100 && bg > 0 && !proc_gone(bg); i++)
+		(void)usleep(10000);
+	ok(bg > 0 && proc_gone(bg), "stopped: its process group was killed");
+
+	/* stopped before: nothing is started */
+	(void)unlink(tpath("ran"));
+	fake_mailer("mark.sh", "touch \"$D/ran\"; cat >/dev/null", "-t");
+	is_int(deliver("ann@example.com", msg_crlf, sizeof(msg_crlf) - 1, err,
+	    sizeof(err)), MAILER_STOPPED, "after mailer_stop(true): stopped");
+	is_str(err, "not sent: pinmilter is stopping", "not sent: error text");
+	ok(access(tpath("ran"), F_OK) != 0, "the Mailer was not started");
+	mailer_stop(false);
+	is_int(deliver("ann@example.com", msg_crlf, sizeof(msg_crlf) - 1, err,
+	    sizeof(err)), MAILER_SENT, "after mailer_stop(false): sent again");
+	ok(access(tpath("ran"), F_OK) == 0, "the Mailer ran");
+
+	/* a relay silent after the data, with the 30-second step timeout */
+	pid = fake_server("220 ok\r\n250 ok\r\n250 ok\r\n250 ok\r\n354 go\r\n",
+	    &port);
+	is_int(deliver_stopped(err, sizeof(err), &took), MAILER_STOPPED,
+	    "a silent relay, stopped: MAILER_STOPPED");
+	ok(took >= 300 && took < 1000, "returns within 700 ms of the stop "
+	    "(%lld ms)", (long long)took);
+	is_str(err, "interrupted: pinmilter is stopping", "relay: error text");
+	child_stop(pid);
+	mailer_stop(false);
+	free(cfg->smtp_relay);
+	cfg->smtp_relay = NULL;
+	is_str(mailer_rc_name(MAILER_STOPPED), "stopped", "rc name");
+}
+
 static void
 test_smtp_input(void)
 {
@@ -654,6 +735,7 @@ main(void)
 		tap_skip("no " SINK);
 	test_smtp_bad_servers();
 	test_smtp_input();
+	test_stop();
 	(void)err;
 
 	free(cfg->smtp_relay);
