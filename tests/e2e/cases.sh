@@ -158,8 +158,13 @@ is "$(hdr "$T/n1.eml" Content-Type) | $(hdr "$T/n1.eml" Content-Transfer-Encodin
     "text/plain; charset=utf-8 | quoted-printable" "notice: UTF-8 text, quoted-printable"
 python3 "$T/body.py" "$T/n1.eml" >"$T/n1.txt" || fail "notice: body decodes"
 contains "$(cat "$T/n1.txt")" "Hello Bob Front Desk," "notice body: Bob's name"
-contains "$(cat "$T/n1.txt")" "case 100000. Before we make any change" "notice body: the case"
-contains "$(cat "$T/n1.txt")" "Please reply to this message with a line like this:
+contains "$(cat "$T/n1.txt")" "case 100000:" "notice body: the case"
+contains "$(cat "$T/n1.txt")" "    Subject:  \"Forwarding\"" "notice body: the request's subject"
+grep -q "^    Received: [0-9-]* [0-9:]* UTC\$" "$T/n1.txt" &&
+    pass "notice body: when the request arrived" || fail "notice body: when the request arrived"
+contains "$(cat "$T/n1.txt")" "If you did NOT send this request, do not reply with your PIN." \
+    "notice body: what to do if you did not send it"
+contains "$(cat "$T/n1.txt")" "If you sent it, reply to this message with a line like this:
 
     PIN: (your six digits)" "notice body: asks for the PIN"
 # The case number has six digits too: any other run of six or more?
