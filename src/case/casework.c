@@ -1,5 +1,6 @@
 /*
- * casework.c - cases and notices for one message, in one transaction.
+ * casework.c - cases and notices for one message, inside the message's
+ * one transaction (casework_run_in; casework_run opens its own).
  *
  * Security notes: a case number in a subject is not a secret, so a tag
  * (or a helpdesk's external reference) only joins a case of the sender's
@@ -490,7 +491,7 @@ cw_inbound_id(const struct casework_env *env, const struct casework_in *in,
 }
 
 int
-casework_run(const struct casework_env *env, const struct casework_in *in,
+casework_run_in(const struct casework_env *env, const struct casework_in *in,
     struct verdict *v, struct casework_out *out)
 {
 	struct store_user u;
@@ -501,8 +502,6 @@ casework_run(const struct casework_env *env, const struct casework_in *in,
 
 	memset(out, 0, sizeof(*out));
 	memset(&u, 0, sizeof(u));
-	if ((rc = store_begin(env->st)) != STORE_OK)
-		return -1;
 	if (v->from[0] != '\0') {
 		rc = store_user_find(env->st, v->from, &u);
 		if (rc == STORE_OK)
@@ -532,8 +531,6 @@ casework_run(const struct casework_env *env, const struct casework_in *in,
 			goto fail;
 		v->auth = VERDICT_VERIFICATION_REQUESTED;
 	}
-	if ((rc = store_commit(env->st)) != STORE_OK)
-		goto fail;
 	out->case_number = c.number;
 	out->tagged = in->match->tag_case == c.number;
 	out->notice = kind;
@@ -541,8 +538,26 @@ casework_run(const struct casework_env *env, const struct casework_in *in,
 	secret_wipe(&u, sizeof(u));
 	return 0;
 fail:
-	store_rollback(env->st);
 	secret_wipe(&u, sizeof(u));
 	memset(out, 0, sizeof(*out));
+	return -1;
+}
+
+int
+casework_run(const struct casework_env *env, const struct casework_in *in,
+    struct verdict *v, struct casework_out *out)
+{
+	int64_t number = v->case_number;
+
+	if (store_begin(env->st) != STORE_OK) {
+		memset(out, 0, sizeof(*out));
+		return -1;
+	}
+	if (casework_run_in(env, in, v, out) == 0 &&
+	    store_commit(env->st) == STORE_OK)
+		return 0;
+	store_rollback(env->st);
+	memset(out, 0, sizeof(*out));
+	v->case_number = number;
 	return -1;
 }

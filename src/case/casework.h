@@ -2,7 +2,8 @@
  * casework.h - the case processor: which case a support message belongs
  * to, what it does to that case, and which notice (if any) answers it.
  *
- * One BEGIN IMMEDIATE transaction per message: join or open the case,
+ * Inside the message's one BEGIN IMMEDIATE transaction (the pipeline's,
+ * with the verdict and the decision record): join or open the case,
  * record the message's Message-ID, mark the case authenticated on a PIN
  * pass, issue a PIN when one is due, queue at most one notice, and write
  * the audit rows.  A notice exists in the outbox exactly when the
@@ -97,5 +98,11 @@ bool casework_awaits_pin(struct store *st, const struct casematch *m);
  */
 int casework_run(const struct casework_env *env, const struct casework_in *in,
     struct verdict *v, struct casework_out *out);
+
+/* The same inside the caller's transaction (store_begin() done): commits
+ * nothing; on -1 the caller rolls back. */
+int casework_run_in(const struct casework_env *env,
+    const struct casework_in *in, struct verdict *v,
+    struct casework_out *out);
 
 #endif

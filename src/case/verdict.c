@@ -14,6 +14,8 @@
  * Security notes: candidates are only ever tested against the From
  * user's own PIN; an unknown sender's candidates are tested against
  * nothing.  A store error anywhere yields error and never a pass.
+ * Everything is written inside the caller's transaction (the message's
+ * one commit, filter/pipeline.c): on error the caller rolls back.
  */
 #include <stdio.h>
 #include <string.h>
@@ -154,7 +156,7 @@ verdict_decide(const struct verdict_env *env, const struct verdict_input *in,
 		req.channel = "email";
 		req.ref = in->queue_id;
 		v->tested = true;
-		verdict_from_auth(v, auth_verify(env->st, env->key,
+		verdict_from_auth(v, auth_verify_in(env->st, env->key,
 		    &(struct lockout_policy){ env->cfg->max_failures,
 		    env->cfg->failure_window, env->cfg->lockout_time },
 		    &req, env->now, &u));

@@ -8,7 +8,10 @@
  * one audit row for messages that tested no PIN: exactly one audit row
  * per message either way.
  *
- * Never "authenticated" unless auth_verify() returned AUTH_PASS for the
+ * verdict_decide() runs inside the caller's BEGIN IMMEDIATE transaction
+ * (auth_verify_in()): it commits nothing; on error the caller rolls back.
+ *
+ * Never "authenticated" unless auth_verify_in() returned AUTH_PASS for the
  * sender's own PIN.  Any store failure sets error: the caller applies
  * OnInternalError.
  */
@@ -45,7 +48,8 @@ enum verdict_pin {
 struct verdict {
 	enum verdict_auth auth;
 	enum verdict_pin pin;
-	const char *reason;			/* static text */
+	const char *reason;			/* static text, or reason_buf */
+	char reason_buf[128];			/* a reason read back (a repeat) */
 	char from[SENDER_ADDR_MAX];		/* header.from, "" when none */
 	char account[STORE_ACCOUNT_MAX];	/* "" unless the sender is known */
 	int64_t user_id;			/* 0 unless known */
@@ -74,7 +78,8 @@ struct verdict_env {
 	const char *actor;			/* audit actor, "pinmilter" */
 };
 
-/* Decide.  Always fills out; returns 0, or -1 when out->error is set. */
+/* Decide, inside the caller's transaction.  Always fills out; returns 0,
+ * or -1 when out->error is set (then roll back). */
 int verdict_decide(const struct verdict_env *env,
     const struct verdict_input *in, struct verdict *out);
 

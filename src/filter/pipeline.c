@@ -11,15 +11,22 @@
  * candidates  pin/ finds the PIN candidates in every Subject and in the
  *             author's text (a bare six-digit line too when that case
  *             awaits a PIN);
- * decide      verdict.c decides (without a database: an internal error);
- * casework    the intent classifier (case/intent.h) reads what the
- *             subject and the author's text ask (X-Support-Intent);
- *             casework.c joins or opens the case, marks it authenticated,
- *             queues at most one notice;
  * redact      redact.c takes every candidate out of subject and body
- *             (RedactPIN), after an internal error too;
+ *             (RedactPIN), after an internal error too; no database;
+ * commit      the message's one transaction (BEGIN IMMEDIATE ... COMMIT),
+ *             its only write: a repeat (repeat.h: same sender, same
+ *             Message-ID, same content, within REPEAT_WINDOW) gets the
+ *             first copy's decision and a "message.repeat" audit row;
+ *             else verdict.c decides (guess counters read and written
+ *             in it), the intent classifier (case/intent.h) reads what
+ *             the author asks (X-Support-Intent), casework.c joins or
+ *             opens the case and queues at most one notice, and the
+ *             decision is recorded; any failure rolls all of it back
+ *             (internal error; without a database, the same);
  * edits       edits.c strips forged fields and adds ours; the case tag
- *             goes in front of the subject;
+ *             goes in front of the subject; the caller applies them
+ *             after the commit (at-least-once: a message tempfailed
+ *             after the commit comes back as a repeat);
  * then one log line: queue id, sender, verdict, reason, case, notice,
  * intent, never a PIN.
  *
@@ -46,6 +53,7 @@
 #include "filter/pipeline.h"
 #include "filter/recheck.h"
 #include "filter/redact.h"
+#include "filter/repeat.h"
 #include "mail/sender.h"
 
 /* A GMime stream over the collected header fields and body. */
@@ -207,7 +215,15 @@ pipeline_candidates(struct pipeline_work *w)
 	pin_candidates_wipe(&more);
 }
 
-/* Decide: the verdict; without a database nothing can be decided. */
+/* What the author asks (X-Support-Intent): no database. */
+static void
+pipeline_intent(struct pipeline_work *w)
+{
+	intent_classify_cfg(w->env->cfg, w->subject, w->t.author,
+	    &w->r->verdict.intent);
+}
+
+/* Decide: the verdict, inside the transaction. */
 static void
 pipeline_decide(struct pipeline_work *w)
 {
@@ -216,15 +232,14 @@ pipeline_decide(struct pipeline_work *w)
 	struct verdict_input in = { &w->sender, &w->msg->headers, &w->cands,
 	    !w->whole, w->msg->queue_id };
 
-	if (w->env->st == NULL)
-		verdict_internal_error(&w->r->verdict,
-		    w->sender.status == SENDER_OK ? w->sender.addr : "");
-	else
-		verdict_decide(&venv, &in, &w->r->verdict);
+	verdict_decide(&venv, &in, &w->r->verdict);
+	if (!w->r->verdict.error)
+		pipeline_intent(w);
 }
 
-/* Casework: the case processor, for a decided verdict. */
-static void
+/* Casework: the case processor, for a decided verdict, inside the
+ * transaction; -1: it failed (roll back). */
+static int
 pipeline_casework(struct pipeline_work *w)
 {
 	const struct pipeline_env *env = w->env;
@@ -235,15 +250,95 @@ pipeline_casework(struct pipeline_work *w)
 	    strlen(w->subject), &w->cands, NULL, NULL, NULL);
 	struct casework_in cin = { w->msg->queue_id, &w->msg->headers,
 	    w->msg->env_sender, stored, &w->r->verdict.intent, &w->match };
+	int rc;
 
-	intent_classify_cfg(env->cfg, w->subject, w->t.author,
-	    &w->r->verdict.intent);
-	if (casework_run(&cenv, &cin, &w->r->verdict, &w->cw) != 0) {
+	rc = casework_run_in(&cenv, &cin, &w->r->verdict, &w->cw);
+	if (rc != 0)
 		pm_log_err("%s: case processing failed: %s", w->msg->queue_id,
 		    store_errmsg(env->st));
-		verdict_internal_error(&w->r->verdict, w->r->verdict.from);
-	}
 	g_free(stored);
+	return rc;
+}
+
+/* A repeat: the decision of the first copy, audited; nothing else. */
+static int
+pipeline_repeat(struct pipeline_work *w, time_t first)
+{
+	struct verdict *v = &w->r->verdict;
+
+	if (w->sender.status == SENDER_OK)
+		(void)g_strlcpy(v->from, w->sender.addr, sizeof(v->from));
+	pipeline_intent(w);
+	w->cw.case_number = v->case_number;
+	w->cw.tagged = w->match.tag_case > 0 &&
+	    w->match.tag_case == v->case_number;
+	return store_audit_record(w->env->st, w->env->now, PIPELINE_ACTOR,
+	    "message.repeat", v->from, v->case_number, verdict_pin_name(v->pin),
+	    "queue=%s first=%lld auth=%s", w->msg->queue_id,
+	    (long long)first, verdict_auth_name(v->auth));
+}
+
+/* Inside the transaction: a repeat's decision, or a new one (verdict,
+ * casework, its record).  -1: roll back. */
+static int
+pipeline_decide_in(struct pipeline_work *w, struct repeat_key *k, bool keyed)
+{
+	struct verdict *v = &w->r->verdict;
+	time_t first = 0;
+	char *ar;
+	int rc = keyed ? repeat_find(w->env->st, k, w->env->now, v, &first) :
+	    STORE_NOTFOUND;
+
+	if (rc == STORE_OK)
+		return pipeline_repeat(w, first) == STORE_OK ? 0 : -1;
+	if (rc != STORE_NOTFOUND)
+		return -1;
+	pipeline_decide(w);
+	if (v->error || pipeline_casework(w) != 0)
+		return -1;
+	/* the edits can be built (the only way they fail), before COMMIT */
+	if ((ar = edits_ar_value(w->env->cfg, v)) == NULL)
+		return -1;
+	g_free(ar);
+	if (keyed && repeat_record(w->env->st, k, w->env->now, v) != STORE_OK)
+		return -1;
+	return 0;
+}
+
+/*
+ * The message's one transaction: BEGIN IMMEDIATE, then the guess
+ * counters, the case, the audit, the outbox row and the decision record,
+ * COMMIT.  Nothing of the message is written unless all of it is: on
+ * any failure it is rolled back and the verdict is an internal error.
+ */
+static void
+pipeline_commit(struct pipeline_work *w)
+{
+	struct store *st = w->env->st;
+	struct repeat_key k;
+	bool keyed;
+	const char *from = w->sender.status == SENDER_OK ? w->sender.addr : "";
+
+	if (st == NULL) {
+		verdict_internal_error(&w->r->verdict, from);
+		return;
+	}
+	keyed = repeat_key_make(w->env->key, &w->msg->headers, w->msg->body,
+	    from, &k);
+	if (store_begin(st) == STORE_OK) {
+		if (pipeline_decide_in(w, &k, keyed) == 0 &&
+		    store_commit(st) == STORE_OK) {
+			secret_wipe(&k, sizeof(k));
+			return;
+		}
+		store_rollback(st);
+	}
+	secret_wipe(&k, sizeof(k));
+	pm_log_err("%s: the decision was not recorded: %s", w->msg->queue_id,
+	    store_errmsg(st));
+	memset(&w->cw, 0, sizeof(w->cw));
+	w->r->verdict.case_number = 0;
+	verdict_internal_error(&w->r->verdict, from);
 }
 
 /* Redact: every candidate out of subject and body, errors or not. */
@@ -262,7 +357,8 @@ pipeline_redact(struct pipeline_work *w)
 	if (n < 0) {
 		pm_log_err("%s: redaction failed", w->msg->queue_id);
 		edits_clear(&r->edits);		/* no half-done edits */
-		verdict_internal_error(&r->verdict, r->verdict.from);
+		verdict_internal_error(&r->verdict,
+		    w->sender.status == SENDER_OK ? w->sender.addr : "");
 	} else
 		r->redactions = (unsigned)n;
 }
@@ -361,10 +457,9 @@ pipeline_run(const struct pipeline_env *env, struct pipeline_msg *msg,
 		pipeline_sender(&w);
 		pipeline_case(&w);
 		pipeline_candidates(&w);
-		pipeline_decide(&w);
-		if (!r->verdict.error)
-			pipeline_casework(&w);
 		pipeline_redact(&w);
+		if (!r->verdict.error)
+			pipeline_commit(&w);
 	}
 	rc = pipeline_edits(&w);
 	if (w.m != NULL || rc == 0)

@@ -2,7 +2,8 @@
  * auth.c - PIN verification and PIN changes: lockout, then audit, in one
  * transaction.
  *
- * auth_verify() reads the user inside BEGIN IMMEDIATE, so two checks of
+ * auth_verify() reads the user inside BEGIN IMMEDIATE (auth_verify_in()
+ * inside the caller's, the message pipeline's one transaction), so two checks of
  * the same user (two milter threads, a milter and pinctl) cannot both see
  * the old failure count.  It decides (no PIN, locked, too many
  * candidates, pass, fail), writes the new counters and one audit row,
@@ -194,12 +195,13 @@ auth_lock_changed(const struct lockout_state *a, const struct lockout_state *b)
 	    a->locked_until != b->locked_until;
 }
 
+/* Verify inside the caller's transaction; AUTH_ERROR: a write failed
+ * (the caller rolls back). */
 enum auth_result
-auth_verify(struct store *st, const struct secret_key *key,
+auth_verify_in(struct store *st, const struct secret_key *key,
     const struct lockout_policy *pol, const struct auth_request *req,
     time_t now, struct store_user *user)
 {
-	struct store_user local;
 	struct lockout_state before = { 0, 0, 0 };
 	char claimed[STORE_EMAIL_MAX];
 	enum auth_result res;
@@ -208,8 +210,6 @@ auth_verify(struct store *st, const struct secret_key *key,
 	size_t tested = 0;
 	int rc;
 
-	if (user == NULL)
-		user = &local;
 	if (st == NULL || key == NULL || pol == NULL || req == NULL ||
 	    req->email == NULL ||
 	    (req->ncandidates != 0 && req->candidates == NULL)) {
@@ -218,15 +218,11 @@ auth_verify(struct store *st, const struct secret_key *key,
 	}
 	/* req->email may point into *user: copy it before the lookup. */
 	auth_clean(req->email, claimed, sizeof(claimed));
-	if (store_begin(st) != STORE_OK) {
-		memset(user, 0, sizeof(*user));
-		return AUTH_ERROR;
-	}
 	rc = store_user_find(st, req->email, user);
 	if (rc == STORE_NOTFOUND || rc == STORE_INVALID)
 		res = AUTH_NO_USER;	/* an invalid address is nobody */
 	else if (rc != STORE_OK)
-		goto fail;
+		return AUTH_ERROR;
 	else {
 		before = user->lock;
 		res = auth_decide(key, pol, req, now, user, &locked_now,
@@ -236,22 +232,39 @@ auth_verify(struct store *st, const struct secret_key *key,
 		    STORE_OK) ||
 		    auth_apply_pending(st, user, pend) != STORE_OK) {
 			user->lock = before;
-			goto fail;
+			return AUTH_ERROR;
 		}
 	}
 	if (auth_audit_verify(st, req, now, res,
 	    res == AUTH_NO_USER ? claimed : user->email, locked_now,
-	    tested, pend) !=
-	    STORE_OK || store_commit(st) != STORE_OK) {
+	    tested, pend) != STORE_OK) {
 		user->lock = before;
-		goto fail;
+		return AUTH_ERROR;
+	}
+	return res;
+}
+
+enum auth_result
+auth_verify(struct store *st, const struct secret_key *key,
+    const struct lockout_policy *pol, const struct auth_request *req,
+    time_t now, struct store_user *user)
+{
+	struct store_user local;
+	enum auth_result res;
+
+	if (user == NULL)
+		user = &local;
+	if (st == NULL || store_begin(st) != STORE_OK) {
+		memset(user, 0, sizeof(*user));
+		return AUTH_ERROR;
+	}
+	res = auth_verify_in(st, key, pol, req, now, user);
+	if (res == AUTH_ERROR || store_commit(st) != STORE_OK) {
+		store_rollback(st);
+		res = AUTH_ERROR;
 	}
 	secret_wipe(&local, sizeof(local));
 	return res;
-fail:
-	store_rollback(st);
-	secret_wipe(&local, sizeof(local));
-	return AUTH_ERROR;
 }
 
 /* Store a new salt and hash of PIN for U and audit it, inside a

@@ -84,6 +84,17 @@ enum auth_result auth_verify(struct store *st, const struct secret_key *key,
     time_t now, struct store_user *user);
 
 /*
+ * The same inside the caller's BEGIN IMMEDIATE transaction (the message
+ * pipeline's one commit): the user is read, decided on and written in
+ * it, so the lockout budget stays exact.  On AUTH_ERROR the caller must
+ * roll back (a write may have happened); nothing is committed here.
+ * USER is required.
+ */
+enum auth_result auth_verify_in(struct store *st, const struct secret_key *key,
+    const struct lockout_policy *pol, const struct auth_request *req,
+    time_t now, struct store_user *user);
+
+/*
  * Set USER's PIN to PIN (6 digits, checked), clearing the lockout and any
  * pending PIN, with an audit row by ACTOR (required; action "pin.set" or
  * "pin.issue").  For administrators.  Returns a store_rc.

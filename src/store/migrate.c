@@ -166,6 +166,29 @@ static const char sqlite_v3[] =
 "ALTER TABLE outbox ADD COLUMN aligned INTEGER NOT NULL DEFAULT 0"
 "  CHECK (aligned IN (0, 1));";
 
+/*
+ * 4: the decision of each message, keyed by (sender, Message-ID), so a
+ * message sent again (an MTA retry after a tempfail, a client resending)
+ * gets the same case and verdict instead of a second guess counted, a
+ * second case and a second notice (store_decision_find).  The digest is
+ * a keyed MAC of the message's subject and body: the same key with
+ * other content is not a repeat.
+ */
+static const char sqlite_v4[] =
+"CREATE TABLE decisions ("
+"  sender TEXT NOT NULL CHECK (length(sender) < 256),"
+"  message_id TEXT NOT NULL CHECK (length(message_id) BETWEEN 1 AND 511),"
+"  digest BLOB NOT NULL CHECK (typeof(digest) = 'blob' AND"
+"    length(digest) = 32),"
+"  at INTEGER NOT NULL,"
+"  auth INTEGER NOT NULL CHECK (auth BETWEEN 0 AND 2),"
+"  xpin INTEGER NOT NULL CHECK (xpin BETWEEN 0 AND 4),"
+"  reason TEXT NOT NULL,"
+"  case_number INTEGER NOT NULL DEFAULT 0,"
+"  account TEXT NOT NULL DEFAULT '',"
+"  PRIMARY KEY (sender, message_id));"
+"CREATE INDEX decisions_at ON decisions(at);";
+
 struct store_migration {
 	int version;			/* the version it makes */
 	const char *sql[STORE_DIALECT__COUNT];
@@ -175,6 +198,7 @@ static const struct store_migration store_migrations[] = {
 	{ 1, { [STORE_DIALECT_SQLITE] = sqlite_v1 } },
 	{ 2, { [STORE_DIALECT_SQLITE] = sqlite_v2 } },
 	{ 3, { [STORE_DIALECT_SQLITE] = sqlite_v3 } },
+	{ 4, { [STORE_DIALECT_SQLITE] = sqlite_v4 } },
 };
 
 _Static_assert(sizeof(store_migrations) / sizeof(store_migrations[0]) ==

@@ -38,9 +38,10 @@
 #include "core/lockout.h"
 #include "core/secret.h"
 
-#define STORE_SCHEMA_VERSION	3	/* 1: the tables; 2: case and outbox
+#define STORE_SCHEMA_VERSION	4	/* 1: the tables; 2: case and outbox
 					 * columns; 3: pending PINs, outbox
-					 * alignment (store/migrate.c) */
+					 * alignment; 4: decisions
+					 * (store/migrate.c) */
 
 #define STORE_EMAIL_MAX		256	/* RFC 5321 path limit incl. NUL */
 #define STORE_NAME_MAX		256
@@ -305,6 +306,31 @@ int store_case_message_add(struct store *st, int64_t number,
  * several), STORE_NOTFOUND if none. */
 int store_case_by_message_id(struct store *st, const char *message_id,
     int64_t *number);
+
+/* ---- decisions: what was decided for a message, for its repeats ---- */
+#define STORE_MSGID_MAX		512
+#define STORE_REASON_MAX	128
+
+struct store_decision {
+	char sender[STORE_EMAIL_MAX];		/* From address, lower case, or "" */
+	char message_id[STORE_MSGID_MAX];	/* as in the field, trimmed */
+	unsigned char digest[SECRET_HASH_BYTES];	/* keyed MAC of the content */
+	time_t at;				/* when it was decided */
+	int auth;				/* enum verdict_auth */
+	int xpin;				/* enum verdict_pin */
+	char reason[STORE_REASON_MAX];
+	int64_t case_number;			/* 0: none */
+	char account[STORE_ACCOUNT_MAX];	/* "" unless the sender is known */
+};
+
+/* The decision for (SENDER, MESSAGE_ID) made at SINCE or later;
+ * STORE_NOTFOUND if none. */
+int store_decision_find(struct store *st, const char *sender,
+    const char *message_id, time_t since, struct store_decision *out);
+/* Record D, replacing an older decision of the same key. */
+int store_decision_put(struct store *st, const struct store_decision *d);
+/* Forget the decisions made before BEFORE. */
+int store_decision_prune(struct store *st, time_t before);
 
 /* ---- outbox: notices queued in the decision's transaction ---- */
 #define STORE_KIND_MAX		32
