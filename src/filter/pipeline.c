@@ -305,6 +305,20 @@ pipeline_decide_in(struct pipeline_work *w, struct repeat_key *k, bool keyed)
 	return 0;
 }
 
+/* No transaction (the write lock not had): the account, read only, so
+ * the temperror message still names it (X-Support-Account). */
+static void
+pipeline_account(struct pipeline_work *w, const char *from)
+{
+	struct store_user u;
+
+	if (from[0] != '\0' && store_user_find(w->env->st, from, &u) ==
+	    STORE_OK)
+		(void)g_strlcpy(w->r->verdict.account, u.account,
+		    sizeof(w->r->verdict.account));
+	secret_wipe(&u, sizeof(u));
+}
+
 /*
  * The message's one transaction: BEGIN IMMEDIATE, then the guess
  * counters, the case, the audit, the outbox row and the decision record,
@@ -332,7 +346,8 @@ pipeline_commit(struct pipeline_work *w)
 			return;
 		}
 		store_rollback(st);
-	}
+	} else
+		pipeline_account(w, from);
 	secret_wipe(&k, sizeof(k));
 	pm_log_err("%s: the decision was not recorded: %s", w->msg->queue_id,
 	    store_errmsg(st));

@@ -65,8 +65,8 @@ test_open(void)
 	    "journal mode is WAL");
 	is_str(raw_query(tpath("a.db"), "SELECT group_concat(name, ',') FROM "
 	    "(SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name)"),
-	    "accounts,audit,case_messages,case_sequence,cases,meta,outbox,"
-	    "users", "schema v2 tables");
+	    "accounts,audit,case_messages,case_sequence,cases,decisions,meta,"
+	    "outbox,users", "schema v4 tables");
 
 	st = open_ok(tpath("a.db"), 100, 0, "reopen without CREATE");
 	v = -1;
@@ -109,17 +109,17 @@ test_migrate(void)
 	is_int(v, STORE_SCHEMA_VERSION, "zero-byte file: migrated to current");
 	store_close(st);
 
-	/* A version-0 database made by SQLite, tables gone: v0 -> v3. */
+	/* A version-0 database made by SQLite, tables gone: v0 -> v4. */
 	ok(raw_exec(tpath("v0.db"), "PRAGMA user_version = 0;"
 	    "CREATE TABLE t (x); DROP TABLE t;") == 0, "v0 database made");
 	is_str(raw_query(tpath("v0.db"), "PRAGMA user_version"), "0",
 	    "v0 before open");
 	st = open_ok(tpath("v0.db"), 100, 0, "v0 migrates");
 	store_close(st);
-	is_str(raw_query(tpath("v0.db"), "PRAGMA user_version"), "3",
-	    "v0 -> v3: user_version");
+	is_str(raw_query(tpath("v0.db"), "PRAGMA user_version"), "4",
+	    "v0 -> v4: user_version");
 	is_str(raw_query(tpath("v0.db"), "SELECT count(*) FROM sqlite_schema "
-	    "WHERE type = 'table'"), "8", "v0 -> v3: eight tables");
+	    "WHERE type = 'table'"), "9", "v0 -> v4: nine tables");
 
 	/* A version-0 file with someone else's tables: refused, untouched. */
 	ok(raw_exec(tpath("foreign.db"), "CREATE TABLE accounts (x);") == 0,
@@ -136,12 +136,12 @@ test_migrate(void)
 	    "foreign database: version untouched");
 
 	/* Newer than this code: refused with a clear message. */
-	ok(raw_exec(tpath("new.db"), "PRAGMA user_version = 4;") == 0,
-	    "v4 database made");
+	ok(raw_exec(tpath("new.db"), "PRAGMA user_version = 5;") == 0,
+	    "v5 database made");
 	rc = store_open(tpath("new.db"), 100, 0, &st, err, sizeof(err));
 	is_int(rc, STORE_TOONEW, "newer schema refused");
-	is_str(err, "database schema version 4 is newer than this pinmilter "
-	    "(3); upgrade pinmilter", "newer schema: message");
+	is_str(err, "database schema version 5 is newer than this pinmilter "
+	    "(4); upgrade pinmilter", "newer schema: message");
 	ok(st == NULL, "newer schema: no handle");
 	rc = store_open(tpath("new.db"), 100, STORE_OPEN_READONLY, &st, err,
 	    sizeof(err));
@@ -154,7 +154,7 @@ test_migrate(void)
 	    sizeof(err));
 	is_int(rc, STORE_READONLY, "read-only open of an old schema refused");
 	is_str(err, "database schema version 0 is older than this pinmilter "
-	    "(3) and the database is read-only", "read-only old schema: message");
+	    "(4) and the database is read-only", "read-only old schema: message");
 	is_str(raw_query(tpath("v0ro.db"), "PRAGMA user_version"), "0",
 	    "read-only: not migrated");
 }
@@ -275,7 +275,7 @@ test_migrate_v1(void)
 	if (st == NULL)
 		return;
 	is_int(store_schema_version(st, &v), STORE_OK, "v1 -> v2: version read");
-	is_int(v, 3, "v1 -> v3: version 3");
+	is_int(v, 4, "v1 -> v4: version 4");
 	is_int(store_user_find(st, "ann@acme.example", &u), STORE_OK,
 	    "v1 -> v2: user kept");
 	ok(!u.has_pending && u.pending_until == 0 && u.pending_set_at == 0,
@@ -311,8 +311,8 @@ test_migrate_v1(void)
 	    "(SELECT name FROM sqlite_schema WHERE type = 'index' AND "
 	    "name NOT LIKE 'sqlite_%' ORDER BY name)"),
 	    "audit_at,audit_case,audit_email,case_messages_case,"
-	    "case_messages_message_id,cases_external_ref,cases_user,outbox_due,"
-	    "outbox_recipient,users_account", "v1 -> v2: indexes");
+	    "case_messages_message_id,cases_external_ref,cases_user,decisions_at,"
+	    "outbox_due,outbox_recipient,users_account", "v1 -> v4: indexes");
 	is_str(raw_query(tpath("v1.db"), "SELECT count(*) FROM outbox WHERE "
 	    "recipient = 'ann@ACME.example'"), "1",
 	    "v1 -> v2: outbox recipient compares without case");
