@@ -29,7 +29,7 @@ umask 022
 run "$PINCTL" -c "$CONF" init
 expect_rc 0 "init"
 contains "$out" "key file $D/pm.key created" "init says it created the key"
-contains "$out" "database $D/pm.db ready (schema 3)" "init names the database"
+contains "$out" "database $D/pm.db ready (schema 4)" "init names the database"
 is "$err" "" "init writes nothing on stderr"
 is "$(stat -c %a "$D/pm.key")" 600 "key file mode 0600"
 is "$(stat -c %s "$D/pm.key")" 32 "key file is 32 bytes"
