@@ -314,6 +314,20 @@ cfg_load_file(struct cfg_load *ld, FILE *fp, struct pm_config *cfg)
 	}
 }
 
+/* VerifiedRecipient must not be a support address: authenticated mail
+ * would come back into scope, and outside mail to it would be refused. */
+static int
+cfg_check_verified(struct cfg_load *ld, struct pm_config *cfg)
+{
+	if (cfg->verified_recipient == NULL ||
+	    !config_is_support_address(cfg, cfg->verified_recipient))
+		return 0;
+	ld->line = ld->seen[cfg_key_find("VerifiedRecipient") - cfg_keys];
+	cfg_error(ld, "VerifiedRecipient", "is a SupportAddress (or a "
+	    "plus-address of one); it must be a mailbox of its own");
+	return -1;
+}
+
 /* ChangeKeywords (deprecated): its words count as ChangeVerbs. */
 static int
 cfg_merge_keywords(struct cfg_load *ld, struct pm_config *cfg)
@@ -365,6 +379,8 @@ config_load(const char *file, char *err, size_t errlen)
 	(void)fclose(fp);
 	if (rc == 0)
 		rc = cfg_merge_keywords(&ld, cfg);
+	if (rc == 0)
+		rc = cfg_check_verified(&ld, cfg);
 	if (rc == -1) {
 		config_free(cfg);
 		return NULL;
@@ -480,6 +496,26 @@ cfg_local_matches(const char *local, const char *support)
 	return local[sn] == '\0' || local[sn] == '+';
 }
 
+/* Is R (read by address_parse_rcpt) the address CONF or a plus-address
+ * variant of it? */
+static bool
+cfg_addr_matches(const struct address *r, const char *conf)
+{
+	struct address s;
+
+	return conf != NULL && address_parse(conf, 0, &s) == ADDRESS_OK &&
+	    strcmp(s.domain, r->domain) == 0 && cfg_local_matches(r->text, s.text);
+}
+
+/* Read ADDR as the MTA does; false when it is not a full address. */
+static bool
+cfg_read_rcpt(const char *addr, struct address *r)
+{
+	return addr != NULL &&
+	    address_parse_rcpt(addr, ADDRESS_LONG_LOCAL, r) == ADDRESS_OK &&
+	    r->domain[0] != '\0';
+}
+
 /*
  * Both sides are compared as canonical addresses: the recipient as the
  * MTA reads it (address_parse_rcpt: brackets, source route, quotes,
@@ -490,21 +526,25 @@ cfg_local_matches(const char *local, const char *support)
 bool
 config_is_support_address(const struct pm_config *cfg, const char *addr)
 {
-	struct address r, s;
+	struct address r;
 	size_t i;
 
-	if (cfg == NULL || addr == NULL ||
-	    address_parse_rcpt(addr, ADDRESS_LONG_LOCAL, &r) != ADDRESS_OK ||
-	    r.domain[0] == '\0')
+	if (cfg == NULL || !cfg_read_rcpt(addr, &r))
 		return false;
-	for (i = 0; i < cfg->support_addresses.n; i++) {
-		if (address_parse(cfg->support_addresses.v[i], 0, &s) !=
-		    ADDRESS_OK || strcmp(s.domain, r.domain) != 0)
-			continue;
-		if (cfg_local_matches(r.text, s.text))
+	for (i = 0; i < cfg->support_addresses.n; i++)
+		if (cfg_addr_matches(&r, cfg->support_addresses.v[i]))
 			return true;
-	}
 	return false;
+}
+
+bool
+config_is_verified_recipient(const struct pm_config *cfg, const char *addr)
+{
+	struct address r;
+
+	return cfg != NULL && cfg->verified_recipient != NULL &&
+	    cfg_read_rcpt(addr, &r) &&
+	    cfg_addr_matches(&r, cfg->verified_recipient);
 }
 
 char *

@@ -92,6 +92,8 @@ struct pm_config {
 	bool reply_to_must_match;	/* ReplyToMustMatch: a Reply-To other
 					 * than From never authenticates */
 	struct pm_strlist strip_headers;	/* StripHeaders: names, "X-*" prefixes */
+	char *verified_recipient;	/* VerifiedRecipient: authenticated
+					 * mail goes here, NULL: off */
 	struct pm_strlist add_headers;	/* AddHeader: "X-NAME TEMPLATE" each;
 					 * TEMPLATE may hold %{verdict},
 					 * %{pin}, %{case}, %{account},
@@ -136,6 +138,11 @@ int config_parse_size(const char *s, size_t *out);
  * local part is compared unquoted and in any case.
  */
 bool config_is_support_address(const struct pm_config *cfg, const char *addr);
+
+/* Is ADDR (read the same way) the VerifiedRecipient, or a plus-address
+ * variant of it?  False when none is set. */
+bool config_is_verified_recipient(const struct pm_config *cfg,
+    const char *addr);
 
 /*
  * The subject tag for case NUMBER: CaseTag with "%n" replaced by the

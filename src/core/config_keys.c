@@ -94,6 +94,8 @@ const struct cfg_key cfg_keys[] = {
 	    0, 0, OFF(strip_headers), CF_REPEAT },
 	{ "AddHeader", CFG_ADDHEADER, NULL,
 	    0, 0, OFF(add_headers), CF_REPEAT },
+	{ "VerifiedRecipient", CFG_ADDRESS, NULL,
+	    0, 0, OFF(verified_recipient), CF_NONE },
 };
 
 const size_t cfg_nkeys = sizeof(cfg_keys) / sizeof(cfg_keys[0]);

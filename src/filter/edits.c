@@ -43,6 +43,10 @@ edits_clear(struct edits *e)
 	}
 	g_free(e->v);
 	g_free(e->body);
+	for (i = 0; i < e->nrcpt_del; i++)
+		g_free(e->rcpt_del[i]);
+	g_free(e->rcpt_del);
+	g_free(e->rcpt_add);
 	edits_init(e);
 }
 
@@ -74,6 +78,20 @@ void
 edits_insert(struct edits *e, const char *name, const char *value)
 {
 	edits_push(e, EDIT_INSERT, name, 0, value);
+}
+
+void
+edits_del_rcpt(struct edits *e, const char *rcpt)
+{
+	e->rcpt_del = g_renew(char *, e->rcpt_del, e->nrcpt_del + 1);
+	e->rcpt_del[e->nrcpt_del++] = g_strdup(rcpt);
+}
+
+void
+edits_add_rcpt(struct edits *e, const char *rcpt)
+{
+	g_free(e->rcpt_add);
+	e->rcpt_add = g_strdup(rcpt);
 }
 
 void

@@ -8,7 +8,9 @@
  *   EDIT_CHANGE  name, index (1-based among fields of that name), value;
  *                value NULL deletes (smfi_chgheader)
  *   EDIT_INSERT  at the top of the header (smfi_insheader(ctx, 0, ...))
- * plus an optional new body (smfi_replacebody).
+ * plus an optional new body (smfi_replacebody) and envelope recipients to
+ * delete (smfi_delrcpt, as given at RCPT) and one to add (smfi_addrcpt):
+ * the route of VerifiedRecipient (route.c).
  *
  * Deletions of one name are emitted from the highest index down, so no
  * deletion shifts the index of another (OpenDKIM CVE-2022-48521).
@@ -36,6 +38,9 @@ struct edits {
 	size_t n, cap;
 	char *body;		/* new body, or NULL: unchanged */
 	size_t body_len;
+	char **rcpt_del;	/* envelope recipients to delete */
+	size_t nrcpt_del;
+	char *rcpt_add;		/* envelope recipient to add, NULL: none */
 };
 
 void edits_init(struct edits *e);
@@ -45,6 +50,10 @@ void edits_clear(struct edits *e);
 void edits_change(struct edits *e, const char *name, size_t index,
     const char *value);
 void edits_insert(struct edits *e, const char *name, const char *value);
+/* List an envelope recipient to delete (as given at RCPT) or the one to
+ * add (a second call replaces the first); copied. */
+void edits_del_rcpt(struct edits *e, const char *rcpt);
+void edits_add_rcpt(struct edits *e, const char *rcpt);
 /* Take ownership of BODY (g_malloc'd; released with g_free). */
 void edits_set_body(struct edits *e, char *body, size_t len);
 

@@ -51,6 +51,7 @@
 #include "mail/message.h"
 #include "pin/pin.h"
 #include "filter/pipeline.h"
+#include "filter/route.h"
 #include "filter/recheck.h"
 #include "filter/redact.h"
 #include "filter/repeat.h"
@@ -403,7 +404,8 @@ pipeline_recheck(struct pipeline_work *w)
 	r->unsafe = true;
 }
 
-/* Edits: our fields for the verdict, the case tag; -1: internal error. */
+/* Edits: our fields for the verdict, the case tag, the route of an
+ * authenticated message; -1: internal error. */
 static int
 pipeline_edits(struct pipeline_work *w)
 {
@@ -416,6 +418,8 @@ pipeline_edits(struct pipeline_work *w)
 		return -1;
 	}
 	pipeline_tag(cfg, &w->msg->headers, &w->cw, &w->r->edits);
+	(void)route_edits(&w->r->edits, cfg, w->msg->rcpts,
+	    w->msg->rcpt_support, w->msg->nrcpts, &w->r->verdict);
 	return w->r->verdict.error ? -1 : 0;
 }
 

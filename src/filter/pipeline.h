@@ -43,6 +43,9 @@ struct pipeline_msg {
 	char queue_id[64];
 	const char *env_sender;		/* envelope sender, NULL: unknown */
 	const char *const *rcpts;	/* envelope recipients (not owned) */
+	const bool *rcpt_support;	/* per recipient: a support address, as
+					 * written or as the MTA resolved it;
+					 * NULL: read each (route.c) */
 	size_t nrcpts;
 	struct hdrlist headers;
 	struct spool *body;		/* NULL: empty body */

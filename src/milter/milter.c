@@ -65,6 +65,9 @@
 
 /* Actions the pipeline needs; Postfix grants them only at negotiation. */
 #define MILTER_ACTIONS	(SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_CHGBODY)
+/* Asked for only with VerifiedRecipient, which changes the envelope (a
+ * reload that sets it applies to the MTA's next connections). */
+#define MILTER_RCPT_ACTIONS	(SMFIF_ADDRCPT | SMFIF_DELRCPT)
 
 /* Stages we skip and stages that send no reply (libmilter fakes NR_* for
  * an MTA that lacks them).  Body replies stay on: the pipeline may answer
@@ -87,8 +90,10 @@ struct milter_msg {
 	char queue_id[MILTER_QUEUEID_MAX];	/* printable, "NOQUEUE" if unknown */
 	char *env_sender;			/* MAIL FROM as given */
 	char **rcpts;				/* envelope recipients as given */
+	bool *rcpt_support;			/* each: a support address */
 	size_t nrcpts, rcpts_cap;
 	bool rcpt_addr_support;			/* a {rcpt_addr} was support */
+	bool to_verified;			/* a recipient is VerifiedRecipient */
 	enum milter_scope scope;
 	bool failed;				/* internal error: answer at EOH/EOM */
 	struct pipeline_msg pm;			/* headers and body for the pipeline */
@@ -107,6 +112,7 @@ milter_msg_free(struct milter_msg *msg)
 	for (i = 0; i < msg->nrcpts; i++)
 		g_free(msg->rcpts[i]);
 	g_free(msg->rcpts);
+	g_free(msg->rcpt_support);
 	g_free(msg->env_sender);
 	hdrlist_clear(&msg->pm.headers);
 	spool_free(msg->pm.body);
@@ -132,17 +138,33 @@ milter_msg_queue_id(SMFICTX *ctx, struct milter_msg *msg)
 		(void)log_printable(id, msg->queue_id, sizeof(msg->queue_id));
 }
 
-/* 0, or -1 past MILTER_MAX_RCPTS recipients. */
+/*
+ * Record RCPT, a support address as written or as the MTA resolved it
+ * (RESOLVED, the {rcpt_addr} macro, may be NULL); note a VerifiedRecipient
+ * in either form.  0, or -1 past MILTER_MAX_RCPTS recipients.
+ */
 static int
-milter_msg_add_rcpt(struct milter_msg *msg, const char *rcpt)
+milter_msg_add_rcpt(struct milter_msg *msg, const char *rcpt,
+    const char *resolved)
 {
+	const struct pm_config *cfg = msg->live->cfg;
+	bool by_mta = resolved != NULL &&
+	    config_is_support_address(cfg, resolved);
+
 	if (msg->nrcpts >= MILTER_MAX_RCPTS)
 		return -1;
 	if (msg->nrcpts == msg->rcpts_cap) {
 		msg->rcpts_cap = msg->rcpts_cap ? msg->rcpts_cap * 2 : 4;
 		msg->rcpts = g_renew(char *, msg->rcpts, msg->rcpts_cap);
+		msg->rcpt_support = g_renew(bool, msg->rcpt_support,
+		    msg->rcpts_cap);
 	}
+	msg->rcpt_support[msg->nrcpts] = by_mta ||
+	    config_is_support_address(cfg, rcpt);
 	msg->rcpts[msg->nrcpts++] = g_strdup(rcpt);
+	msg->rcpt_addr_support |= by_mta;
+	msg->to_verified |= config_is_verified_recipient(cfg, rcpt) ||
+	    (resolved != NULL && config_is_verified_recipient(cfg, resolved));
 	return 0;
 }
 
@@ -259,7 +281,8 @@ milter_fail(SMFICTX *ctx, const struct milter_msg *msg)
 	return rc;
 }
 
-/* Hand the edits to the MTA: header operations in order, then the body. */
+/* Hand the edits to the MTA: header operations in order, the body, then
+ * the envelope recipients (added before any is deleted). */
 static int
 milter_apply(SMFICTX *ctx, const struct edits *e)
 {
@@ -284,6 +307,12 @@ milter_apply(SMFICTX *ctx, const struct edits *e)
 		    (int)n) != MI_SUCCESS)
 			return -1;
 	}
+	if (e->rcpt_add != NULL &&
+	    smfi_addrcpt(ctx, e->rcpt_add) != MI_SUCCESS)
+		return -1;
+	for (i = 0; i < e->nrcpt_del; i++)
+		if (smfi_delrcpt(ctx, e->rcpt_del[i]) != MI_SUCCESS)
+			return -1;
 	return 0;
 }
 
@@ -340,6 +369,7 @@ milter_process(SMFICTX *ctx, struct milter_msg *msg)
 	    msg->queue_id);
 	msg->pm.env_sender = msg->env_sender;
 	msg->pm.rcpts = (const char *const *)msg->rcpts;
+	msg->pm.rcpt_support = msg->rcpt_support;
 	msg->pm.nrcpts = msg->nrcpts;
 	if (msg->failed) {		/* recipients or body not held whole */
 		pm_log_err("%s: internal error, message not processed",
@@ -366,6 +396,10 @@ milter_process(SMFICTX *ctx, struct milter_msg *msg)
 		/* a forged field may be left: never ACCEPT */
 		pm_log_err("%s: the MTA refused an edit", msg->queue_id);
 		rc = milter_fail_unstripped(ctx, msg);
+	} else if (r.edits.rcpt_add != NULL) {
+		pm_log_info("%s: delivered to the VerifiedRecipient instead of "
+		    "%zu support recipient(s)", msg->queue_id,
+		    r.edits.nrcpt_del);
 	}
 	if (r.notice != NULL)
 		outbox_kick();		/* committed: the worker may send it */
@@ -397,6 +431,17 @@ milter_strip(SMFICTX *ctx, struct milter_msg *msg)
 	return rc;
 }
 
+/* Is a VerifiedRecipient set (the envelope may need changing)? */
+static bool
+milter_routes(void)
+{
+	struct live *l = live_acquire();
+	bool yes = l != NULL && l->cfg->verified_recipient != NULL;
+
+	live_release(l);
+	return yes;
+}
+
 static sfsistat
 milter_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
     unsigned long f2, unsigned long f3, unsigned long *pf0,
@@ -411,6 +456,15 @@ milter_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 		return SMFIS_REJECT;
 	}
 	*pf0 = MILTER_ACTIONS;
+	if (milter_routes()) {
+		if ((f0 & MILTER_RCPT_ACTIONS) != MILTER_RCPT_ACTIONS) {
+			pm_log_err("VerifiedRecipient is set but the MTA does "
+			    "not allow recipient changes (actions 0x%lx): "
+			    "refusing the connection", f0);
+			return SMFIS_REJECT;
+		}
+		*pf0 |= MILTER_RCPT_ACTIONS;
+	}
 	*pf1 = f1 & (MILTER_STEPS | SMFIP_SKIP);
 	*pf2 = 0;
 	*pf3 = 0;
@@ -447,14 +501,12 @@ milter_envrcpt(SMFICTX *ctx, char **argv)
 
 	if (msg == NULL || msg->failed)
 		return SMFIS_NOREPLY;
-	if (argv[0] == NULL || milter_msg_add_rcpt(msg, argv[0]) == -1) {
+	if (argv[0] == NULL ||
+	    milter_msg_add_rcpt(msg, argv[0], resolved) == -1) {
 		pm_log_err("%s: cannot record recipient %zu", msg->queue_id,
 		    msg->nrcpts + 1);
 		msg->failed = true;
 	}
-	if (resolved != NULL &&
-	    config_is_support_address(msg->live->cfg, resolved))
-		msg->rcpt_addr_support = true;
 	return SMFIS_NOREPLY;
 }
 
@@ -504,6 +556,22 @@ milter_eoh_out(SMFICTX *ctx, struct milter_msg *msg)
 	return SMFIS_ACCEPT;
 }
 
+/*
+ * Only pinmilter puts mail into VerifiedRecipient's mailbox: a message
+ * whose envelope names it (as written, as the MTA resolved it, or a
+ * plus-address of it) is refused whole.
+ */
+static sfsistat
+milter_refuse_verified(SMFICTX *ctx, struct milter_msg *msg)
+{
+	pm_log_warn("%s: rejected: addressed to the VerifiedRecipient",
+	    msg->queue_id);
+	milter_msg_drop(ctx);
+	(void)smfi_setreply(ctx, "550", "5.7.1", "this address takes only "
+	    "mail verified by the support desk; write to the support address");
+	return SMFIS_REJECT;
+}
+
 static sfsistat
 milter_eoh(SMFICTX *ctx)
 {
@@ -519,6 +587,8 @@ milter_eoh(SMFICTX *ctx)
 		return rc;
 	}
 	milter_msg_queue_id(ctx, msg);
+	if (msg->to_verified)
+		return milter_refuse_verified(ctx, msg);
 	msg->scope = milter_msg_scope(msg);
 	if (msg->scope == MILTER_SCOPE_OUT)
 		return milter_eoh_out(ctx, msg);

@@ -144,6 +144,10 @@ tryout_outcome(const struct pm_config *cfg, int prc,
 		    strerror(errno));
 		return TRYOUT_EXIT_ERROR;
 	}
+	if (r->edits.rcpt_add != NULL)
+		fprintf(stderr, "pinmilter: -t: delivered to %s "
+		    "(VerifiedRecipient) instead of the support address\n",
+		    r->edits.rcpt_add);
 	return 0;
 }
 

@@ -11,6 +11,8 @@
 # 2. AddHeader: the template expanded; a forged copy of its name removed.
 # 3. Past the header cap: a few control fields are still removed; more than
 #    can be held make -t refuse the message (exit 69).
+# 4. VerifiedRecipient: -t names it for an authenticated message only; -n
+#    refuses one that is a support address.
 . "$top_srcdir/tests/lib.sh"
 
 new_instance
@@ -167,3 +169,21 @@ rt "a stranger, ReplyToMustMatch no" 'Reply-To: mallory@evil.example
 run "$PINCTL" -c "$CONF" user show bob@acme.example
 is "$(printf '%s\n' "$out" | sed -n 's/^failures: //p;s/^locked: //p' | tr '\n' ' ')" \
     "0 no " "no failure counted, Bob not locked"
+
+# VerifiedRecipient: -t says where an authenticated message goes, and only
+# for that verdict.
+conf_set VerifiedRecipient verified@example.com
+for m in auth vreq unv; do
+	"$PINMILTER" -c "$CONF" -t "$T/$m.eml" >/dev/null 2>"$T/$m.err"
+	rc=$?
+	case $m in
+	auth)	want="pinmilter: -t: delivered to verified@example.com (VerifiedRecipient) instead of the support address" ;;
+	*)	want="" ;;
+	esac
+	is "$rc:$(grep '^pinmilter: -t:' "$T/$m.err")" "0:$want" "VerifiedRecipient, $m: -t says \"${want:-nothing}\""
+done
+conf_set VerifiedRecipient support+v@example.com
+run "$PINMILTER" -c "$CONF" -n
+is "$rc" 1 "VerifiedRecipient that is a plus-address of support: -n refuses"
+contains "$err" "VerifiedRecipient: is a SupportAddress (or a plus-address of one)" \
+    "and says why"

@@ -1,7 +1,8 @@
 #!/bin/sh
 # tests/milter/protocol.sh - the milter protocol, driven by miltertest:
-# runs every tests/milter/t-*.lua against one running pinmilter, then
-# checks what it logged.
+# runs the protocol t-*.lua scripts against one running pinmilter, then
+# checks what it logged; then t-route.lua against one with
+# VerifiedRecipient set.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 new_instance
 . "$top_srcdir/tests/milter/daemon-lib.sh"
@@ -35,3 +36,14 @@ is "$got" "Q-AB-5 Q-IN-1 Q-IN-2 Q-IN-3 Q-IN-4 Q-MANY-2 Q-MANY-4 Q-MANY-5 " \
 log=$(cat "$T/milter.log")
 lacks "$log" "error" "no error logged"
 lacks "$log" "Q-OUT" "out-of-scope mail logs nothing at info level"
+
+# VerifiedRecipient: the recipient actions, and outsiders refused
+conf_set VerifiedRecipient verified@example.com
+start_milter
+miltertest_run "$top_srcdir/tests/milter/t-route.lua"
+if [ "$rc" -eq 0 ]; then pass "t-route.lua"; else
+	fail "t-route.lua: miltertest exit $rc"; diag "$out" "$err"
+fi
+stop_milter TERM
+is "$(grep -c 'Q-ROUTE-[1-4]: rejected: addressed to the VerifiedRecipient' \
+    "$T/milter.log")" 4 "each refusal logged once"

@@ -274,7 +274,8 @@ test_dump_defaults(void)
 	    "Helpdesk none\n"
 	    "ReplyToMustMatch yes\n"
 	    "StripHeaders none\n"
-	    "AddHeader none\n", host, lists);
+	    "AddHeader none\n"
+	    "VerifiedRecipient none\n", host, lists);
 	got = c != NULL ? dump_all(c) : NULL;
 	is_str(got, want, "config_dump of the defaults");
 	free(got);
@@ -1227,6 +1228,50 @@ test_support_address(void)
 	config_free(c);
 }
 
+/* VerifiedRecipient: matched as support addresses are; never one of them. */
+static void
+test_verified_recipient(void)
+{
+	static const struct { const char *addr; bool want; } t[] = {
+		{ "verified@example.com", true },
+		{ "<Verified@EXAMPLE.com.>", true },
+		{ "<\"verified\"@example.com>", true },
+		{ "<verified+x@example.com>", true },
+		{ "<@relay.example:verified@example.com>", true },
+		{ "<support@example.com>", false },
+		{ "<verifiedx@example.com>", false },
+		{ "<verified@example.org>", false },
+		{ "", false },
+	};
+	char err[1024], want[1200];
+	struct pm_config *c;
+	size_t i;
+
+	c = load_text("SupportAddress support@example.com\n"
+	    "VerifiedRecipient Verified@Example.com\n", err, sizeof(err));
+	ok(c != NULL, "VerifiedRecipient loads");
+	if (c == NULL)
+		return;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		is_int(config_is_verified_recipient(c, t[i].addr), t[i].want,
+		    "is_verified_recipient(\"%s\") = %s", t[i].addr,
+		    t[i].want ? "yes" : "no");
+	config_free(c);
+	c = config_defaults();
+	ok(c != NULL && !config_is_verified_recipient(c, "<none@example.com>"),
+	    "no VerifiedRecipient: nothing matches");
+	config_free(c);
+	/* a support address, or a plus-address of one, is refused */
+	c = load_text("SupportAddress support@example.com\n"
+	    "VerifiedRecipient support+ok@example.com\n", err, sizeof(err));
+	(void)snprintf(want, sizeof(want), "%s:2: VerifiedRecipient: is a "
+	    "SupportAddress (or a plus-address of one); it must be a mailbox "
+	    "of its own", cfpath);
+	ok(c == NULL, "VerifiedRecipient that is a support address: refused");
+	is_str(err, want, "and the reason names the line");
+	config_free(c);
+}
+
 /* CaseRefPattern that GLib cannot compile: its message, after the key. */
 static void
 test_regex_errors(void)
@@ -1439,6 +1484,7 @@ main(void)
 	test_lists();
 	test_lexicon_bound();
 	test_support_address();
+	test_verified_recipient();
 	test_regex_errors();
 	test_case_tag();
 	test_dump_round_trip();

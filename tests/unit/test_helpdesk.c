@@ -4,7 +4,9 @@
  * the AddHeader names removed from support mail (any case, folded, many
  * copies, highest index first), kept past the header cap; the Helpdesk
  * presets' fields with exact values for each verdict; AddHeader
- * templates expanded and sanitized; the three keys' checks.
+ * templates expanded and sanitized; the three keys' checks; the route of
+ * VerifiedRecipient (which recipients go, which one comes, for which
+ * verdict).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +19,7 @@
 #include "core/config.h"
 #include "filter/edits.h"
 #include "filter/helpdesk.h"
+#include "filter/route.h"
 #include "mail/hdrlist.h"
 #include "tap.h"
 
@@ -376,6 +379,82 @@ test_config(void)
 	}
 }
 
+/* The envelope edits of a verdict as text: "-a -b +c", "" for none. */
+static char *
+routed(const struct pm_config *cfg, const char *const *rcpts,
+    const bool *support, size_t n, enum verdict_auth auth, bool error)
+{
+	struct verdict v;
+	struct edits e;
+	GString *s = g_string_new(NULL);
+	size_t i;
+
+	memset(&v, 0, sizeof(v));
+	v.auth = auth;
+	v.error = error;
+	edits_init(&e);
+	(void)route_edits(&e, cfg, rcpts, support, n, &v);
+	for (i = 0; i < e.nrcpt_del; i++)
+		g_string_append_printf(s, "%s-%s", s->len ? " " : "",
+		    e.rcpt_del[i]);
+	if (e.rcpt_add != NULL)
+		g_string_append_printf(s, "%s+%s", s->len ? " " : "",
+		    e.rcpt_add);
+	edits_clear(&e);
+	return g_string_free(s, FALSE);
+}
+
+static void
+test_route(void)
+{
+	static const char *const rcpts[] = { "<support@example.com>",
+	    "<carol@example.org>", "<\"support\"@example.com.>",
+	    "<help@example.com>" };
+	static const bool by_mta[] = { true, false, true, true };
+	static const struct {
+		enum verdict_auth auth;
+		bool error;
+		const char *want;
+	} t[] = {
+		{ VERDICT_AUTHENTICATED, false, "-<support@example.com> "
+		    "-<\"support\"@example.com.> +verified@example.com" },
+		{ VERDICT_VERIFICATION_REQUESTED, false, "" },
+		{ VERDICT_UNVERIFIED, false, "" },
+		{ VERDICT_AUTHENTICATED, true, "" },
+	};
+	char err[1024], *got;
+	struct pm_config *cfg, *off;
+	size_t i;
+
+	cfg = load("VerifiedRecipient verified@example.com\n", err,
+	    sizeof(err));
+	off = load("", err, sizeof(err));
+	if (cfg == NULL || off == NULL) {
+		ok(0, "configs load: %s", err);
+		return;
+	}
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		got = routed(cfg, rcpts, NULL, 4, t[i].auth, t[i].error);
+		is_str(got, t[i].want, "route of %s%s",
+		    verdict_auth_name(t[i].auth), t[i].error ?
+		    " (internal error)" : "");
+		g_free(got);
+	}
+	got = routed(cfg, rcpts, by_mta, 4, VERDICT_AUTHENTICATED, false);
+	is_str(got, "-<support@example.com> -<\"support\"@example.com.> "
+	    "-<help@example.com> +verified@example.com",
+	    "a recipient the MTA resolved to support goes too");
+	g_free(got);
+	got = routed(cfg, NULL, NULL, 0, VERDICT_AUTHENTICATED, false);
+	is_str(got, "+verified@example.com", "no envelope (-t): only added");
+	g_free(got);
+	got = routed(off, rcpts, NULL, 4, VERDICT_AUTHENTICATED, false);
+	is_str(got, "", "no VerifiedRecipient: the envelope stays");
+	g_free(got);
+	config_free(cfg);
+	config_free(off);
+}
+
 int
 main(void)
 {
@@ -387,6 +466,7 @@ main(void)
 	test_expand();
 	test_cap();
 	test_config();
+	test_route();
 	rmdir(tmpdir);
 	return tap_done();
 }
