@@ -146,6 +146,13 @@ secret_key_free(struct secret_key *key)
 }
 
 bool
+secret_key_equal(const struct secret_key *a, const struct secret_key *b)
+{
+	return a != NULL && b != NULL &&
+	    sodium_memcmp(a->k, b->k, sizeof(a->k)) == 0;
+}
+
+bool
 secret_pin_valid(const char *pin)
 {
 	int i;

@@ -39,6 +39,9 @@ struct secret_key *secret_key_load(const char *path, char *err, size_t errlen);
 
 void secret_key_free(struct secret_key *key);
 
+/* Constant-time: are A and B the same key? */
+bool secret_key_equal(const struct secret_key *a, const struct secret_key *b);
+
 /* Exactly six ASCII digits and nothing else. */
 bool secret_pin_valid(const char *pin);
 

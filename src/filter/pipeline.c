@@ -48,6 +48,7 @@
 #include "case/intent.h"
 #include "mail/decode.h"
 #include "util/log.h"
+#include "util/logfault.h"
 #include "mail/message.h"
 #include "pin/pin.h"
 #include "filter/pipeline.h"
@@ -253,10 +254,8 @@ pipeline_casework(struct pipeline_work *w)
 	    w->msg->env_sender, stored, &w->r->verdict.intent, &w->match };
 	int rc;
 
+	/* a failure is logged with the rollback (pipeline_commit) */
 	rc = casework_run_in(&cenv, &cin, &w->r->verdict, &w->cw);
-	if (rc != 0)
-		pm_log_err("%s: case processing failed: %s", w->msg->queue_id,
-		    store_errmsg(env->st));
 	g_free(stored);
 	return rc;
 }
@@ -344,14 +343,18 @@ pipeline_commit(struct pipeline_work *w)
 		if (pipeline_decide_in(w, &k, keyed) == 0 &&
 		    store_commit(st) == STORE_OK) {
 			secret_wipe(&k, sizeof(k));
+			logfault_clear(LOGFAULT_DATABASE, w->env->now,
+			    "database");
 			return;
 		}
 		store_rollback(st);
 	} else
 		pipeline_account(w, from);
 	secret_wipe(&k, sizeof(k));
-	pm_log_err("%s: the decision was not recorded: %s", w->msg->queue_id,
-	    store_errmsg(st));
+	/* a fault that lasts fails every message: one line a minute */
+	logfault(LOGFAULT_DATABASE, w->env->now, "%s: the decision was not "
+	    "recorded: %s: support mail gets the OnInternalError action until "
+	    "it clears", w->msg->queue_id, store_errmsg(st));
 	memset(&w->cw, 0, sizeof(w->cw));
 	w->r->verdict.case_number = 0;
 	verdict_internal_error(&w->r->verdict, from);

@@ -57,6 +57,9 @@
 
 #include "core/config.h"
 #include "util/log.h"
+#include "util/logfault.h"
+#include "milter/check.h"
+#include "milter/keywatch.h"
 #include "milter/live.h"
 #include "milter/milter.h"
 #include "notice/outbox.h"
@@ -225,20 +228,50 @@ milter_store_key_init(void)
 		pm_log_err("pthread_key_create failed");
 }
 
+/* Forget this thread's connection (closed). */
+static void
+milter_store_drop(struct store *st)
+{
+	store_close(st);
+	(void)pthread_setspecific(milter_store_key, NULL);
+}
+
+/*
+ * This thread's connection: opened on first use, opened again when the
+ * file was deleted, replaced or changed writability (store_stale: a
+ * connection to a deleted file would record decisions nobody reads),
+ * and used only when the key belongs to the database (a database
+ * restored from another installation is never verified against).  NULL
+ * (logged once a minute): no database for this message.
+ */
 static struct store *
-milter_store(const struct milter_msg *msg)
+milter_store(const struct milter_msg *msg, time_t now)
 {
 	const struct pm_config *cfg = msg->live->cfg;
-	const char *queue_id = msg->queue_id;
 	struct store *st;
 	char err[512];
 
 	pthread_once(&milter_store_once, milter_store_key_init);
-	if ((st = pthread_getspecific(milter_store_key)) != NULL)
+	if ((st = pthread_getspecific(milter_store_key)) != NULL &&
+	    store_stale(st, NULL, 0)) {
+		milter_store_drop(st);
+		st = NULL;
+	}
+	if (st != NULL)
 		return st;
 	if (store_open(cfg->database, cfg->database_timeout * 1000,
 	    0, &st, err, sizeof(err)) != STORE_OK) {
-		pm_log_err("%s: %s", queue_id, err);
+		logfault(LOGFAULT_DATABASE, now, "%s: %s: support mail gets "
+		    "the OnInternalError action until it opens",
+		    msg->queue_id, err);
+		return NULL;
+	}
+	if (check_key_matches(st, milter_key, cfg->key_file, err,
+	    sizeof(err)) == -1) {
+		logfault(LOGFAULT_DATABASE, now, "%s: database %s: %s: no PIN "
+		    "verified, support mail gets the OnInternalError action",
+		    msg->queue_id, cfg->database, err);
+		store_close(st);
 		return NULL;
 	}
 	if (pthread_setspecific(milter_store_key, st) != 0) {
@@ -246,6 +279,26 @@ milter_store(const struct milter_msg *msg)
 		return NULL;
 	}
 	return st;
+}
+
+/*
+ * The database for this message, or NULL (the OnInternalError action):
+ * none while the key file is missing or holds another key (keywatch.h),
+ * never a connection to a file that is gone.
+ */
+static struct store *
+milter_store_for(const struct milter_msg *msg, time_t now)
+{
+	char why[512];
+
+	if (keywatch_check(now, why, sizeof(why)) != 0) {
+		logfault(LOGFAULT_KEY, now, "%s: %s: no PIN verified, support "
+		    "mail gets the OnInternalError action until the file holds "
+		    "the key again", msg->queue_id, why);
+		return NULL;
+	}
+	logfault_clear(LOGFAULT_KEY, now, "key file");
+	return milter_store(msg, now);
 }
 
 /*
@@ -380,7 +433,7 @@ milter_process(SMFICTX *ctx, struct milter_msg *msg)
 	}
 	/* without a database the pipeline still strips forged tags and
 	 * redacts, for OnInternalError accept */
-	env.st = milter_store(msg);
+	env.st = milter_store_for(msg, env.now);
 	if (pipeline_run(&env, &msg->pm, true, &r) != 0 &&
 	    cfg->on_internal_error != PM_ON_ERROR_ACCEPT)
 		rc = milter_fail(ctx, msg);

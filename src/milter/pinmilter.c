@@ -38,6 +38,7 @@
 #include "core/config.h"
 #include "milter/daemon.h"
 #include "util/log.h"
+#include "milter/keywatch.h"
 #include "milter/live.h"
 #include "milter/milter.h"
 #include "milter/serve.h"
@@ -268,6 +269,7 @@ run_privileged(struct run *r)
 		run_fail(r, "KeyFile: %s", err);
 		return -1;
 	}
+	keywatch_init(cfg->key_file, r->key);
 	if (cfg->user_id != NULL) {
 		if (daemon_user_lookup(cfg->user_id, &r->user, err,
 		    sizeof(err)) == -1) {
@@ -316,6 +318,7 @@ run_cleanup(struct run *r)
 	r->published = false;
 	notice_templates_free(r->tmpl);
 	r->tmpl = NULL;
+	keywatch_init(NULL, NULL);
 	secret_key_free(r->key);
 	r->key = NULL;
 }

@@ -50,6 +50,7 @@
 #include <glib.h>
 
 #include "util/log.h"
+#include "util/logfault.h"
 #include "notice/mailer.h"
 #include "notice/notice.h"
 #include "notice/outbox.h"
@@ -60,6 +61,7 @@ struct job {
 	char recipient[STORE_EMAIL_MAX];
 	char kind[STORE_KIND_MAX];
 	unsigned attempts;
+	time_t next_try;
 	unsigned char *sealed;		/* copy of the sealed bytes, or NULL */
 	size_t len;
 };
@@ -118,6 +120,7 @@ batch_add(const struct store_notice *n, void *arg)
 	memcpy(j->kind, n->kind, sizeof(j->kind));
 	j->kind[sizeof(j->kind) - 1] = '\0';
 	j->attempts = n->attempts;
+	j->next_try = n->next_try;
 	if (n->message != NULL && n->message_len > 0) {
 		j->sealed = g_memdup2(n->message, n->message_len);
 		j->len = n->message_len;
@@ -177,31 +180,27 @@ job_on_file(struct store *st, const struct job *j, char *err, size_t errlen)
 	return 0;
 }
 
-/* Send J and mark it.  0, or -1 when the store could not be written. */
-static int
-job_run(struct store *st, const struct pm_config *cfg,
-    const struct secret_key *key, const struct job *j, time_t now,
-    unsigned *sent, unsigned *failed)
+/* A store failure of the worker: one line a minute (util/logfault.h). */
+static void
+job_store_fault(struct store *st, const struct job *j, time_t now,
+    const char *what)
 {
-	char err[STORE_ERROR_MAX], rcpt[STORE_EMAIL_MAX];
+	logfault(LOGFAULT_OUTBOX, now, "outbox: notice %lld: %s: %s; nothing "
+	    "sent, tried again later", (long long)j->id, what,
+	    store_errmsg(st));
+}
+
+/* Mark J after the send (MRC): sent, retried later, or dead.  0, or -1
+ * when the store could not be written. */
+static int
+job_mark(struct store *st, const struct pm_config *cfg, const struct job *j,
+    int mrc, time_t now, const char *err, const char *rcpt, unsigned *sent,
+    unsigned *failed)
+{
 	unsigned attempts = j->attempts + 1, delay = 0;
 	bool dead;
-	int mrc, rc;
+	int rc;
 
-	(void)log_printable(j->recipient, rcpt, sizeof(rcpt));
-	if ((rc = job_on_file(st, j, err, sizeof(err))) < 0) {
-		pm_log_err("outbox: notice %lld: cannot look up %s: %s",
-		    (long long)j->id, rcpt, store_errmsg(st));
-		return -1;
-	}
-	mrc = rc == 0 ? MAILER_FAIL : job_send(cfg, key, j, err, sizeof(err));
-	if (mrc == MAILER_STOPPED) {
-		/* not an attempt: the row stays as it was, due again */
-		pm_log_info("outbox: notice %lld (%s, case %lld) to %s: %s; "
-		    "not counted, due again at the next start", (long long)j->id,
-		    j->kind, (long long)j->case_number, rcpt, err);
-		return 0;
-	}
 	if (mrc == MAILER_SENT) {
 		rc = store_outbox_mark_sent(st, j->id, now);
 		(*sent)++;
@@ -226,11 +225,75 @@ job_run(struct store *st, const struct pm_config *cfg,
 			    attempts, cfg->outbox_max_attempts, delay);
 	}
 	if (rc != STORE_OK) {
-		pm_log_err("outbox: notice %lld: cannot record the outcome: %s",
-		    (long long)j->id, store_errmsg(st));
+		/* claimed: due again when the lease ends, still counted */
+		job_store_fault(st, j, now, "cannot record the outcome");
 		return -1;
 	}
 	return 0;
+}
+
+/* J was claimed OutboxMaxAttempts times already, the last send cut short
+ * by the death of the process: dead, never handed over again. */
+static int
+job_give_up(struct store *st, const struct job *j, time_t now,
+    const char *rcpt, unsigned *failed)
+{
+	(*failed)++;
+	pm_log_warn("outbox: notice %lld (%s, case %lld) to %s: given up after "
+	    "%u attempts (the last one interrupted)", (long long)j->id, j->kind,
+	    (long long)j->case_number, rcpt, j->attempts);
+	if (store_outbox_mark_failed(st, j->id, now, "given up: the last "
+	    "attempt was interrupted", true) != STORE_OK) {
+		job_store_fault(st, j, now, "cannot record the outcome");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Send J and mark it.  The notice is claimed first (counted, due again
+ * only when the lease ends): if the daemon dies during the send, it is
+ * sent again after the restart, never more than OutboxMaxAttempts times
+ * in all.  Nothing is sent when the claim cannot be written.  0, or -1
+ * when the store could not be written.
+ */
+static int
+job_run(struct store *st, const struct pm_config *cfg,
+    const struct secret_key *key, const struct job *j, time_t now,
+    unsigned *sent, unsigned *failed)
+{
+	char err[STORE_ERROR_MAX], rcpt[STORE_EMAIL_MAX];
+	int mrc, rc;
+
+	(void)log_printable(j->recipient, rcpt, sizeof(rcpt));
+	if (j->attempts >= cfg->outbox_max_attempts)
+		return job_give_up(st, j, now, rcpt, failed);
+	if ((rc = job_on_file(st, j, err, sizeof(err))) < 0) {
+		job_store_fault(st, j, now, "cannot look up the recipient");
+		return -1;
+	}
+	if (rc == 0)
+		mrc = MAILER_FAIL;
+	else {
+		rc = store_outbox_claim(st, j->id, j->attempts, now +
+		    (time_t)outbox_backoff(cfg, j->attempts + 1));
+		if (rc == STORE_NOTFOUND)
+			return 0;	/* another process took it */
+		if (rc != STORE_OK) {
+			job_store_fault(st, j, now, "cannot claim it");
+			return -1;
+		}
+		mrc = job_send(cfg, key, j, err, sizeof(err));
+	}
+	if (mrc == MAILER_STOPPED) {
+		/* not an attempt: the row goes back as it was, due again */
+		rc = store_outbox_unclaim(st, j->id, j->next_try);
+		pm_log_info("outbox: notice %lld (%s, case %lld) to %s: %s; "
+		    "not counted, due again at the next start", (long long)j->id,
+		    j->kind, (long long)j->case_number, rcpt, err);
+		return rc == STORE_OK ? 0 : -1;
+	}
+	return job_mark(st, cfg, j, mrc, now, err, rcpt, sent, failed);
 }
 
 int
@@ -244,8 +307,8 @@ outbox_run_once(struct store *st, const struct pm_config *cfg,
 
 	b = g_new0(struct batch, 1);
 	if (store_outbox_due(st, now, OUTBOX_BATCH, batch_add, b) != STORE_OK) {
-		pm_log_err("outbox: cannot read due notices: %s",
-		    store_errmsg(st));
+		logfault(LOGFAULT_OUTBOX, now, "outbox: cannot read due "
+		    "notices: %s; tried again later", store_errmsg(st));
 		rc = -1;
 	}
 	for (i = 0; i < b->n && rc == 0 && !outbox_stopping(); i++)
@@ -253,6 +316,8 @@ outbox_run_once(struct store *st, const struct pm_config *cfg,
 	for (i = 0; i < b->n; i++)
 		g_free(b->v[i].sealed);
 	g_free(b);
+	if (rc == 0)
+		logfault_clear(LOGFAULT_OUTBOX, now, "outbox: database");
 	if (sent != NULL)
 		*sent = s;
 	if (failed != NULL)
@@ -273,6 +338,43 @@ outbox_sleep(void)
 			break;
 }
 
+/*
+ * The worker's connection, opened again when the database file was
+ * deleted, replaced or made read-only (store_stale), and only used when
+ * the key belongs to it: a database restored from another installation
+ * would make every sealed notice unreadable, and dead.  False (logged
+ * once a minute): no round now.
+ */
+static bool
+outbox_store_ready(const struct pm_config *cfg, time_t now)
+{
+	char err[512];
+	int rc;
+
+	if (ob.st != NULL && store_stale(ob.st, NULL, 0)) {
+		store_close(ob.st);
+		ob.st = NULL;
+	}
+	if (ob.st != NULL)
+		return true;
+	if (store_open(cfg->database, cfg->database_timeout * 1000, 0, &ob.st,
+	    err, sizeof(err)) != STORE_OK) {
+		logfault(LOGFAULT_OUTBOX, now, "outbox: %s; no notice sent "
+		    "until it opens", err);
+		return false;
+	}
+	if ((rc = store_key_check(ob.st, ob.key)) != STORE_KEY_OK) {
+		logfault(LOGFAULT_OUTBOX, now, "outbox: database %s: %s; no "
+		    "notice sent until it is the right one", cfg->database,
+		    rc == STORE_KEY_ERROR ? store_errmsg(ob.st) :
+		    "the key does not belong to it");
+		store_close(ob.st);
+		ob.st = NULL;
+		return false;
+	}
+	return true;
+}
+
 static void *
 outbox_main(void *arg)
 {
@@ -283,11 +385,13 @@ outbox_main(void *arg)
 	(void)pthread_mutex_lock(&ob.mu);
 	while (!ob.stop) {
 		const struct pm_config *cfg = config_ref(ob.cfg);
+		time_t now = time(NULL);
 
 		ob.kicked = false;
 		(void)pthread_mutex_unlock(&ob.mu);
-		rc = outbox_run_once(ob.st, cfg, ob.key, time(NULL), &sent,
-		    &failed);
+		sent = failed = 0;
+		rc = !outbox_store_ready(cfg, now) ? -1 :
+		    outbox_run_once(ob.st, cfg, ob.key, now, &sent, &failed);
 		config_unref(cfg);	/* a reload may have replaced it */
 		(void)pthread_mutex_lock(&ob.mu);
 		if (rc == 0 && sent + failed >= OUTBOX_BATCH)

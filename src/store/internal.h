@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include <glib.h>
 
@@ -23,6 +24,10 @@ struct store {
 	char *path;			/* the Database value, for messages */
 	unsigned busy_ms;
 	bool readonly;			/* never writes: begin is refused */
+	bool want_rw;			/* opened without STORE_OPEN_READONLY */
+	bool have_id;			/* dev, ino: the file opened */
+	dev_t dev;
+	ino_t ino;
 	char err[STORE_ERR_MAX];	/* store_errmsg() */
 };
 

@@ -6,6 +6,13 @@
  * counted for the daily caps (per recipient; per budget class: whether
  * the notice answered mail with a trusted DMARC pass, see case/casework.c).
  *
+ * A notice is claimed before it is handed to the Mailer (attempts + 1,
+ * next_try moved to the end of a lease, only if attempts is still what
+ * the worker read): attempts counts the times it was handed over, so a
+ * process killed in the middle of a send finds it counted, and no
+ * notice is handed over more than OutboxMaxAttempts times, however often
+ * the daemon dies.  Marking it sent or failed counts nothing more.
+ *
  * The due rows are read in full (a bounded batch) and the statement ended
  * before any callback runs: a delivery may take a minute, and an open
  * read would hold back checkpoints meanwhile.
@@ -46,12 +53,18 @@ static const struct store_query q_outbox_due = { "outbox due",
 	NOTICE_SELECT ", message FROM outbox WHERE sent_at IS NULL AND "
 	"dead = 0 AND next_try <= ?1 ORDER BY created, id LIMIT ?2",
 	NULL, true };
+static const struct store_query q_outbox_claim = { "outbox claim",
+	"UPDATE outbox SET attempts = attempts + 1, next_try = ?3 "
+	"WHERE id = ?1 AND attempts = ?2 AND sent_at IS NULL AND dead = 0",
+	NULL, false };
+static const struct store_query q_outbox_unclaim = { "outbox unclaim",
+	"UPDATE outbox SET attempts = max(attempts - 1, 0), next_try = ?2 "
+	"WHERE id = ?1 AND sent_at IS NULL AND dead = 0", NULL, false };
 static const struct store_query q_outbox_sent = { "outbox mark-sent",
-	"UPDATE outbox SET sent_at = coalesce(sent_at, ?2), message = NULL, "
-	"attempts = attempts + CASE WHEN sent_at IS NULL THEN 1 ELSE 0 END "
+	"UPDATE outbox SET sent_at = coalesce(sent_at, ?2), message = NULL "
 	"WHERE id = ?1", NULL, false };
 static const struct store_query q_outbox_failed = { "outbox mark-failed",
-	"UPDATE outbox SET attempts = attempts + 1, next_try = ?2, "
+	"UPDATE outbox SET next_try = ?2, "
 	"last_error = ?3, dead = ?4, message = CASE WHEN ?4 = 1 THEN NULL "
 	"ELSE message END WHERE id = ?1 AND sent_at IS NULL", NULL, false };
 static const struct store_query q_outbox_pending = { "outbox pending",
@@ -207,6 +220,30 @@ store_outbox_due(struct store *st, time_t now, unsigned limit,
 	}
 	notices_free(v, n);
 	return stop;
+}
+
+int
+store_outbox_claim(struct store *st, int64_t id, unsigned attempts,
+    time_t lease_until)
+{
+	struct stmt q;
+
+	stmt_start(&q, st, &q_outbox_claim);
+	stmt_int(&q, 1, id);
+	stmt_int(&q, 2, (int64_t)attempts);
+	stmt_int(&q, 3, (int64_t)lease_until);
+	return stmt_write(&q, true, NULL);
+}
+
+int
+store_outbox_unclaim(struct store *st, int64_t id, time_t next_try)
+{
+	struct stmt q;
+
+	stmt_start(&q, st, &q_outbox_unclaim);
+	stmt_int(&q, 1, id);
+	stmt_int(&q, 2, (int64_t)next_try);
+	return stmt_write(&q, true, NULL);
 }
 
 int

@@ -18,9 +18,13 @@
  * (run pinctl init)").  store_rollback() keeps the message of the failure
  * that led to it.
  */
+#include <sys/stat.h>
+
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util/address.h"
 #include "store/stmt.h"
@@ -100,6 +104,55 @@ store_backend_for(const char *target)
 	return &store_backend_sqlite;
 }
 
+/* The file just opened (its device and inode), for store_stale(). */
+static void
+store_remember_file(struct store *st)
+{
+	struct stat sb;
+
+	st->have_id = stat(st->path, &sb) == 0;
+	if (st->have_id) {
+		st->dev = sb.st_dev;
+		st->ino = sb.st_ino;
+	}
+}
+
+bool
+store_stale(const struct store *st, char *why, size_t whylen)
+{
+	struct stat sb;
+	bool writable;
+
+	if (why != NULL && whylen > 0)
+		why[0] = '\0';
+	if (st == NULL || !st->have_id)
+		return false;
+	if (stat(st->path, &sb) == -1) {
+		if (why != NULL)
+			(void)snprintf(why, whylen, "database %s: %s (deleted "
+			    "or moved)", st->path, g_strerror(errno));
+		return true;
+	}
+	if (sb.st_dev != st->dev || sb.st_ino != st->ino) {
+		if (why != NULL)
+			(void)snprintf(why, whylen, "database %s was replaced "
+			    "by another file", st->path);
+		return true;
+	}
+	if (!st->want_rw)
+		return false;
+	writable = access(st->path, W_OK) == 0;
+	if (writable == !st->readonly)
+		return false;
+	if (why != NULL && writable)
+		(void)snprintf(why, whylen, "database %s is writable again",
+		    st->path);
+	else if (why != NULL)
+		(void)snprintf(why, whylen, "database %s is no longer "
+		    "writable: %s", st->path, g_strerror(errno));
+	return true;
+}
+
 int
 store_open(const char *path, unsigned busy_ms, int flags, struct store **out,
     char *err, size_t errlen)
@@ -117,8 +170,10 @@ store_open(const char *path, unsigned busy_ms, int flags, struct store **out,
 	st->path = g_strdup(path);
 	st->busy_ms = busy_ms;
 	stmt_cache_new(st);
+	st->want_rw = !(flags & STORE_OPEN_READONLY);
 	if ((rc = st->be->open(st, flags)) == STORE_OK &&
 	    (rc = store_migrate(st)) == STORE_OK) {
+		store_remember_file(st);
 		*out = st;
 		return STORE_OK;
 	}

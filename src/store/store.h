@@ -79,6 +79,18 @@ int store_open(const char *path, unsigned busy_ms, int flags,
     struct store **out, char *err, size_t errlen);
 void store_close(struct store *st);
 
+/*
+ * Is this connection no longer the database at its path?  True when the
+ * file was deleted, moved or replaced (another file now has the name),
+ * when it was opened for writing and can no longer be written (made
+ * read-only: mode, immutable flag, a read-only mount), or when it was
+ * opened read-only though writes were asked for and it can be written
+ * now.  One stat(2) and one access(2).  The caller then closes it and
+ * opens the path again: a connection to a deleted file would keep
+ * writing decisions nobody will read.  WHY (if not NULL) gets one line.
+ */
+bool store_stale(const struct store *st, char *why, size_t whylen);
+
 /* The last error of this connection, one line, for logs. */
 const char *store_errmsg(const struct store *st);
 /* A short constant name for a return code ("busy", "exists", ...). */
@@ -366,11 +378,24 @@ int store_outbox_add(struct store *st, const struct store_notice *n,
  * mark them; a non-zero cb return stops and is returned. */
 int store_outbox_due(struct store *st, time_t now, unsigned limit,
     store_notice_cb cb, void *arg);
-/* Sent: set sent_at and drop the message bytes (they may hold a PIN). */
+/*
+ * Claim a due notice before it is handed to the Mailer: attempts + 1 and
+ * next_try = LEASE_UNTIL, only if its attempts are still ATTEMPTS (as
+ * read) and it is neither sent nor dead; STORE_NOTFOUND otherwise (another
+ * process took it).  A process that dies during the send leaves it
+ * counted, due again at LEASE_UNTIL.
+ */
+int store_outbox_claim(struct store *st, int64_t id, unsigned attempts,
+    time_t lease_until);
+/* Undo a claim (a send cut short by a stop): attempts - 1, next_try. */
+int store_outbox_unclaim(struct store *st, int64_t id, time_t next_try);
+/* Sent: set sent_at and drop the message bytes (they may hold a PIN);
+ * attempts unchanged (the claim counted it). */
 int store_outbox_mark_sent(struct store *st, int64_t id, time_t now);
-/* Failed once more: attempts+1, next_try, last_error (NULL: none; no
- * control characters); dead stops retries and drops the message bytes
- * too.  STORE_NOTFOUND for an unknown or already sent notice. */
+/* Failed: next_try, last_error (NULL: none; no control characters);
+ * attempts unchanged (the claim counted it); dead stops retries and drops
+ * the message bytes too.  STORE_NOTFOUND for an unknown or already sent
+ * notice. */
 int store_outbox_mark_failed(struct store *st, int64_t id, time_t next_try,
     const char *error, bool dead);
 /* Cancel every notice still queued to RECIPIENT (an address changed or

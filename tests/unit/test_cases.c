@@ -534,7 +534,9 @@ due_cb(const struct store_notice *n, void *arg)
 	    "%s%lld:%s:%.*s:%u", len ? "," : "", (long long)n->id, n->recipient,
 	    (int)n->message_len, n->message ? (const char *)n->message : "",
 	    n->attempts);
-	if (n->id == o->send_id)
+	if (n->id == o->send_id &&
+	    store_outbox_claim(o->st, n->id, n->attempts, n->next_try) ==
+	    STORE_OK)
 		(void)store_outbox_mark_sent(o->st, n->id, 9999);
 	if (++o->rows == o->stop_after)
 		return 99;
@@ -633,6 +635,15 @@ test_outbox(void)
 		is_int(o.rows, 1, "due: stopped after one");
 	}
 
+	/* Claimed before the send: counted once, by one process only. */
+	is_int(store_outbox_claim(st, id2, 1, 300), STORE_NOTFOUND,
+	    "claim: attempts not as read (another process took it): refused");
+	is_int(store_outbox_claim(st, id2, 0, 150), STORE_OK, "claim");
+	is_str(raw_query(tpath("o.db"), "SELECT attempts || '/' || next_try "
+	    "FROM outbox WHERE id = 2"), "1/150",
+	    "claimed: one attempt counted, due again when the lease ends");
+	is_int(store_outbox_claim(st, id2, 0, 300), STORE_NOTFOUND,
+	    "claim again as read before: refused");
 	/* Sent: no longer due, bytes gone. */
 	is_int(store_outbox_mark_sent(st, id2, 210), STORE_OK, "mark sent");
 	is_str(raw_query(tpath("o.db"), "SELECT typeof(message) || '/' || "
@@ -645,14 +656,25 @@ test_outbox(void)
 	    "sent again: the first time stays, one attempt counted");
 	is_int(store_outbox_mark_sent(st, 999, 1), STORE_NOTFOUND,
 	    "mark sent: unknown id");
+	is_int(store_outbox_claim(st, id2, 1, 300), STORE_NOTFOUND,
+	    "claim: a sent notice, never");
+
+	/* A stop cuts the send short: the claim undone. */
+	is_int(store_outbox_claim(st, id1, 0, 700), STORE_OK, "claim id1");
+	is_int(store_outbox_unclaim(st, id1, 100), STORE_OK, "unclaim");
+	is_str(raw_query(tpath("o.db"), "SELECT attempts || '/' || next_try "
+	    "FROM outbox WHERE id = 1"), "0/100",
+	    "unclaimed: as it was before the claim");
 
 	/* Failed: attempts, retry time, error; due again only then. */
+	(void)store_outbox_claim(st, id1, 0, 100);
 	is_int(store_outbox_mark_failed(st, id1, 400, "connect: refused",
 	    false), STORE_OK, "mark failed");
 	is_str(raw_query(tpath("o.db"), "SELECT attempts || '/' || next_try || "
 	    "'/' || last_error || '/' || dead || '/' || hex(message) FROM "
 	    "outbox WHERE id = 1"), "1/400/connect: refused/0/6F6E65",
 	    "failed: attempts 1, next_try, last_error, bytes kept");
+	(void)store_outbox_claim(st, id1, 1, 100);
 	is_int(store_outbox_mark_failed(st, id1, 450, NULL, false), STORE_OK,
 	    "mark failed again, no error text");
 	is_str(raw_query(tpath("o.db"), "SELECT attempts || '/' || next_try || "
@@ -671,6 +693,7 @@ test_outbox(void)
 	    STORE_INVALID, "mark failed: control characters in the error");
 
 	/* Dead: never due again, bytes gone. */
+	(void)store_outbox_claim(st, id3, 0, 100);
 	is_int(store_outbox_mark_failed(st, id3, 460, "550 no such user",
 	    true), STORE_OK, "mark dead");
 	is_str(raw_query(tpath("o.db"), "SELECT attempts || '/' || dead || "

@@ -431,7 +431,7 @@ test_not_on_file(void)
 	round_is(T0 + 200000, 1, 1, "not on file: round");
 	n = row(pd);
 	ok(n.dead && n.sent_at == 0, "not on file: the PIN delivery is dead");
-	is_int(n.attempts, 1, "not on file: one attempt counted");
+	is_int(n.attempts, 0, "not on file: never handed over, no attempt counted");
 	is_str(n.last_error, "cancelled: recipient no longer on file",
 	    "not on file: reason");
 	is_int(row(ec).sent_at, T0 + 200000,
