@@ -494,9 +494,11 @@ test_smtp_replies(void)
 	}
 }
 
-/* A one-connection server on a free port that writes SAY, then waits. */
+/* A one-connection server on a free port that writes SAY, then reads
+ * until the client closes, or (UNTIL not NULL) until what it read holds
+ * UNTIL, and then drops the connection. */
 static pid_t
-fake_server(const char *say, int *portp)
+fake_server_until(const char *say, const char *until, int *portp)
 {
 	struct sockaddr_in sin;
 	int fd, c, port = free_port(), one = 1;
@@ -514,19 +516,36 @@ fake_server(const char *say, int *portp)
 		exit(1);
 	}
 	if ((pid = fork()) == 0) {
-		char buf[512];
+		char buf[512], got[8192];
+		size_t have = 0;
+		ssize_t n;
 
 		if ((c = accept(fd, NULL, NULL)) >= 0) {
 			(void)write(c, say, strlen(say));
-			while (read(c, buf, sizeof(buf)) > 0)
-				;
+			while ((n = read(c, buf, sizeof(buf))) > 0) {
+				if (until == NULL)
+					continue;
+				if (have + (size_t)n < sizeof(got)) {
+					memcpy(got + have, buf, (size_t)n);
+					have += (size_t)n;
+					got[have] = '\0';
+				}
+				if (strstr(got, until) != NULL)
+					break;
+			}
 		}
-		_exit(0);
+		_exit(0);	/* closes the connection */
 	}
 	(void)close(fd);
 	*portp = port;
 	relay_set(port);
 	return pid;
+}
+
+static pid_t
+fake_server(const char *say, int *portp)
+{
+	return fake_server_until(say, NULL, portp);
 }
 
 static void
@@ -583,6 +602,32 @@ test_smtp_bad_servers(void)
 		    "reply longer than 100 lines", port);
 		is_str(err, want, "101-line reply: error text");
 		child_stop(pid);
+	}
+
+	/* the connection dropped in the middle of the DATA, and after the
+	 * greeting: a retry, never "sent" */
+	{
+		const struct {
+			const char *say, *until, *what, *err;
+		} drops[] = {
+			{ "220 ok\r\n250 ok\r\n250 ok\r\n250 ok\r\n354 go\r\n",
+			    "Subject:", "dropped in the middle of the DATA",
+			    "connection closed by the relay" },
+			{ "220 ok\r\n", "EHLO", "dropped after EHLO",
+			    "connection closed by the relay" },
+		};
+
+		for (i = 0; i < sizeof(drops) / sizeof(drops[0]); i++) {
+			pid = fake_server_until(drops[i].say, drops[i].until,
+			    &port);
+			is_int(deliver("ann@example.com", msg_crlf,
+			    sizeof(msg_crlf) - 1, err, sizeof(err)), MAILER_RETRY,
+			    "%s: retry", drops[i].what);
+			(void)snprintf(want, sizeof(want), "SMTP relay "
+			    "127.0.0.1:%d: %s", port, drops[i].err);
+			is_str(err, want, "%s: error text", drops[i].what);
+			child_stop(pid);
+		}
 	}
 
 	/* nobody listening */
