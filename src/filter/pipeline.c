@@ -332,6 +332,7 @@ pipeline_commit(struct pipeline_work *w)
 	struct repeat_key k;
 	bool keyed;
 	const char *from = w->sender.status == SENDER_OK ? w->sender.addr : "";
+	char why[512];
 
 	if (st == NULL) {
 		verdict_internal_error(&w->r->verdict, from);
@@ -348,13 +349,17 @@ pipeline_commit(struct pipeline_work *w)
 			return;
 		}
 		store_rollback(st);
-	} else
+		(void)g_strlcpy(why, store_errmsg(st), sizeof(why));
+	} else {
+		/* the reason first: the look-up below sets its own */
+		(void)g_strlcpy(why, store_errmsg(st), sizeof(why));
 		pipeline_account(w, from);
+	}
 	secret_wipe(&k, sizeof(k));
 	/* a fault that lasts fails every message: one line a minute */
 	logfault(LOGFAULT_DATABASE, w->env->now, "%s: the decision was not "
 	    "recorded: %s: support mail gets the OnInternalError action until "
-	    "it clears", w->msg->queue_id, store_errmsg(st));
+	    "it clears", w->msg->queue_id, why);
 	memset(&w->cw, 0, sizeof(w->cw));
 	w->r->verdict.case_number = 0;
 	verdict_internal_error(&w->r->verdict, from);

@@ -171,6 +171,14 @@ store_open(const char *path, unsigned busy_ms, int flags, struct store **out,
 	st->busy_ms = busy_ms;
 	stmt_cache_new(st);
 	st->want_rw = !(flags & STORE_OPEN_READONLY);
+	/* a file that cannot be written (mode, immutable flag, read-only
+	 * mount) is opened read-only: writes are refused at store_begin
+	 * with a clear message, even where SQLite would reuse a descriptor
+	 * it opened for writing before; store_stale() says when it can be
+	 * written again */
+	if (st->want_rw && !(flags & STORE_OPEN_CREATE) &&
+	    access(path, W_OK) == -1 && errno != ENOENT)
+		flags |= STORE_OPEN_READONLY;
 	if ((rc = st->be->open(st, flags)) == STORE_OK &&
 	    (rc = store_migrate(st)) == STORE_OK) {
 		store_remember_file(st);

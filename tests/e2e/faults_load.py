@@ -11,6 +11,12 @@
 #       an MTA retrying, up to 8 times, a second apart.  Writes
 #       OUTDIR/sent.tsv: message-id, kind, attempts, final reply code
 #       (250, 4xx, 5xx or "drop"), and every reply seen.
+#   faults_load.py burst PORT SENT.TSV TAG N CONCURRENT
+#       N messages (the four kinds in turn), CONCURRENT sessions at a
+#       time, each sent once (no retry); appends to SENT.TSV, in its
+#       format, with Message-IDs <fp-KIND-TAG-I@load.test>; prints how
+#       many support messages and how many others got each reply code
+#       ("support 451 6", "out 250 2").
 #   faults_load.py check SINKDIR SENT.TSV
 #       reads every delivered file and prints one "key value" line per
 #       figure, then "bad ..." lines naming each message that breaks a
@@ -107,6 +113,38 @@ def send(port, outdir, sessions, per, spacing):
             f.write("%s\t%s\t%d\t%s\t%s\n" % r)
 
 
+def burst(port, sent_tsv, tag, n, conc):
+    rows, lock = [], threading.Lock()
+    todo = list(range(n))
+
+    def run():
+        while True:
+            with lock:
+                if not todo:
+                    return
+                i = todo.pop(0)
+            kind = KINDS[i % len(KINDS)]
+            mid = "<fp-%s-%s-%03d@load.test>" % (kind, tag, i)
+            frm, to, data = message(kind, mid)
+            code = send_one(port, frm, to, data)
+            with lock:
+                rows.append((mid, kind, 1, code, code))
+    ts = [threading.Thread(target=run) for _ in range(conc)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    with open(sent_tsv, "a") as f:
+        for r in sorted(rows):
+            f.write("%s\t%s\t%d\t%s\t%s\n" % r)
+    counts = {}
+    for mid, kind, _, code, _ in rows:
+        k = ("out" if kind == "out" else "support", code)
+        counts[k] = counts.get(k, 0) + 1
+    for (who, code), c in sorted(counts.items()):
+        print("%s %s %d" % (who, code, c))
+
+
 def header(m, name):
     return [str(v) for v in (m.get_all(name) or [])]
 
@@ -186,6 +224,9 @@ def main():
         send(int(sys.argv[2]), sys.argv[3], int(sys.argv[4]),
              int(sys.argv[5]), float(sys.argv[6]) if len(sys.argv) > 6
              else 0.0)
+    elif sys.argv[1] == "burst":
+        burst(int(sys.argv[2]), sys.argv[3], sys.argv[4], int(sys.argv[5]),
+              int(sys.argv[6]))
     elif sys.argv[1] == "check":
         check(sys.argv[2], sys.argv[3])
     else:
