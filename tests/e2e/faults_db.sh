@@ -87,7 +87,8 @@ fault() {
 	is "$(tail -n +"$((_l1 + 1))" "$LOG" | grep -c 'working again after')" 1 \
 	    "$_name: cleared: logged once that it works again"
 	is "$(errors_since "$_l1")" 0 "$_name: cleared: no error line"
-	FIGS="$FIGS $_name: 9 tempfailed, $_errs line, then 9/9 accepted;"
+	FIGS="$FIGS
+$_name: 9 of 9 support messages tempfailed, 3 of 3 others accepted, $_errs error line; cleared: 9 of 9 accepted"
 }
 
 burst baseline
@@ -182,4 +183,4 @@ is "$(fig false_auth)" 0 "no wrong PIN, no stranger authenticated"
 is "$(fig right_not_auth)" 0 "every accepted right PIN authenticated"
 is "$("$PINCTL" -c "$CONF" user show bob@acme.example | sed -n 's/^failures:[[:space:]]*//p')" 0 \
     "no failure counted against bob (never verified against a wrong key)"
-diag "figures: $(grep -v '^bad ' "$T/figures" | tr '\n' ' ')" $FIGS
+diag "figures: $(grep -v '^bad ' "$T/figures" | tr '\n' ' ')" "$FIGS"

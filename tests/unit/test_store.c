@@ -1006,6 +1006,92 @@ test_rc_names(void)
 		    names[i].rc);
 }
 
+/* ---- store_stale: the file behind a connection deleted, replaced, made
+ * read-only, writable again ---- */
+
+/* Make PATH unwritable (1) or writable again (0): the immutable flag as
+ * root (root ignores modes), the mode otherwise.  0 when it worked. */
+static int
+protect(const char *path, int on)
+{
+	char cmd[600];
+
+	if (geteuid() != 0)
+		return chmod(path, on ? 0444 : 0644);
+	(void)snprintf(cmd, sizeof(cmd), "chattr %ci '%s' 2>/dev/null",
+	    on ? '+' : '-', path);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static void
+test_stale(void)
+{
+	struct store *st, *st2;
+	char why[512], want[600], aside[600];
+	int64_t id;
+
+	st = open_ok(tpath("st.db"), 50, STORE_OPEN_CREATE, "st.db");
+	if (st == NULL)
+		return;
+	ok(!store_stale(st, why, sizeof(why)) && why[0] == '\0',
+	    "fresh: not stale");
+	(void)snprintf(aside, sizeof(aside), "%s.aside", tpath("st.db"));
+	ok(rename(tpath("st.db"), aside) == 0, "the file moved away");
+	ok(store_stale(st, why, sizeof(why)), "moved away: stale");
+	(void)snprintf(want, sizeof(want), "database %s: No such file or "
+	    "directory (deleted or moved)", tpath("st.db"));
+	is_str(why, want, "moved away: why");
+	ok(rename(aside, tpath("st.db")) == 0, "the file moved back");
+	ok(!store_stale(st, NULL, 0), "moved back (the same file): not stale");
+
+	/* another file under the name */
+	st2 = open_ok(tpath("st2.db"), 50, STORE_OPEN_CREATE, "st2.db");
+	store_close(st2);
+	ok(rename(tpath("st.db"), aside) == 0 &&
+	    rename(tpath("st2.db"), tpath("st.db")) == 0, "another file moved in");
+	ok(store_stale(st, why, sizeof(why)), "replaced: stale");
+	(void)snprintf(want, sizeof(want), "database %s was replaced by "
+	    "another file", tpath("st.db"));
+	is_str(why, want, "replaced: why");
+	store_close(st);
+
+	/* made read-only, writable again */
+	st = open_ok(tpath("st.db"), 50, 0, "the new file");
+	if (st == NULL)
+		return;
+	if (protect(tpath("st.db"), 1) != 0) {
+		tap_skip("cannot make the file read-only here");
+		store_close(st);
+		return;
+	}
+	ok(store_stale(st, why, sizeof(why)), "made read-only: stale");
+	(void)snprintf(want, sizeof(want), "database %s is no longer "
+	    "writable: %s", tpath("st.db"), geteuid() == 0 ?
+	    "Operation not permitted" : "Permission denied");
+	is_str(why, want, "made read-only: why");
+	store_close(st);
+	st = open_ok(tpath("st.db"), 50, 0, "opened again, unwritable");
+	if (st != NULL) {
+		is_int(store_account_add(st, "x", 1, &id), STORE_READONLY,
+		    "unwritable: opened read-only, a write refused");
+		is_int(store_begin(st), STORE_READONLY, "unwritable: begin refused");
+		ok(!store_stale(st, NULL, 0), "still unwritable: not stale");
+		(void)protect(tpath("st.db"), 0);
+		ok(store_stale(st, why, sizeof(why)), "writable again: stale");
+		(void)snprintf(want, sizeof(want), "database %s is writable "
+		    "again", tpath("st.db"));
+		is_str(why, want, "writable again: why");
+		store_close(st);
+	} else
+		(void)protect(tpath("st.db"), 0);
+	st = open_ok(tpath("st.db"), 50, 0, "opened again, writable");
+	if (st != NULL) {
+		is_int(store_account_add(st, "x", 1, &id), STORE_OK,
+		    "writable again: a write works");
+		store_close(st);
+	}
+}
+
 int
 main(void)
 {
@@ -1030,6 +1116,7 @@ main(void)
 	}
 	test_busy();
 	test_readonly();
+	test_stale();
 	test_cases();
 	rmtree(tdir);
 	return tap_done();
