@@ -39,6 +39,13 @@
  * is TEMPFAIL (REJECT with OnInternalError reject), even with
  * OnInternalError accept.
  *
+ * The database: one connection per libmilter thread, checked before
+ * every message (store_stale: deleted, replaced, made read-only or
+ * writable again: opened anew), used only when its key fingerprint
+ * matches and the key file still holds the key (keywatch.h); otherwise
+ * the message gets the OnInternalError action, and the fault is logged
+ * once a minute (util/logfault.h), not once per message.
+ *
  * Diagnostics: a failure before EOH (a recipient past MILTER_MAX_RCPTS,
  * a context libmilter would not keep) cannot be answered (those stages
  * send no reply), so it is remembered and answered at EOH (see above:

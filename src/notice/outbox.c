@@ -22,14 +22,24 @@
  * for OUTBOX_INTERVAL seconds or until outbox_kick(); a full batch is
  * followed at once by another round.
  *
- * Delivery is AT LEAST ONCE.  A notice is marked sent only after the
- * Mailer exited 0 or the relay accepted the DATA.  If pinmilter dies (or
- * the store cannot be written) between that moment and the mark, the row
- * is still due and the notice is sent again after the restart: the
- * recipient may get it twice, never zero times.  Likewise two pinmilter
- * processes on one database may both send a notice due at the same time.
- * A duplicate notice is harmless by design (a PIN delivery repeats the
+ * Delivery is AT LEAST ONCE, with a bound.  Before a notice is handed
+ * over it is claimed (store_outbox_claim: attempts + 1 and next_try at
+ * the end of that attempt's retry delay, only if attempts is still what
+ * this round read, so two processes on one database never both take
+ * it); nothing is handed over when the claim cannot be written.  It is
+ * marked sent only after the Mailer exited 0 or the relay accepted the
+ * DATA.  If pinmilter dies (or the store cannot be written) between
+ * that moment and the mark, the row is due again when the lease ends and
+ * the notice is sent again: twice for one crash, never more than
+ * OutboxMaxAttempts times however often it dies (a row claimed that
+ * often is given up, "the last one interrupted"), never zero times.  A
+ * duplicate notice is harmless by design (a PIN delivery repeats the
  * same PIN; the other kinds are informational).
+ *
+ * The worker's connection is opened again when the database file was
+ * deleted, replaced or made read-only (store_stale), and used only when
+ * the key's fingerprint matches; store failures are logged once a
+ * minute (util/logfault.h).
  *
  * Security notes: the opened message may hold a PIN: it is wiped as soon
  * as the mailer returns; it is never logged (log lines name the notice
@@ -37,7 +47,8 @@
  * every asynchronous signal, so libmilter's signal handling is unchanged.
  *
  * Diagnostics: one log line per delivery (info when sent, warn when it
- * will be retried or was given up), err for store failures.
+ * will be retried or was given up), err for store failures (once a
+ * minute while they last, then "outbox: database: working again").
  */
 #include <errno.h>
 #include <pthread.h>

@@ -6,7 +6,10 @@
  * store_open() picks the backend for the Database value (backend.h),
  * lets it connect and configure the connection, then migrates the schema
  * (migrate.c).  A read-only connection refuses store_begin() at once
- * rather than failing at its first write.
+ * rather than failing at its first write; a file that cannot be written
+ * is opened read-only even when writes were asked for.  store_stale()
+ * tells a long-lived connection that its file was deleted, replaced or
+ * changed writability (the caller opens it again).
  *
  * Security: strings are checked before any SQL runs: too long, control
  * characters or (for addresses) no '@' is STORE_INVALID, so nothing
