@@ -17,6 +17,14 @@
 #       format, with Message-IDs <fp-KIND-TAG-I@load.test>; prints how
 #       many support messages and how many others got each reply code
 #       ("support 451 6", "out 250 2").
+#   faults_load.py held PORT OUTDIR
+#       one message (bob, his PIN, <fp-held@load.test>) held at the end of
+#       its DATA: everything but the final dot is sent, then OUTDIR/ready
+#       is made; the dot goes when OUTDIR/go exists.  Its reply (a
+#       tempfail when pinmilter is stopped meanwhile) goes to
+#       OUTDIR/held.first; when OUTDIR/again exists it is sent again, as
+#       an MTA would, until accepted (8 tries); its sent.tsv line goes to
+#       OUTDIR/held.tsv.
 #   faults_load.py check SINKDIR SENT.TSV
 #       reads every delivered file and prints one "key value" line per
 #       figure, then "bad ..." lines naming each message that breaks a
@@ -145,6 +153,45 @@ def burst(port, sent_tsv, tag, n, conc):
         print("%s %s %d" % (who, code, c))
 
 
+def wait_file(path):
+    while not os.path.exists(path):
+        time.sleep(0.05)
+
+
+def held(port, outdir):
+    mid = "<fp-held@load.test>"
+    frm, to, data = message("right", mid)
+    seen = []
+    try:
+        s = smtplib.SMTP("127.0.0.1", port, timeout=60)
+        s.ehlo("client.test")
+        s.mail(frm)
+        s.rcpt(to)
+        code, _ = s.docmd("DATA")
+        if code != 354:
+            seen.append(str(code))
+        else:
+            s.send(data)
+            open(os.path.join(outdir, "ready"), "w").close()
+            wait_file(os.path.join(outdir, "go"))
+            s.send(b"\r\n.\r\n")
+            code, _ = s.getreply()
+            seen.append(str(code))
+        s.close()
+    except (smtplib.SMTPException, OSError) as e:
+        seen.append("drop")
+    open(os.path.join(outdir, "held.first"), "w").write(seen[-1] + "\n")
+    wait_file(os.path.join(outdir, "again"))
+    while seen[-1] != "250" and len(seen) < 9:
+        code = send_one(port, frm, to, data)
+        seen.append(code)
+        if code != "250":
+            time.sleep(1)
+    with open(os.path.join(outdir, "held.tsv"), "w") as f:
+        f.write("%s\t%s\t%d\t%s\t%s\n" % (mid, "right", len(seen), seen[-1],
+                                            ",".join(seen)))
+
+
 def header(m, name):
     return [str(v) for v in (m.get_all(name) or [])]
 
@@ -224,6 +271,8 @@ def main():
         send(int(sys.argv[2]), sys.argv[3], int(sys.argv[4]),
              int(sys.argv[5]), float(sys.argv[6]) if len(sys.argv) > 6
              else 0.0)
+    elif sys.argv[1] == "held":
+        held(int(sys.argv[2]), sys.argv[3])
     elif sys.argv[1] == "burst":
         burst(int(sys.argv[2]), sys.argv[3], sys.argv[4], int(sys.argv[5]),
               int(sys.argv[6]))

@@ -7,7 +7,9 @@
 # bytes, up to 8 times, a second apart).  Meanwhile pinmilter is killed
 # with SIGKILL twice (started again each time, as systemd would) and
 # stopped with SIGSTOP for longer than Postfix's milter timeouts (set to
-# 2, 3 and 4 s here), then continued.
+# 2, 3 and 4 s here), then continued.  One more message is held at the
+# end of its DATA until pinmilter is stopped: Postfix answers it 451
+# (milter timeout), its retry is decided once and delivered once.
 #
 # Checked: every message Postfix accepted (queue ids of its log) was
 # delivered, with exactly one X-Support-Auth; no wrong PIN and no
@@ -38,7 +40,7 @@ smtpd_client_connection_count_limit = 0
 smtpd_client_connection_rate_limit = 0'
 pf_start "$PM_SOCKET" || { fail "postfix starts"; exit 1; }
 
-SESSIONS=20 PER=12
+SESSIONS=20 PER=12	# and one held message
 python3 "$top_srcdir/tests/e2e/faults_load.py" send "$PF_PORT" "$T" \
     "$SESSIONS" "$PER" 0.4 &
 LOAD=$!
@@ -56,12 +58,30 @@ kills=1
 sleep 2
 pm_kill9
 kills=2
+# one message held at the end of its DATA: its body reaches pinmilter
+# while it is stopped, Postfix gives up waiting for the reply (content
+# timeout, 4 s) and answers 451; the end of the message never reaches
+# pinmilter, so nothing of it is decided until the client's retry, which
+# is decided once, with one case
+# (started after the last restart: its session talks to the pinmilter
+# that is then stopped)
+python3 "$top_srcdir/tests/e2e/faults_load.py" held "$PF_PORT" "$T" &
+HELD=$!
 sleep 1.5
+wait_ready=50
+while [ ! -e "$T/ready" ] && [ "$wait_ready" -gt 0 ]; do sleep 0.1; wait_ready=$((wait_ready - 1)); done
 kill -STOP "$PM_PID"
+touch "$T/go"
 sleep 6
 kill -CONT "$PM_PID"
+sleep 1
+touch "$T/again"
 wait "$LOAD"
 is "$?" 0 "the load client ran to the end"
+wait "$HELD"
+cat "$T/held.tsv" >>"$T/sent.tsv"
+is "$(cat "$T/held.first" 2>/dev/null)" 451 \
+    "the message held while pinmilter was stopped: 451 (Postfix's milter timeout)"
 
 accepted=$(awk -F'\t' '$4 == 250' "$T/sent.tsv" | wc -l | tr -d ' ')
 pf_wait_delivered "$accepted" 60 || { fail "accepted messages delivered"; pf_log; }
@@ -73,7 +93,7 @@ fig() { sed -n "s/^$1 //p" "$T/figures"; }
 
 diag "figures: $(grep -v '^bad ' "$T/figures" | tr '\n' ' ')" \
     "SIGKILL $kills times, SIGSTOP 6 s once"
-is "$(fig sent)" $((SESSIONS * PER)) "every message was sent"
+is "$(fig sent)" $((SESSIONS * PER + 1)) "every message was sent"
 is "$(grep '^bad ' "$T/figures")" "" "no message breaks a rule"
 is "$(fig accepted)" "$(fig sent)" "every message accepted in the end (after retries)"
 is "$(fig delivered)" "$(fig accepted)" "every accepted message delivered"
@@ -101,7 +121,12 @@ is "$(grep -c 'from=<\(carol@acme.example\|eve@else.example\)> auth=authenticate
     "pinmilter never logged carol or eve authenticated"
 nrep=$("$PINCTL" -c "$CONF" audit 2>/dev/null | grep -c 'message\.repeat')
 diag "pinmilter log: $(grep -c ' auth=' "$T/pinmilter.log") decisions, $nrep audited repeats"
-# one case per support message (the first copy's case on every repeat)
+held_case=$(grep -l 'fp-held@load.test' -r "$PF_SINK" | head -n 1 |
+    xargs sed -n 's/^X-Support-Case: //p')
+is "$(grep -c "auth=authenticated .* case=$held_case " "$T/pinmilter.log")" 1 \
+    "the held message: decided once, after the retry, one case ($held_case)"
+is "$(grep -l 'fp-held@load.test' -r "$PF_SINK" | wc -l | tr -d ' ')" 1 \
+    "the held message: delivered once"
 ncases=$("$PINCTL" -c "$CONF" case list 2>/dev/null | grep -c '^[0-9]')
 nsupport=$(awk -F'\t' '$2 != "out" && $4 == 250' "$T/sent.tsv" | wc -l | tr -d ' ')
 diag "cases in the database: $ncases, support messages accepted: $nsupport"
