@@ -7,7 +7,9 @@
  * dead; exit 64 is dead at once; a notice survives closing and reopening
  * the store; one sealed under another key is dead with a reason and is
  * never handed to the Mailer; a round takes at most OUTBOX_BATCH; the
- * thread delivers after outbox_kick() and stops cleanly.
+ * thread delivers after outbox_kick() and stops cleanly; a notice left
+ * claimed by a process that died is sent when the lease ends, and given
+ * up, never handed over, once claimed OutboxMaxAttempts times.
  */
 #include <sys/stat.h>
 
@@ -446,6 +448,39 @@ test_not_on_file(void)
 	ok(sent_bytes() > before, "not on file: sent to the new address");
 }
 
+/* A process killed in the middle of a send left its claim: the notice is
+ * due again when the lease ends, and never handed over more than
+ * OutboxMaxAttempts times in all. */
+static void
+test_interrupted(void)
+{
+	struct store_notice n;
+	size_t before;
+	int64_t id;
+	unsigned i;
+
+	mailer("exit 0");
+	/* ann's address on file since test_not_on_file */
+	id = queue_to(NOTICE_PIN_DELIVERY, "ann@new.example");
+	is_int(store_outbox_claim(st, id, 0, T0 + 60), STORE_OK,
+	    "interrupted: claimed by a process that then died");
+	round_is(T0, 0, 0, "interrupted: not due before the lease ends");
+	round_is(T0 + 60, 1, 0, "interrupted: due when it ends, sent");
+	is_int(row(id).attempts, 2, "interrupted: 2 attempts (the cut one, this one)");
+
+	id = queue_to(NOTICE_PIN_DELIVERY, "ann@new.example");
+	for (i = 0; i < cfg->outbox_max_attempts; i++)
+		(void)store_outbox_claim(st, id, i, T0);
+	before = sent_bytes();
+	round_is(T0 + 100, 0, 1, "claimed OutboxMaxAttempts times");
+	n = row(id);
+	ok(n.dead && n.sent_at == 0, "claimed OutboxMaxAttempts times: dead");
+	is_int(n.attempts, cfg->outbox_max_attempts, "no attempt more");
+	is_str(n.last_error, "given up: the last attempt was interrupted",
+	    "the reason");
+	is_int(sent_bytes(), before, "never handed over again");
+}
+
 int
 main(void)
 {
@@ -492,6 +527,7 @@ main(void)
 	test_thread();
 	test_cancel();
 	test_not_on_file();
+	test_interrupted();
 
 	store_close(st);
 	config_free(cfg);
