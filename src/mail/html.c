@@ -307,6 +307,23 @@ html_init(void)
 	xmlInitParser();
 }
 
+/*
+ * The text as valid UTF-8 (consumes OUT).  libxml2 passes the bytes of
+ * a document that is not valid in its declared charset through
+ * unchanged; each bad sequence becomes U+FFFD.
+ */
+static char *
+text_valid(GString *out)
+{
+	char *res;
+
+	if (g_utf8_validate(out->str, (gssize)out->len, NULL))
+		return g_string_free(out, FALSE);
+	res = g_utf8_make_valid(out->str, (gssize)out->len);
+	g_string_free(out, TRUE);
+	return res;
+}
+
 char *
 html_to_text(const char *html, size_t len, const char *charset)
 {
@@ -331,7 +348,7 @@ html_to_text(const char *html, size_t len, const char *charset)
 	out_end_line(&s, false);
 	while (s.out->len > 0 && s.out->str[s.out->len - 1] == '\n')
 		g_string_truncate(s.out, s.out->len - 1);
-	return g_string_free(s.out, FALSE);
+	return text_valid(s.out);
 }
 
 /* The code point of the reference at P ("&...;", at most 40 bytes), its

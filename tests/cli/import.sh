@@ -88,6 +88,20 @@ printf 'hank@example.com,acme,111222\njack@example.com,acme,12\nivan@example.com
 run P import "$T/two.csv"
 expect_rc 1 "two bad lines"
 is "$err" "pinctl: import: $T/two.csv:2: pin must be exactly 6 digits" "the earliest bad line is named"
+# a refused field (NUL byte, over 1024 bytes) in the address, account or
+# PIN: refused with its line, never read as a missing field (a crash once)
+printf 'hank@example.com,acme,111222\nja\000ck@example.com,acme,555666\n' >"$T/nul.csv"
+run P import "$T/nul.csv"
+expect_rc 1 "NUL byte in the address of line 2"
+is "$err" "pinctl: import: $T/nul.csv:2: NUL byte in a field" "NUL byte in a field: line 2 named"
+printf 'ja\000ck@example.com,acme,555666\n' >"$T/nul1.csv"
+run P import "$T/nul1.csv"
+expect_rc 1 "NUL byte in the address of line 1"
+is "$err" "pinctl: import: $T/nul1.csv:1: NUL byte in a field" "NUL byte in line 1 named"
+printf 'jack@example.com,%s,555666\n' "$(printf '%01100d' 0)" >"$T/long.csv"
+run P import "$T/long.csv"
+expect_rc 1 "account field over 1024 bytes"
+is "$err" "pinctl: import: $T/long.csv:1: field too long" "field too long: line 1 named"
 # a bad line in a new account: the account is not created either
 printf 'kim@example.com,newco,121212\nlee@example.com,newco,1\n' >"$T/newco.csv"
 run P import "$T/newco.csv"

@@ -5,11 +5,7 @@
  * of flags; whatever is accepted must parse again to itself (the
  * canonical form is a fixed point) and hold only printable ASCII.
  *
- * Not built by default.  Build and run from the source tree:
- *
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Isrc \
- *     tests/fuzz/fuzz_address.c src/util/address.c -o /tmp/fuzz_address
- *   /tmp/fuzz_address -max_total_time=120
+ * Build: tests/fuzz/build.sh; run: tests/fuzz/run.sh (README, Testing).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -17,6 +13,8 @@
 #include <string.h>
 
 #include "util/address.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void
 check(const struct address *a, unsigned flags)

@@ -1,13 +1,7 @@
 /*
  * fuzz_pin.c - libFuzzer target for pin_extract() and pin_redact().
  *
- * Not built by default.  From the top of the source tree:
- *
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Isrc \
- *       tests/fuzz/fuzz_pin.c src/pin/pin.c src/pin/pin_*.c \
- *       $(pkg-config --cflags --libs glib-2.0) -o /tmp/fuzz_pin
- *   mkdir -p /tmp/fuzz_pin.corpus
- *   /tmp/fuzz_pin -max_len=4096 -max_total_time=120 /tmp/fuzz_pin.corpus
+ * Build: tests/fuzz/build.sh; run: tests/fuzz/run.sh (README, Testing).
  *
  * The first byte chooses the flags; the rest is the text.  Besides the
  * sanitizers, the target traps when an invariant breaks:

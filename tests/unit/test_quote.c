@@ -409,6 +409,12 @@ test_html_charsets(void)
 	got = html_to_text(NULL, 0, "UTF-8");
 	is_str(got, "", "html: NULL input gives empty text");
 	g_free(got);
+	/* found by tests/fuzz/fuzz_html: a byte that is not UTF-8 in a
+	 * document declared UTF-8 was passed through */
+	got = html_to_text("<p>PIN</p>\xcd<td>a</td>",
+	    strlen("<p>PIN</p>\xcd<td>a</td>"), "UTF-8");
+	is_str(got, "PIN\n\xef\xbf\xbd a", "html: invalid UTF-8 becomes U+FFFD");
+	g_free(got);
 }
 
 static char *
