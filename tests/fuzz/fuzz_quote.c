@@ -4,7 +4,7 @@
  * languages, Outlook header blocks, separators, signatures cut).
  *
  * Traps besides the sanitizers: the result is not NUL-terminated within
- * its length, is longer than the input, holds a CR, or (for an input
+ * its length, is longer than the input, holds a CRLF, or (for an input
  * without NUL bytes) starts or ends with a line break.
  *
  * Build: tests/fuzz/build.sh; run: tests/fuzz/run.sh (README, Testing).
@@ -29,7 +29,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	n = strlen(text);
 	if (n > size)
 		__builtin_trap();
-	if (memchr(text, '\r', n) != NULL)
+	if (strstr(text, "\r\n") != NULL)
 		__builtin_trap();
 	/* a NUL byte passes through: strlen() then stops inside the text */
 	if (n > 0 && (text[0] == '\n' || text[n - 1] == '\n') &&
