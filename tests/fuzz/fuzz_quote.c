@@ -4,8 +4,9 @@
  * languages, Outlook header blocks, separators, signatures cut).
  *
  * Traps besides the sanitizers: the result is not NUL-terminated within
- * its length, is longer than the input, holds a CRLF, or (for an input
- * without NUL bytes) starts or ends with a line break.
+ * its length, is longer than the input, or (for an input without NUL
+ * bytes) starts or ends with a line break.  (A CR is kept unless a LF
+ * follows it: "a\r\r\nb" gives "a\r\nb", as documented.)
  *
  * Build: tests/fuzz/build.sh; run: tests/fuzz/run.sh (README, Testing).
  */
@@ -28,8 +29,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	text = quote_cut((const char *)data, size);
 	n = strlen(text);
 	if (n > size)
-		__builtin_trap();
-	if (strstr(text, "\r\n") != NULL)
 		__builtin_trap();
 	/* a NUL byte passes through: strlen() then stops inside the text */
 	if (n > 0 && (text[0] == '\n' || text[n - 1] == '\n') &&
