@@ -13,7 +13,8 @@
 # (a finding fixed must stay fixed), then the target fuzzes for SECONDS
 # (nice -n 19, one process) seeded from tests/corpus, tests/hostile,
 # tests/fuzz/seeds/TARGET/ and each CORPUS; what it learns is kept in
-# BUILDDIR/corpus/TARGET/, what crashes in BUILDDIR/crashes/.
+# BUILDDIR/corpus/TARGET/, what crashes in BUILDDIR/crashes/.  Inputs
+# are at most 64 KB (FUZZ_MAX_LEN bytes; longer seeds are cut).
 #
 # Output is TAP, two checks per target:
 #   ok 1 - fuzz_pin: 3 regression inputs replay clean
@@ -25,6 +26,8 @@ set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 build=${FUZZ_BUILD:-$top/_build-fuzz}
 corpora=${FUZZ_CORPUS:-}
+# inputs are cut to 64 KB: larger ones cost much and reach little more
+max_len=${FUZZ_MAX_LEN:-65536}
 while getopts b:c: o; do
 	case $o in
 	b) build=$OPTARG ;;
@@ -91,7 +94,7 @@ for t in "$@"; do
 	before=$(ls "$crashes" | wc -l)
 	# shellcheck disable=SC2086
 	nice -n 19 "$bin" -max_total_time="$secs" -timeout=25 \
-	    -rss_limit_mb=2048 -print_final_stats=1 \
+	    -max_len="$max_len" -rss_limit_mb=2048 -print_final_stats=1 \
 	    -artifact_prefix="$crashes/$t-" "$work" $seeds >"$log" 2>&1
 	rc=$?
 	after=$(ls "$crashes" | wc -l)
