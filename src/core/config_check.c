@@ -74,6 +74,51 @@ cfg_check_path(const char *v, struct cfg_why *why)
 	return 0;
 }
 
+/*
+ * Does the libpq URI V carry a password: "user:password@" before the
+ * host, or a password= parameter?
+ */
+static bool
+cfg_uri_has_password(const char *v)
+{
+	const char *p = strstr(v, "://") + 3, *q;
+	size_t n = strcspn(p, "/?#");
+	const char *at = memchr(p, '@', n);
+
+	if (at != NULL && memchr(p, ':', (size_t)(at - p)) != NULL)
+		return true;
+	if ((q = strchr(p, '?')) == NULL)
+		return false;
+	for (q++; *q != '\0'; q += strcspn(q, "&"), q += *q == '&')
+		if (strncmp(q, "password=", 9) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Database: an absolute path (SQLite), or a libpq URI postgresql://...
+ * or postgres://... (PostgreSQL) without a password: libpq reads it from
+ * its password file.  A refused URI is not shown (it may hold one).
+ */
+int
+cfg_check_database(const char *v, struct cfg_why *why)
+{
+	if (strncmp(v, "postgresql://", 13) != 0 &&
+	    strncmp(v, "postgres://", 11) != 0)
+		return cfg_check_path(v, why);
+	if (cfg_uri_has_password(v)) {
+		cfg_why_set(why, "the URI holds a password: put it in the "
+		    "password file (~/.pgpass of the user pinmilter runs as, "
+		    "PGPASSFILE, or passfile=FILE in the URI)");
+		return -1;
+	}
+	if (strlen(v) >= PATH_MAX) {
+		cfg_why_set(why, "URI is longer than %d bytes", PATH_MAX - 1);
+		return -1;
+	}
+	return 0;
+}
+
 /* Port "1".."65535" from P up to END. */
 static int
 cfg_check_port(const char *p, const char *end)

@@ -21,7 +21,7 @@
 const struct cfg_key cfg_keys[] = {
 	{ "Socket", CFG_SOCKET, "unix:/run/pinmilter/pinmilter.sock",
 	    0, 0, OFF(socket), 0 },
-	{ "Database", CFG_PATH, "/var/lib/pinmilter/pinmilter.db",
+	{ "Database", CFG_DATABASE, "/var/lib/pinmilter/pinmilter.db",
 	    0, 0, OFF(database), 0 },
 	{ "KeyFile", CFG_PATH, "/etc/pinmilter/pinmilter.key",
 	    0, 0, OFF(key_file), 0 },
@@ -134,6 +134,7 @@ cfg_is_text(const struct cfg_key *k)
 {
 	switch (k->type) {
 	case CFG_PATH:
+	case CFG_DATABASE:
 	case CFG_SOCKET:
 	case CFG_TOKEN:
 	case CFG_ADDRESS:

@@ -36,6 +36,7 @@
 
 enum cfg_type {
 	CFG_PATH,		/* absolute path */
+	CFG_DATABASE,		/* absolute path, or a PostgreSQL URI */
 	CFG_SOCKET,		/* milter socket specification */
 	CFG_TOKEN,		/* authserv-id: an RFC 2045 token */
 	CFG_ADDRESS,		/* one mail address */
@@ -114,6 +115,7 @@ const char *cfg_show(const char *s, char *out, size_t outsize);
 #define SHOW(s)	cfg_show((s), showbuf, sizeof(showbuf))
 
 int cfg_check_path(const char *v, struct cfg_why *why);
+int cfg_check_database(const char *v, struct cfg_why *why);
 int cfg_check_socket(const char *v, struct cfg_why *why);
 int cfg_check_token(const char *v, struct cfg_why *why);
 /* V as an address; its canonical form into CANON (ADDRESS_MAX + 1). */

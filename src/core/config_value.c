@@ -410,6 +410,9 @@ cfg_parse_text(const struct cfg_key *k, const char *v, char **field,
 	case CFG_PATH:
 		rc = cfg_check_path(v, why);
 		break;
+	case CFG_DATABASE:
+		rc = cfg_check_database(v, why);
+		break;
 	case CFG_SOCKET:
 		rc = cfg_check_socket(v, why);
 		break;

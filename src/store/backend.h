@@ -75,6 +75,7 @@ struct db_stmt;
 /* SQL dialects, for the migrations (migrate.c). */
 enum store_dialect {
 	STORE_DIALECT_SQLITE = 0,
+	STORE_DIALECT_POSTGRESQL,
 	STORE_DIALECT__COUNT
 };
 
@@ -141,8 +142,10 @@ struct store_backend {
 };
 
 extern const struct store_backend store_backend_sqlite;
+extern const struct store_backend store_backend_pgsql;
 
-/* The backend for a Database value: SQLite (a file name) today. */
+/* The backend for a Database value: PostgreSQL for a URI starting with
+ * postgresql:// or postgres://, else SQLite (a file name). */
 const struct store_backend *store_backend_for(const char *target);
 
 #endif

@@ -21,7 +21,9 @@ struct store {
 	const struct store_backend *be;
 	struct db_conn *conn;		/* the backend's connection */
 	GHashTable *cache;		/* store_query -> prepared db_stmt */
-	char *path;			/* the Database value, for messages */
+	char *target;			/* the Database value, to connect */
+	char *path;			/* the same without a password, for
+					 * messages (store_redact) */
 	unsigned busy_ms;
 	bool readonly;			/* never writes: begin is refused */
 	bool want_rw;			/* opened without STORE_OPEN_READONLY */
@@ -46,6 +48,10 @@ bool store_str_ok(const char *s, size_t max, bool empty_ok);
  * check only: the programs validate addresses before they get here.
  */
 bool store_email_ok(const char *s);
+
+/* TARGET with any password in it replaced by "***" (a URI's
+ * user:password@, a password= parameter); a file name as it is. */
+char *store_redact(const char *target);
 
 /* Bring the schema to STORE_SCHEMA_VERSION (migrate.c). */
 int store_migrate(struct store *st);

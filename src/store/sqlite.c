@@ -171,7 +171,7 @@ lite_create_private(struct store *st)
 {
 	int fd;
 
-	fd = open(st->path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	fd = open(st->target, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 	    0600);
 	if (fd == -1 && errno != EEXIST)
 		return store_seterr(st, 0, "cannot create database %s: %s",
@@ -188,7 +188,7 @@ lite_open(struct store *st, int flags)
 	struct stat sb;
 	int oflags, xrc;
 
-	if (!(flags & STORE_OPEN_CREATE) && stat(st->path, &sb) == -1 &&
+	if (!(flags & STORE_OPEN_CREATE) && stat(st->target, &sb) == -1 &&
 	    errno == ENOENT)
 		return store_seterr(st, STORE_NOTFOUND,
 		    "database %s does not exist (run pinctl init)", st->path);
@@ -202,7 +202,7 @@ lite_open(struct store *st, int flags)
 	else
 		oflags |= SQLITE_OPEN_READWRITE |
 		    ((flags & STORE_OPEN_CREATE) ? SQLITE_OPEN_CREATE : 0);
-	xrc = sqlite3_open_v2(st->path, &l->db, oflags, NULL);
+	xrc = sqlite3_open_v2(st->target, &l->db, oflags, NULL);
 	if (xrc != SQLITE_OK) {
 		(void)store_seterr(st, 0, "cannot open database %s: %s",
 		    st->path, l->db ? sqlite3_errmsg(l->db) :

@@ -103,7 +103,9 @@ store_email_ok(const char *s)
 const struct store_backend *
 store_backend_for(const char *target)
 {
-	(void)target;		/* one backend so far: a file name */
+	if (g_str_has_prefix(target, "postgresql://") ||
+	    g_str_has_prefix(target, "postgres://"))
+		return &store_backend_pgsql;
 	return &store_backend_sqlite;
 }
 
@@ -156,6 +158,40 @@ store_stale(const struct store *st, char *why, size_t whylen)
 	return true;
 }
 
+char *
+store_redact(const char *target)
+{
+	GString *out;
+	const char *p = strstr(target, "://"), *at, *colon, *q;
+	size_t n;
+
+	if (p == NULL)
+		return g_strdup(target);
+	p += 3;
+	out = g_string_new_len(target, p - target);
+	n = strcspn(p, "/?#");
+	at = memchr(p, '@', n);
+	colon = at != NULL ? memchr(p, ':', (size_t)(at - p)) : NULL;
+	if (colon != NULL) {
+		g_string_append_len(out, p, colon - p);
+		g_string_append(out, ":***");
+		p = at;
+	}
+	while ((q = strstr(p, "password=")) != NULL) {
+		g_string_append_len(out, p, q - p);
+		if (q > target && (q[-1] == '?' || q[-1] == '&')) {
+			g_string_append(out, "password=***");
+			p = q + strlen("password=");
+			p += strcspn(p, "&#");
+		} else {
+			g_string_append(out, "password=");
+			p = q + strlen("password=");
+		}
+	}
+	g_string_append(out, p);
+	return g_string_free(out, FALSE);
+}
+
 int
 store_open(const char *path, unsigned busy_ms, int flags, struct store **out,
     char *err, size_t errlen)
@@ -170,7 +206,8 @@ store_open(const char *path, unsigned busy_ms, int flags, struct store **out,
 	}
 	st = g_new0(struct store, 1);
 	st->be = store_backend_for(path);
-	st->path = g_strdup(path);
+	st->target = g_strdup(path);
+	st->path = store_redact(path);
 	st->busy_ms = busy_ms;
 	stmt_cache_new(st);
 	st->want_rw = !(flags & STORE_OPEN_READONLY);
@@ -201,6 +238,7 @@ store_close(struct store *st)
 	stmt_cache_free(st);		/* before the connection goes */
 	st->be->close(st);
 	g_free(st->path);
+	g_free(st->target);
 	g_free(st);
 }
 
