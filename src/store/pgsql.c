@@ -36,7 +36,10 @@
  * connection found broken (a server restart, a failover) is reset with
  * PQreset and set up again; if that fails the operation fails at once
  * with "cannot reach database ..." (the caller applies OnInternalError).
- * A transaction cut by a lost connection is failed, never retried here.
+ * A connection the server closed while it was idle is only found out by
+ * its next use: a BEGIN, or a SELECT outside a transaction, that fails so
+ * is sent again once on a new connection (nothing of it had run).  A
+ * transaction cut by a lost connection is failed, never retried here.
  *
  * Security: a password is never taken from the Database value: a URI
  * that carries one (user:password@ or password=) is refused, and libpq
@@ -403,8 +406,13 @@ pg_begin(struct store *st)
 		return rc;
 	(void)snprintf(sql, sizeof(sql), "BEGIN; SELECT "
 	    "pg_advisory_xact_lock(%lld)", (long long)PG_LOCK_KEY);
-	if ((rc = pg_run(st, sql, "begin")) != STORE_OK &&
-	    pg_in_transaction(st))
+	rc = pg_run(st, sql, "begin");
+	/* A connection the server closed since its last use (a restart)
+	 * is only found out now: nothing ran, so connect and try again. */
+	if (rc != STORE_OK && PQstatus(pg_of(st)->conn) == CONNECTION_BAD &&
+	    (rc = pg_ready(st)) == STORE_OK)
+		rc = pg_run(st, sql, "begin");
+	if (rc != STORE_OK && pg_in_transaction(st))
 		(void)pg_run(st, "ROLLBACK", "rollback");
 	return rc;
 }
@@ -595,11 +603,20 @@ pg_run_stmt(struct store *st, struct pgs *s, const char *what)
 {
 	ExecStatusType es;
 	int rc;
+	bool alone = !pg_in_transaction(st);
 
-	if (!pg_in_transaction(st) && (rc = pg_ready(st)) != STORE_OK)
+	if (alone && (rc = pg_ready(st)) != STORE_OK)
 		return rc;
 	s->res = PQexecParams(s->pg->conn, s->sql, s->nparams, s->types,
 	    s->values, s->lengths, s->formats, 1);
+	/* A read on its own on a connection closed since (a restart) is
+	 * read again on a new one; a write is not: it may have run. */
+	if (alone && PQstatus(s->pg->conn) == CONNECTION_BAD &&
+	    g_str_has_prefix(s->sql, "SELECT") && pg_ready(st) == STORE_OK) {
+		PQclear(s->res);
+		s->res = PQexecParams(s->pg->conn, s->sql, s->nparams,
+		    s->types, s->values, s->lengths, s->formats, 1);
+	}
 	s->row = -1;
 	es = PQresultStatus(s->res);
 	if (es != PGRES_COMMAND_OK && es != PGRES_TUPLES_OK) {
