@@ -12,7 +12,9 @@
  *   runs longer (an unreachable or overloaded server) fails instead of
  *   holding a milter callback past Postfix's own timeouts;
  * - idle_in_transaction_session_timeout: a process that stops in the
- *   middle of a transaction cannot hold the write lock for long.
+ *   middle of a transaction cannot hold the write lock for long;
+ * - connect_timeout (unless the URI sets it) = the busy time, at least
+ *   2 s: libpq's default is to wait for ever.
  * A read-only store (STORE_OPEN_READONLY, or a hot standby) sets
  * default_transaction_read_only.
  *
@@ -153,6 +155,7 @@ pg_fail(struct store *st, const PGresult *res, const char *what)
 
 	if (PQstatus(p->conn) == CONNECTION_BAD) {
 		pg_first_line(PQerrorMessage(p->conn), line, sizeof(line));
+		st->unreachable = true;
 		return store_seterr(st, STORE_ERROR, "%s: lost the connection "
 		    "to database %s: %s", what, p->uri, line);
 	}
@@ -245,6 +248,7 @@ pg_ready(struct store *st)
 	PQreset(p->conn);
 	if (PQstatus(p->conn) != CONNECTION_OK) {
 		pg_first_line(PQerrorMessage(p->conn), line, sizeof(line));
+		st->unreachable = true;
 		return store_seterr(st, STORE_ERROR, "cannot reach database "
 		    "%s: %s", p->uri, line);
 	}
@@ -277,6 +281,24 @@ pg_check_target(struct store *st, const char *target)
 	return rc;
 }
 
+/*
+ * Connect with a connect_timeout of the busy time (at least 2 s; libpq
+ * would wait for ever), unless the URI gives its own: keywords are
+ * applied in order and the URI, expanded from dbname, comes last.
+ */
+static PGconn *
+pg_connect(struct store *st)
+{
+	const char *keys[] = { "connect_timeout", "dbname", NULL };
+	const char *values[] = { NULL, st->target, NULL };
+	char timeout[16];
+
+	(void)snprintf(timeout, sizeof(timeout), "%u",
+	    st->busy_ms < 2000 ? 2 : (st->busy_ms + 999) / 1000);
+	values[0] = timeout;
+	return PQconnectdbParams(keys, values, 1);
+}
+
 static int
 pg_open(struct store *st, int flags)
 {
@@ -289,7 +311,7 @@ pg_open(struct store *st, int flags)
 	p = g_new0(struct pg, 1);
 	p->uri = g_strdup(st->path);
 	st->conn = (struct db_conn *)(void *)p;
-	p->conn = PQconnectdb(st->target);
+	p->conn = pg_connect(st);
 	if (PQstatus(p->conn) != CONNECTION_OK) {
 		pg_first_line(PQerrorMessage(p->conn), line, sizeof(line));
 		return store_seterr(st, STORE_ERROR, "cannot reach database "

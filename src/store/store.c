@@ -244,9 +244,16 @@ store_close(struct store *st)
 
 /* ---- transactions ---- */
 
+bool
+store_unreachable(const struct store *st)
+{
+	return st != NULL && st->unreachable;
+}
+
 int
 store_begin(struct store *st)
 {
+	st->unreachable = false;
 	if (st->readonly)
 		return store_seterr(st, STORE_READONLY, "database %s is "
 		    "read-only: attempt to write a readonly database",

@@ -97,6 +97,10 @@ const char *store_errmsg(const struct store *st);
 const char *store_rc_name(int rc);
 
 int store_schema_version(struct store *st, int *version);
+/* Was the last failure of ST the database server out of reach (a
+ * PostgreSQL server down, restarting, or its connection lost)?  Cleared
+ * by the next store_begin(). */
+bool store_unreachable(const struct store *st);
 
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK. */
 int store_begin(struct store *st);
