@@ -49,6 +49,8 @@ enum {
 	CTL_OPT_CASE = 1 << 8,
 	CTL_OPT_SINCE = 1 << 9,
 	CTL_OPT_PROMETHEUS = 1 << 10,
+	CTL_OPT_FROM = 1 << 11,
+	CTL_OPT_TO = 1 << 12,
 };
 
 /* What the command needs before its handler runs. */
@@ -98,6 +100,8 @@ struct ctl {
 	const char *user;
 	const char *case_arg;
 	const char *since;
+	const char *from;		/* db copy */
+	const char *to;
 };
 
 /* ---- ctl_common.c ---- */
@@ -205,6 +209,8 @@ int ctl_pin_issue(struct ctl *);
 int ctl_pin_verify(struct ctl *);
 int ctl_unlock(struct ctl *);
 int ctl_import(struct ctl *);
+/* ---- ctl_db.c ---- */
+int ctl_db_copy(struct ctl *);
 int ctl_audit_list(struct ctl *);
 int ctl_case_list(struct ctl *);
 int ctl_case_show(struct ctl *);

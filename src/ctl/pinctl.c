@@ -66,6 +66,8 @@ static const struct ctl_command ctl_commands[] = {
 	    "N --approved-by ADMIN-EMAIL" },
 	{ "outbox", "list", ctl_outbox_list, 0, 0, CTL_OPT_JSON,
 	    CTL_NEED_STORE_RO, "[--json]" },
+	{ "db", "copy", ctl_db_copy, 0, 0, CTL_OPT_FROM | CTL_OPT_TO,
+	    CTL_NEED_NOTHING, "--from DATABASE [--to DATABASE]" },
 	{ "stats", NULL, ctl_stats, 0, 0,
 	    CTL_OPT_SINCE | CTL_OPT_JSON | CTL_OPT_PROMETHEUS,
 	    CTL_NEED_STORE_RO, "[--since DURATION] [--json | --prometheus]" },
@@ -87,6 +89,8 @@ static const struct option ctl_long_options[] = {
 	{ "case", required_argument, NULL, OPTV(CTL_OPT_CASE) },
 	{ "since", required_argument, NULL, OPTV(CTL_OPT_SINCE) },
 	{ "prometheus", no_argument, NULL, OPTV(CTL_OPT_PROMETHEUS) },
+	{ "from", required_argument, NULL, OPTV(CTL_OPT_FROM) },
+	{ "to", required_argument, NULL, OPTV(CTL_OPT_TO) },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -192,6 +196,8 @@ ctl_set_option(struct ctl *c, int opt, const char *arg)
 	case CTL_OPT_USER: slot = &c->user; break;
 	case CTL_OPT_CASE: slot = &c->case_arg; break;
 	case CTL_OPT_SINCE: slot = &c->since; break;
+	case CTL_OPT_FROM: slot = &c->from; break;
+	case CTL_OPT_TO: slot = &c->to; break;
 	default: break;
 	}
 	if (c->given & (unsigned)opt)

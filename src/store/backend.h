@@ -124,6 +124,8 @@ struct store_backend {
 	    const char *t);
 	int (*bind_blob)(struct store *st, struct db_stmt *s, int i,
 	    const void *p, size_t len);
+	/* A NULL typed by where it is used (an INSERT's column). */
+	int (*bind_null)(struct store *st, struct db_stmt *s, int i);
 	/* STORE_OK: a row; STORE_NOTFOUND: done; else the failure, named
 	 * by WHAT ("account add"). */
 	int (*step)(struct store *st, struct db_stmt *s, const char *what);
@@ -139,6 +141,10 @@ struct store_backend {
 	int (*col_data)(struct store *st, struct db_stmt *s, int col,
 	    enum db_type type, const void **p, size_t *len);
 	const char *(*col_name)(struct db_stmt *s, int col);
+
+	/* SQL run after rows were copied in with their keys (store_copy),
+	 * so that the keys the database makes come after them; or NULL. */
+	const char *after_copy;
 };
 
 extern const struct store_backend store_backend_sqlite;

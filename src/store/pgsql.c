@@ -83,6 +83,12 @@
 #define PG_BPCHAROID	1042
 #define PG_VARCHAROID	1043
 
+/* After store_copy: each identity column's sequence past its highest. */
+#define PG_SETVAL(t) "SELECT setval(pg_get_serial_sequence('" t "', 'id'), " \
+	"coalesce((SELECT max(id) FROM " t "), 0) + 1, false);"
+#define PG_AFTER_COPY PG_SETVAL("accounts") PG_SETVAL("users") \
+	PG_SETVAL("case_messages") PG_SETVAL("audit") PG_SETVAL("outbox")
+
 /* The connection behind struct db_conn. */
 struct pg {
 	PGconn *conn;
@@ -619,6 +625,22 @@ pg_bind_blob(struct store *st, struct db_stmt *ds, int i, const void *p,
 	return STORE_OK;
 }
 
+/* Type 0: the server takes the type from where it is used. */
+static int
+pg_bind_null(struct store *st, struct db_stmt *ds, int i)
+{
+	struct pgs *s = pgs_of(ds);
+
+	if (pg_param(st, s, i) != STORE_OK)
+		return STORE_ERROR;
+	i--;
+	s->types[i] = 0;
+	s->values[i] = NULL;
+	s->lengths[i] = 0;
+	s->formats[i] = 0;
+	return STORE_OK;
+}
+
 /* Send the statement with its parameters; keep the result. */
 static int
 pg_run_stmt(struct store *st, struct pgs *s, const char *what)
@@ -783,6 +805,7 @@ const struct store_backend store_backend_pgsql = {
 	.bind_int = pg_bind_int,
 	.bind_text = pg_bind_text,
 	.bind_blob = pg_bind_blob,
+	.bind_null = pg_bind_null,
 	.step = pg_step,
 	.changes = pg_changes,
 	.insert_id = pg_insert_id,
@@ -790,4 +813,5 @@ const struct store_backend store_backend_pgsql = {
 	.col_int = pg_col_int,
 	.col_data = pg_col_data,
 	.col_name = pg_col_name,
+	.after_copy = PG_AFTER_COPY,
 };

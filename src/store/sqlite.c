@@ -393,6 +393,12 @@ lite_bind_blob(struct store *st, struct db_stmt *s, int i, const void *p,
 }
 
 static int
+lite_bind_null(struct store *st, struct db_stmt *s, int i)
+{
+	return lite_bound(st, sqlite3_bind_null(lite_stmt(s), i));
+}
+
+static int
 lite_step(struct store *st, struct db_stmt *s, const char *what)
 {
 	int xrc = sqlite3_step(lite_stmt(s));
@@ -484,6 +490,7 @@ const struct store_backend store_backend_sqlite = {
 	.bind_int = lite_bind_int,
 	.bind_text = lite_bind_text,
 	.bind_blob = lite_bind_blob,
+	.bind_null = lite_bind_null,
 	.step = lite_step,
 	.changes = lite_changes,
 	.insert_id = lite_insert_id,
@@ -491,4 +498,5 @@ const struct store_backend store_backend_sqlite = {
 	.col_int = lite_col_int,
 	.col_data = lite_col_data,
 	.col_name = lite_col_name,
+	.after_copy = NULL,	/* a rowid key continues after the highest */
 };

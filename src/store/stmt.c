@@ -84,6 +84,19 @@ stmt_blob(struct stmt *q, int i, const void *p, size_t len)
 		q->rc = q->st->be->bind_blob(q->st, q->s, i, p, len);
 }
 
+void
+stmt_null(struct stmt *q, int i)
+{
+	if (q->rc == STORE_OK)
+		q->rc = q->st->be->bind_null(q->st, q->s, i);
+}
+
+bool
+stmt_col_null(struct stmt *q, int col)
+{
+	return q->rc == STORE_OK && q->st->be->col_type(q->s, col) == DB_NULL;
+}
+
 int
 stmt_row(struct stmt *q)
 {

@@ -62,6 +62,8 @@ void stmt_start(struct stmt *q, struct store *st,
 void stmt_int(struct stmt *q, int i, int64_t v);
 void stmt_text(struct stmt *q, int i, const char *t);
 void stmt_blob(struct stmt *q, int i, const void *p, size_t len);
+/* A NULL of the type the statement gives the parameter (a column's). */
+void stmt_null(struct stmt *q, int i);
 
 /* Step: STORE_OK with a row, STORE_NOTFOUND at the end (not sticky), or
  * the first failure. */
@@ -76,6 +78,8 @@ int stmt_write(struct stmt *q, bool must_change, int64_t *id);
 /* Columns of the current row, from 0; after a failure they read 0, "",
  * absent. */
 int64_t stmt_col_int(struct stmt *q, int col);
+/* Is column COL NULL?  (false after a failure) */
+bool stmt_col_null(struct stmt *q, int col);
 /* Copy a text column into BUF; a value that does not fit is a failure. */
 void stmt_col_text(struct stmt *q, int col, char *buf, size_t size);
 /* Copy a blob column of exactly LEN bytes; false if NULL (or failed). */

@@ -97,6 +97,20 @@ const char *store_errmsg(const struct store *st);
 const char *store_rc_name(int rc);
 
 int store_schema_version(struct store *st, int *version);
+/*
+ * Copy every row of FROM into TO, which holds no account, user, case,
+ * audit row or notice (STORE_EXISTS otherwise), keeping keys, case
+ * numbers and bytes, in one transaction of TO (copy.c).  N gets the rows
+ * copied per table.  On failure the message is store_errmsg(TO).
+ */
+#define STORE_COPY_TABLES	8
+struct store_copy_counts {
+	const char *tables[STORE_COPY_TABLES];
+	unsigned long rows[STORE_COPY_TABLES];
+};
+int store_copy(struct store *from, struct store *to,
+    struct store_copy_counts *n);
+
 /* Was the last failure of ST the database server out of reach (a
  * PostgreSQL server down, restarting, or its connection lost)?  Cleared
  * by the next store_begin(). */

@@ -78,3 +78,62 @@ for uri in "postgresql://pm:s3cret@/pinmilter?host=$PG_DIR&port=$PG_PORT" \
 	*) fail "the password file is named"; diag "$err" ;;
 	esac
 done
+
+# ---- pinctl db copy: an SQLite installation moved to PostgreSQL ----
+write_conf "$PGURI"
+pg_sql "DROP SCHEMA public CASCADE; CREATE SCHEMA public" >/dev/null
+cat >"$T/lite.conf" <<CONF
+Database $T/lite.db
+KeyFile $T/pinmilter.key
+CONF
+L="$PINCTL -c $T/lite.conf"
+$L init >/dev/null
+$L account add acme >/dev/null
+$L user add --account acme Alice@Example.com >/dev/null
+printf '123456\n' | $L pin set alice@example.com >/dev/null
+printf '000000\n' | $L pin verify alice@example.com >/dev/null 2>&1
+sqlite3 "$T/lite.db" "INSERT INTO cases (number, email, opened) VALUES
+    (100005, 'x@example.com', 1), (100009, 'z@example.com', 2);
+  UPDATE case_sequence SET last = 100020;
+  INSERT INTO case_messages (case_number, message_id, direction, at)
+    VALUES (100009, '<m@x>', 'in', 3);
+  INSERT INTO outbox (case_number, recipient, kind, message, created, next_try)
+    VALUES (100009, 'alice@example.com', 'case-created', x'00ff01', 5, 5)"
+audit_before=$(sqlite3 "$T/lite.db" "SELECT count(*) FROM audit")
+
+run "$PINCTL" -c "$T/pinmilter.conf" db copy --from "$T/lite.db"
+expect_rc 0 "db copy --from an SQLite file to the configured PostgreSQL"
+is "$out" "copied $((audit_before + 7)) rows (meta 1, accounts 1, users 1, cases 2, case_messages 1, audit $audit_before, outbox 1, decisions 0)" \
+    "db copy: rows per table"
+is "$(pg_sql "SELECT email || ' ' || failures || ' ' || encode(pin_hash, 'hex') FROM users")" \
+    "$(sqlite3 "$T/lite.db" "SELECT email || ' ' || failures || ' ' || lower(hex(pin_hash)) FROM users")" \
+    "user, failure count and PIN hash copied exactly"
+is "$(pg_sql "SELECT string_agg(number::text, ',' ORDER BY number) FROM cases")" "100005,100009" \
+    "case numbers kept"
+is "$(pg_sql "SELECT encode(message, 'hex') || ' ' || case_number FROM outbox")" "00ff01 100009" \
+    "a queued notice's bytes copied"
+is "$(pg_sql "SELECT count(*) FROM audit WHERE action = 'db.copy'")" "1" "the copy is in the audit"
+run "$PINCTL" -c "$T/pinmilter.conf" audit
+is "$(printf '%s\n' "$out" | grep -c 'pin.verify')" "1" "the audit came along (pin.verify)"
+run_in '123456
+' "$PINCTL" -c "$T/pinmilter.conf" pin verify alice@example.com
+expect_rc 0 "the PIN verifies on the copy (same KeyFile)"
+run "$PINCTL" -c "$T/pinmilter.conf" user add --account acme bob@example.com
+expect_rc 0 "a new user after the copy gets a new key"
+is "$(pg_sql "SELECT id FROM users WHERE email = 'bob@example.com'")" "2" "keys continue after the copied ones"
+is "$(pg_sql "SELECT last FROM case_sequence")" "100020" "the highest case number ever given is kept"
+
+run "$PINCTL" -c "$T/pinmilter.conf" db copy --from "$T/lite.db"
+expect_rc 1 "db copy into a database that has rows is refused"
+case "$err" in
+*"is not empty"*) pass "refusal says the database is not empty" ;;
+*) fail "refusal says the database is not empty"; diag "$err" ;;
+esac
+run "$PINCTL" -c "$T/pinmilter.conf" db copy
+expect_rc 2 "db copy without --from"
+
+# and back: PostgreSQL to a new SQLite file
+run "$PINCTL" -c "$T/pinmilter.conf" db copy --from "$PGURI" --to "$T/back.db"
+expect_rc 0 "db copy from PostgreSQL to a new SQLite file"
+is "$(sqlite3 "$T/back.db" "SELECT group_concat(email, ',') FROM (SELECT email FROM users ORDER BY id)")" \
+    "Alice@example.com,bob@example.com" "users copied back"
