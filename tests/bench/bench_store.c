@@ -2,7 +2,10 @@
  * bench_store.c - how long the store takes for the milter's two calls:
  * store_user_find (a lookup) and auth_verify on the fail path (lookup,
  * hash, counter update, audit row, commit), on a WAL file in a private
- * temporary directory.  Prints microseconds per call.
+ * temporary directory, or on the PostgreSQL database named by
+ * PINMILTER_TEST_DATABASE (a URI; its schema must be empty:
+ * tests/bench/store_pg.sh starts a private server and runs both).
+ * Prints microseconds per call.
  *
  * Usage: bench_store [USERS [ROUNDS]]   (defaults 1000 and 20000)
  */
@@ -101,8 +104,10 @@ bench(struct store *st, const struct secret_key *key, unsigned users,
 		if (auth_verify(st, key, &pol, &req, 1000 + i, &u) != AUTH_FAIL)
 			return -1;
 	}
-	printf("auth_verify (fail): %.2f us/call (%u calls, WAL, "
-	    "synchronous=NORMAL)\n", (now_us() - t0) / (rounds / 4), rounds / 4);
+	printf("auth_verify (fail): %.2f us/call (%u calls, %s)\n",
+	    (now_us() - t0) / (rounds / 4), rounds / 4,
+	    getenv("PINMILTER_TEST_DATABASE") != NULL ? "PostgreSQL" :
+	    "SQLite, WAL, synchronous=NORMAL");
 	return 0;
 }
 
@@ -114,7 +119,7 @@ main(int argc, char **argv)
 	    20000;
 	struct secret_key *key = NULL;
 	struct store *st = NULL;
-	char p[128], err[512];
+	char p[1024], err[512];
 	int rc = 1;
 
 	if (users == 0 || rounds < 4) {
@@ -129,6 +134,9 @@ main(int argc, char **argv)
 	    (key = secret_key_load(p, err, sizeof(err))) == NULL)
 		goto out;
 	(void)snprintf(p, sizeof(p), "%s/b.db", tdir);
+	if (getenv("PINMILTER_TEST_DATABASE") != NULL)
+		(void)snprintf(p, sizeof(p), "%s",
+		    getenv("PINMILTER_TEST_DATABASE"));
 	if (store_open(p, 5000, STORE_OPEN_CREATE, &st, err, sizeof(err)) !=
 	    STORE_OK)
 		goto out;
