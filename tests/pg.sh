@@ -77,7 +77,7 @@ pg_restart() {
 }
 
 pg_sql() {
-	"$PG_BIN/psql" -X -q -At -v ON_ERROR_STOP=1 -h "$PG_DIR" -p "$PG_PORT" -U pm -d pinmilter -c "$1"
+	PGOPTIONS=--client-min-messages=warning "$PG_BIN/psql" -X -q -At -v ON_ERROR_STOP=1 -h "$PG_DIR" -p "$PG_PORT" -U pm -d pinmilter -c "$1"
 }
 
 # pg_fresh: an empty database "pinmilter" again (dropped and made anew).

@@ -13,7 +13,7 @@ pg_start || { skip "PostgreSQL server binaries not installed"; exit 0; }
 users=${1:-1000} calls=${2:-8000} rounds=${3:-3}
 for r in $(seq 1 "$rounds"); do
 	"$B" "$users" "$calls" | sed "s/^/# round $r sqlite: /"
-	pg_sql "SET client_min_messages = warning; DROP SCHEMA public CASCADE; CREATE SCHEMA public" >/dev/null
+	pg_sql "DROP SCHEMA public CASCADE; CREATE SCHEMA public" >/dev/null
 	PINMILTER_TEST_DATABASE=$PGURI "$B" "$users" "$calls" | sed "s/^/# round $r postgresql: /"
 done
 pass "benchmark ran"
