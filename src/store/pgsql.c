@@ -26,11 +26,14 @@
  * transaction read, no other gateway changes before it commits.  The
  * lock is released by COMMIT or ROLLBACK (or the connection ending).
  *
- * Statements are sent with PQexecParams: the ?N placeholders of the
- * entity SQL are rewritten to $N once, at prepare, and each run sends the
- * parameters with their types (int8 and bytea binary, text as text) and
- * asks for binary results.  No server-side prepared statement is kept,
- * so nothing is lost when the connection is reset.  A query with
+ * Statements: the ?N placeholders of the entity SQL are rewritten to $N
+ * once, at prepare; the parameters are sent with their types (int8 and
+ * bytea binary, text as text, a NULL of bind_null untyped) and results
+ * asked for in binary.  A single-row statement (kept by stmt.c) is
+ * prepared on the server at its first run, with the types then bound,
+ * and run by name afterwards; it is prepared again on a new connection
+ * (after a reset) or when its parameters' types differ.  A list's
+ * statement is sent whole (PQexecParams) each time.  A query with
  * store_query.returns gets " RETURNING <column>", and its row is taken
  * as the inserted key rather than returned to the caller.
  *
@@ -93,6 +96,8 @@
 struct pg {
 	PGconn *conn;
 	char *uri;		/* the Database value, password-free */
+	unsigned gen;		/* connections made: +1 at each reset */
+	unsigned long names;	/* prepared statements named so far */
 };
 
 /* A statement behind struct db_stmt: its SQL, parameters, result. */
@@ -109,6 +114,11 @@ struct pgs {
 	PGresult *res;		/* after the first step */
 	int row;		/* the current row, -1 before the first */
 	int64_t changes, id;
+	bool keep;		/* prepared on the server (not a list) */
+	bool prepared;		/* as NAME, in connection PGEN, for PTYPES */
+	char name[24];
+	unsigned pgen;
+	Oid ptypes[PG_PARAMS_MAX];
 };
 
 static struct pg *
@@ -252,6 +262,7 @@ pg_ready(struct store *st)
 	if (PQstatus(p->conn) == CONNECTION_OK)
 		return STORE_OK;
 	PQreset(p->conn);
+	p->gen++;		/* its prepared statements are gone */
 	if (PQstatus(p->conn) != CONNECTION_OK) {
 		pg_first_line(PQerrorMessage(p->conn), line, sizeof(line));
 		st->unreachable = true;
@@ -526,6 +537,7 @@ pg_prepare(struct store *st, const struct store_query *q,
 	s->pg = pg_of(st);
 	s->sql = g_string_free(sql, FALSE);
 	s->returns = q->returns != NULL;
+	s->keep = !q->list;
 	s->nparams = n;
 	s->row = -1;
 	for (i = 0; i < n; i++)
@@ -641,6 +653,44 @@ pg_bind_null(struct store *st, struct db_stmt *ds, int i)
 	return STORE_OK;
 }
 
+/*
+ * Run S: a kept statement is prepared on the server the first time (and
+ * again on a new connection, or when its parameters' types changed), then
+ * executed by name; a list's is sent whole.  Returns libpq's result.
+ */
+static PGresult *
+pg_send(struct pgs *s)
+{
+	struct pg *p = s->pg;
+	size_t tsize = (size_t)s->nparams * sizeof(Oid);
+	PGresult *res;
+	char sql[48];
+
+	if (!s->keep)
+		return PQexecParams(p->conn, s->sql, s->nparams, s->types,
+		    s->values, s->lengths, s->formats, 1);
+	if (!s->prepared || s->pgen != p->gen ||
+	    memcmp(s->ptypes, s->types, tsize) != 0) {
+		if (s->prepared && s->pgen == p->gen) {
+			(void)snprintf(sql, sizeof(sql), "DEALLOCATE %s",
+			    s->name);
+			PQclear(PQexec(p->conn, sql));
+		}
+		s->prepared = false;
+		(void)snprintf(s->name, sizeof(s->name), "pm%lu", ++p->names);
+		res = PQprepare(p->conn, s->name, s->sql, s->nparams,
+		    s->types);
+		if (PQresultStatus(res) != PGRES_COMMAND_OK)
+			return res;
+		PQclear(res);
+		s->prepared = true;
+		s->pgen = p->gen;
+		memcpy(s->ptypes, s->types, tsize);
+	}
+	return PQexecPrepared(p->conn, s->name, s->nparams, s->values,
+	    s->lengths, s->formats, 1);
+}
+
 /* Send the statement with its parameters; keep the result. */
 static int
 pg_run_stmt(struct store *st, struct pgs *s, const char *what)
@@ -651,15 +701,13 @@ pg_run_stmt(struct store *st, struct pgs *s, const char *what)
 
 	if (alone && (rc = pg_ready(st)) != STORE_OK)
 		return rc;
-	s->res = PQexecParams(s->pg->conn, s->sql, s->nparams, s->types,
-	    s->values, s->lengths, s->formats, 1);
+	s->res = pg_send(s);
 	/* A read on its own on a connection closed since (a restart) is
 	 * read again on a new one; a write is not: it may have run. */
 	if (alone && PQstatus(s->pg->conn) == CONNECTION_BAD &&
 	    g_str_has_prefix(s->sql, "SELECT") && pg_ready(st) == STORE_OK) {
 		PQclear(s->res);
-		s->res = PQexecParams(s->pg->conn, s->sql, s->nparams,
-		    s->types, s->values, s->lengths, s->formats, 1);
+		s->res = pg_send(s);
 	}
 	s->row = -1;
 	es = PQresultStatus(s->res);
