@@ -17,6 +17,9 @@
  *   counts read and written in transactions add up to 100 (no update
  *   lost), 4 x 25 cases get 100 distinct numbers without a gap, and 40
  *   queued notices claimed by all four are each taken exactly once;
+ * - four processes verifying wrong PINs for one user at once (the real
+ *   auth_verify, MaxFailures 20, 40 guesses): exactly 20 are tested and
+ *   fail, the other 20 find the user locked;
  * - a URI holding a password is refused and the password appears in no
  *   message; an unreachable server is an error naming the database;
  * - PostgreSQL only: every connection of the server cut (as a restart
@@ -30,6 +33,8 @@
 
 #include <libpq-fe.h>
 
+#include "core/secret.h"
+#include "pin/auth.h"
 #include "store/internal.h"
 #include "store/store.h"
 #include "tap.h"
@@ -440,6 +445,85 @@ test_processes(struct store *st)
 	kids_check(st);
 }
 
+/* ---- wrong PINs from several processes: the lockout holds ---- */
+
+#define GUESSES		10	/* per process */
+#define MAX_FAILURES	20
+
+static int
+guesser(const char *out, int gate, const struct secret_key *key)
+{
+	static const struct lockout_policy pol = { MAX_FAILURES, 900, 3600 };
+	const char *cand[] = { "000000" };
+	struct auth_request req = {
+		.email = "carol@example.com", .candidates = cand,
+		.ncandidates = 1, .max_candidates = 3, .actor = "t",
+		.channel = "email", .ref = "T",
+	};
+	struct store *st = open_db(20000, 0);
+	struct store_user u;
+	FILE *fp = fopen(out, "w");
+	int i;
+	char go;
+
+	if (st == NULL || fp == NULL) {
+		fflush(stdout);
+		return 1;
+	}
+	(void)read(gate, &go, 1);
+	for (i = 0; i < GUESSES; i++)
+		fprintf(fp, "%d\n", (int)auth_verify(st, key, &pol, &req,
+		    100000 + i, &u));
+	store_close(st);
+	return fclose(fp) == 0 ? 0 : 1;
+}
+
+static void
+test_guessers(struct store *st)
+{
+	struct secret_key *key = make_key("k");
+	struct store_user u;
+	int counts[AUTH_ERROR + 1] = { 0 }, i, r, status, gate[2], good = 0;
+	pid_t pid[KIDS];
+	FILE *fp;
+
+	memset(&u, 0, sizeof(u));
+	u.account_id = acme;
+	(void)snprintf(u.email, sizeof(u.email), "carol@example.com");
+	ok(store_user_add(st, &u, 1, &u.id) == STORE_OK &&
+	    auth_set_pin(st, key, u.id, "123456", "t", "pin.set", 2) ==
+	    STORE_OK, "carol with a PIN");
+	fflush(stdout);
+	if (pipe(gate) == -1)
+		exit(1);
+	for (i = 0; i < KIDS; i++)
+		if ((pid[i] = fork()) == 0) {
+			(void)close(gate[1]);
+			_exit(guesser(tpathf("guess%d", i), gate[0], key));
+		}
+	(void)close(gate[0]);
+	(void)close(gate[1]);
+	for (i = 0; i < KIDS; i++)
+		if (pid[i] > 0 && waitpid(pid[i], &status, 0) == pid[i] &&
+		    WIFEXITED(status) && WEXITSTATUS(status) == 0)
+			good++;
+	is_int(good, KIDS, "%d processes guessed (last status %d)", KIDS, status);
+	for (i = 0; i < KIDS; i++)
+		if ((fp = fopen(tpathf("guess%d", i), "r")) != NULL) {
+			while (fscanf(fp, "%d", &r) == 1)
+				if (r >= 0 && r <= AUTH_ERROR)
+					counts[r]++;
+			fclose(fp);
+		}
+	is_int(counts[AUTH_FAIL], MAX_FAILURES,
+	    "%d guesses from %d processes: exactly MaxFailures (%d) tested",
+	    KIDS * GUESSES, KIDS, MAX_FAILURES);
+	is_int(counts[AUTH_LOCKED], KIDS * GUESSES - MAX_FAILURES,
+	    "the rest found the user locked");
+	is_int(counts[AUTH_ERROR], 0, "no store error");
+	secret_key_free(key);
+}
+
 /* ---- targets that cannot be used ---- */
 
 static void
@@ -504,7 +588,8 @@ main(void)
 	const char *env = getenv("PINMILTER_TEST_DATABASE");
 
 	tdir_make("store_shared");
-	target = env != NULL && *env != '\0' ? env : tpath("shared.db");
+	target = g_strdup(env != NULL && *env != '\0' ? env :
+	    tpath("shared.db"));	/* tpath's buffer is reused */
 	pg = store_backend_for(target) == &store_backend_pgsql;
 	test_open();
 	if ((st = open_db(1000, 0)) == NULL) {
@@ -518,6 +603,7 @@ main(void)
 	test_claim(st);
 	test_transactions(st);
 	test_processes(st);
+	test_guessers(st);
 	test_reconnect(st);
 	store_close(st);
 	test_refused();
