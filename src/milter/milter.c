@@ -69,6 +69,7 @@
 #include "milter/keywatch.h"
 #include "milter/live.h"
 #include "milter/milter.h"
+#include "milter/pool.h"
 #include "notice/outbox.h"
 #include "filter/helpdesk.h"
 #include "filter/pipeline.h"
@@ -218,59 +219,34 @@ milter_error_status(const struct milter_msg *msg)
 	}
 }
 
-/* One store connection per libmilter thread, opened on first use. */
-static pthread_key_t milter_store_key;
-static pthread_once_t milter_store_once = PTHREAD_ONCE_INIT;
-
-static void
-milter_store_close(void *st)
-{
-	store_close(st);
-}
-
-static void
-milter_store_key_init(void)
-{
-	if (pthread_key_create(&milter_store_key, milter_store_close) != 0)
-		pm_log_err("pthread_key_create failed");
-}
-
-/* Forget this thread's connection (closed). */
-static void
-milter_store_drop(struct store *st)
-{
-	store_close(st);
-	(void)pthread_setspecific(milter_store_key, NULL);
-}
-
 /*
- * This thread's connection: opened on first use, opened again when the
- * file was deleted, replaced or changed writability (store_stale: a
- * connection to a deleted file would record decisions nobody reads),
- * and used only when the key belongs to the database (a database
- * restored from another installation is never verified against).  NULL
- * (logged once a minute): no database for this message.
+ * A connection from the pool (pool.c) for this message: never one to a
+ * file that was deleted, replaced or changed writability (store_stale: a
+ * connection to a deleted file would record decisions nobody reads; it
+ * is closed and another taken), and used only when the key belongs to
+ * the database (a database restored from another installation is never
+ * verified against).  NULL (logged once a minute): no database for this
+ * message.  Give it back with pool_give().
  */
 static struct store *
 milter_store(const struct milter_msg *msg, time_t now)
 {
 	const struct pm_config *cfg = msg->live->cfg;
 	struct store *st;
-	char err[512];
+	char err[512] = "";
 
-	pthread_once(&milter_store_once, milter_store_key_init);
-	if ((st = pthread_getspecific(milter_store_key)) != NULL &&
-	    store_stale(st, NULL, 0)) {
-		milter_store_drop(st);
+	for (int i = 0; i <= POOL_IDLE_MAX; i++) {
+		st = pool_take(cfg->database, cfg->database_timeout * 1000, err,
+		    sizeof(err));
+		if (st == NULL || !store_stale(st, NULL, 0))
+			break;
+		store_close(st);
 		st = NULL;
 	}
-	if (st != NULL)
-		return st;
-	if (store_open(cfg->database, cfg->database_timeout * 1000,
-	    0, &st, err, sizeof(err)) != STORE_OK) {
+	if (st == NULL) {
 		logfault(LOGFAULT_DATABASE, now, "%s: %s: support mail gets "
 		    "the OnInternalError action until it opens",
-		    msg->queue_id, err);
+		    msg->queue_id, err[0] != '\0' ? err : "no usable connection");
 		return NULL;
 	}
 	if (check_key_matches(st, milter_key, cfg->key_file, err,
@@ -278,10 +254,6 @@ milter_store(const struct milter_msg *msg, time_t now)
 		logfault(LOGFAULT_DATABASE, now, "%s: database %s: %s: no PIN "
 		    "verified, support mail gets the OnInternalError action",
 		    msg->queue_id, cfg->database, err);
-		store_close(st);
-		return NULL;
-	}
-	if (pthread_setspecific(milter_store_key, st) != 0) {
 		store_close(st);
 		return NULL;
 	}
@@ -461,6 +433,7 @@ milter_process(SMFICTX *ctx, struct milter_msg *msg)
 		    "%zu support recipient(s)", msg->queue_id,
 		    r.edits.nrcpt_del);
 	}
+	pool_give(env.st, cfg->database);
 	if (r.notice != NULL)
 		outbox_kick();		/* committed: the worker may send it */
 	pipeline_result_clear(&r);

@@ -41,6 +41,7 @@
 #include "milter/keywatch.h"
 #include "milter/live.h"
 #include "milter/milter.h"
+#include "milter/pool.h"
 #include "milter/serve.h"
 #include "core/secret.h"
 #include "store/store.h"
@@ -313,6 +314,7 @@ run_cleanup(struct run *r)
 	if (r->outbox_running)
 		outbox_stop();
 	r->outbox_running = false;
+	pool_drain();		/* smfi_main has returned: no message runs */
 	if (r->published)
 		live_end();
 	r->published = false;

@@ -4,7 +4,8 @@
  *
  * The Database value is a libpq connection URI (postgresql://... or
  * postgres://...).  One connection per struct store (a store is used from
- * one thread: pinmilter has one per worker), with these settings made at
+ * one thread at a time: pinmilter keeps a small pool, milter/pool.c),
+ * with these settings made at
  * connect and again after every reconnect:
  * - lock_timeout = the busy time (busy_ms): waiting longer for the write
  *   lock is STORE_BUSY, as with SQLite's busy_timeout;

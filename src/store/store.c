@@ -245,6 +245,12 @@ store_close(struct store *st)
 /* ---- transactions ---- */
 
 bool
+store_in_transaction(struct store *st)
+{
+	return st != NULL && st->be->in_transaction(st);
+}
+
+bool
 store_unreachable(const struct store *st)
 {
 	return st != NULL && st->unreachable;

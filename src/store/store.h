@@ -115,6 +115,8 @@ int store_copy(struct store *from, struct store *to,
  * PostgreSQL server down, restarting, or its connection lost)?  Cleared
  * by the next store_begin(). */
 bool store_unreachable(const struct store *st);
+/* Is a transaction of ST open? */
+bool store_in_transaction(struct store *st);
 
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK. */
 int store_begin(struct store *st);
