@@ -3,7 +3,9 @@
 # (tests/unit/test_store_shared) against a private PostgreSQL server
 # (tests/pg.sh), plus pinctl on a PostgreSQL URI: init (twice),
 # pinmilter -n, a URI with a password refused without being shown, a
-# database without the schema named as such.
+# database without the schema named as such; pinctl db copy from SQLite
+# to PostgreSQL and back; a role with a password logging in with the
+# password from PGPASSFILE or passfile=, and refused without it.
 . "$(dirname "$0")/../lib.sh"
 . "$top_srcdir/tests/pg.sh"
 
@@ -137,3 +139,28 @@ run "$PINCTL" -c "$T/pinmilter.conf" db copy --from "$PGURI" --to "$T/back.db"
 expect_rc 0 "db copy from PostgreSQL to a new SQLite file"
 is "$(sqlite3 "$T/back.db" "SELECT group_concat(email, ',') FROM (SELECT email FROM users ORDER BY id)")" \
     "Alice@example.com,bob@example.com" "users copied back"
+
+# ---- a password from libpq's password file, never from the URI ----
+pg_sql "CREATE ROLE pwuser LOGIN SUPERUSER PASSWORD 'pw-s3cret-9'" >/dev/null
+{ echo "local all pwuser scram-sha-256"; cat "$PG_DIR/data/pg_hba.conf"; } >"$T/hba"
+cat "$T/hba" >"$PG_DIR/data/pg_hba.conf"
+$PG_AS "$PG_BIN/pg_ctl" -D "$PG_DIR/data" reload >/dev/null 2>&1
+sleep 1
+printf '*:*:*:pwuser:pw-s3cret-9\n' >"$T/pgpass"
+chmod 600 "$T/pgpass"
+write_conf "postgresql://pwuser@/pinmilter?host=$PG_DIR&port=$PG_PORT"
+run env PGPASSFILE=/nonexistent "$PINCTL" -c "$T/pinmilter.conf" account list
+expect_rc 2 "a role with a password and no password file: refused by the server"
+case "$err" in
+*"cannot reach database"*password*) pass "the server's refusal is reported" ;;
+*) fail "the server's refusal is reported"; diag "$err" ;;
+esac
+run env PGPASSFILE="$T/pgpass" "$PINCTL" -c "$T/pinmilter.conf" account list
+expect_rc 0 "the password from PGPASSFILE"
+write_conf "postgresql://pwuser@/pinmilter?host=$PG_DIR&port=$PG_PORT&passfile=$T/pgpass"
+run env PGPASSFILE=/nonexistent "$PINCTL" -c "$T/pinmilter.conf" account list
+expect_rc 0 "the password from passfile= in the URI"
+case "$out$err" in
+*pw-s3cret-9*) fail "the password is shown nowhere" ;;
+*) pass "the password is shown nowhere" ;;
+esac
