@@ -1,6 +1,7 @@
 #!/bin/sh
-# tests/store/pg.sh - the store's shared-contract unit test
-# (tests/unit/test_store_shared) against a private PostgreSQL server
+# tests/store/pg.sh - the store's unit tests that use the store only
+# through store.h (test_store_shared, test_store_audit, test_notice)
+# against a private PostgreSQL server
 # (tests/pg.sh), plus pinctl on a PostgreSQL URI: init (twice),
 # pinmilter -n, a URI with a password refused without being shown, a
 # database without the schema named as such; pinctl db copy from SQLite
@@ -14,19 +15,29 @@ if ! pg_start; then
 	exit 0
 fi
 
-# The unit test prints TAP of its own: run it and report it as one check
-# per line it printed, renumbered.
-PINMILTER_TEST_DATABASE=$PGURI "$top_builddir/tests/unit/test_store_shared" >"$T/unit.out" 2>&1
-urc=$?
-while IFS= read -r line; do
-	case "$line" in
-	"ok "*"# SKIP"*) skip "unit: ${line#*# SKIP }" ;;
-	"ok "*) pass "unit: $(printf '%s' "$line" | sed 's/^ok [0-9]* - //')" ;;
-	"not ok "*) fail "unit: $(printf '%s' "$line" | sed 's/^not ok [0-9]* - //')" ;;
-	"#"*) echo "$line" ;;
-	esac
-done <"$T/unit.out"
-is "$urc" 0 "test_store_shared on PostgreSQL exits 0"
+# unit NAME: run tests/unit/NAME on the server (PINMILTER_TEST_DATABASE:
+# test_store_shared's database, make_store's in the others) from the
+# source directory (templates), and report each of its TAP lines here.
+unit() {
+	(cd "$top_srcdir" && PINMILTER_TEST_DATABASE=$PGURI \
+	    "$top_builddir/tests/unit/$1") >"$T/unit.out" 2>&1
+	_urc=$?
+	while IFS= read -r line; do
+		case "$line" in
+		"ok "*"# SKIP"*) skip "$1: ${line#*# SKIP }" ;;
+		"ok "*) pass "$1: $(printf '%s' "$line" | sed 's/^ok [0-9]* - //')" ;;
+		"not ok "*) fail "$1: $(printf '%s' "$line" | sed 's/^not ok [0-9]* - //')" ;;
+		"#"*|"Bail out!"*) echo "# $line" ;;
+		esac
+	done <"$T/unit.out"
+	is "$_urc" 0 "$1 on PostgreSQL exits 0"
+}
+# The store contract and what several processes rely on; the audit-row
+# builder; notices queued and read back (the store through the notice
+# layer).
+unit test_store_shared
+unit test_store_audit
+unit test_notice
 
 # write_conf URI: the configuration with Database URI.
 write_conf() {

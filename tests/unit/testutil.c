@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <libpq-fe.h>
 #include <sqlite3.h>
 
 #include "core/config.h"
@@ -211,14 +212,38 @@ make_config(const char *name, const char *text)
 	return cfg;
 }
 
+/* The PostgreSQL database of PINMILTER_TEST_DATABASE, emptied. */
+static const char *
+pg_test_database(void)
+{
+	const char *uri = getenv("PINMILTER_TEST_DATABASE");
+	PGconn *c;
+	PGresult *r;
+
+	if (uri == NULL || *uri == '\0')
+		return NULL;
+	c = PQconnectdb(uri);
+	if (PQstatus(c) != CONNECTION_OK)
+		bail_out("PINMILTER_TEST_DATABASE: %s", PQerrorMessage(c));
+	r = PQexec(c, "SET client_min_messages = warning; "
+	    "DROP SCHEMA public CASCADE; CREATE SCHEMA public");
+	if (PQresultStatus(r) != PGRES_COMMAND_OK)
+		bail_out("PINMILTER_TEST_DATABASE: %s",
+		    PQresultErrorMessage(r));
+	PQclear(r);
+	PQfinish(c);
+	return uri;
+}
+
 struct store *
 make_store(const char *name)
 {
 	struct store *st = NULL;
+	const char *db = pg_test_database();
 	char err[512];
 
-	if (store_open(tpath(name), 1000, STORE_OPEN_CREATE, &st, err,
-	    sizeof(err)) != STORE_OK)
+	if (store_open(db != NULL ? db : tpath(name), 1000, STORE_OPEN_CREATE,
+	    &st, err, sizeof(err)) != STORE_OK)
 		bail_out("store %s: %s", name, err);
 	return st;
 }

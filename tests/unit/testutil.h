@@ -56,7 +56,9 @@ struct secret_key	*make_key(const char *name);
 /* Write TEXT to tdir/NAME and load it as the configuration. */
 struct pm_config	*make_config(const char *name, const char *text);
 
-/* Open tdir/NAME, creating it, with a 1 s busy timeout. */
+/* Open tdir/NAME, creating it, with a 1 s busy timeout; or, when
+ * PINMILTER_TEST_DATABASE is set, that PostgreSQL database with its
+ * schema "public" emptied first (tests/store/pg.sh). */
 struct store	*make_store(const char *name);
 
 #endif
