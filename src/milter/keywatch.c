@@ -41,7 +41,6 @@ static struct {
 	const struct secret_key *key;
 	bool have_good;		/* good: the stat of the file found good */
 	struct stat good;
-	time_t checked;		/* when result was found */
 	int result;
 	char why[512];
 } kw = { .mu = PTHREAD_MUTEX_INITIALIZER };
@@ -56,7 +55,6 @@ keywatch_init(const char *path, const struct secret_key *key)
 	/* the file as it was when KEY was read from it (as root, maybe:
 	 * unchanged, it need not be read again by the final user) */
 	kw.have_good = path != NULL && stat(path, &kw.good) == 0;
-	kw.checked = 0;
 	kw.result = 0;
 	kw.why[0] = '\0';
 	(void)pthread_mutex_unlock(&kw.mu);
@@ -117,10 +115,8 @@ keywatch_check(time_t now, char *why, size_t whylen)
 	if (kw.path == NULL || kw.key == NULL)
 		rc = 0;
 	else {
-		if (kw.checked != now) {
-			keywatch_look();
-			kw.checked = now;
-		}
+		(void)now;	/* one stat(2) a message: a change counts at once */
+		keywatch_look();
 		rc = kw.result;
 		if (rc != 0 && why != NULL)
 			(void)snprintf(why, whylen, "%s", kw.why);

@@ -24,7 +24,8 @@ void keywatch_init(const char *path, const struct secret_key *key);
  * 0: the file holds KEY.  -1: it is missing, unreadable, refused
  * (secret_key_load's checks) or holds another key; WHY says which.  The
  * file is read again only when its inode, size, mode or times changed,
- * and stat(2)ed at most once a second (NOW).
+ * and stat(2)ed at every call (NOW is unused), so a change counts from
+ * the next message on.
  */
 int keywatch_check(time_t now, char *why, size_t whylen);
 

@@ -58,7 +58,8 @@ static const struct store_query q_outbox_claim = { "outbox claim",
 	"WHERE id = ?1 AND attempts = ?2 AND sent_at IS NULL AND dead = 0",
 	NULL, false };
 static const struct store_query q_outbox_unclaim = { "outbox unclaim",
-	"UPDATE outbox SET attempts = max(attempts - 1, 0), next_try = ?2 "
+	"UPDATE outbox SET attempts = CASE WHEN attempts > 0 THEN attempts - 1 "
+	"ELSE 0 END, next_try = ?2 "
 	"WHERE id = ?1 AND sent_at IS NULL AND dead = 0", NULL, false };
 static const struct store_query q_outbox_sent = { "outbox mark-sent",
 	"UPDATE outbox SET sent_at = coalesce(sent_at, ?2), message = NULL "

@@ -232,22 +232,3 @@ log_printable(const char *in, char *out, size_t outsize)
 	out[o] = '\0';
 	return out;
 }
-
-bool
-log_limit_pass(struct log_limit *l, time_t now, unsigned period,
-    unsigned *skipped)
-{
-	bool pass;
-
-	(void)pthread_mutex_lock(&l->mu);
-	pass = l->last == 0 || now < l->last ||
-	    now - l->last >= (time_t)period;
-	if (pass) {
-		*skipped = l->skipped;
-		l->skipped = 0;
-		l->last = now;
-	} else
-		l->skipped++;
-	(void)pthread_mutex_unlock(&l->mu);
-	return pass;
-}

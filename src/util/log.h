@@ -10,9 +10,7 @@
 #ifndef PM_LOG_H
 #define PM_LOG_H
 
-#include <pthread.h>
 #include <stdbool.h>
-#include <time.h>
 #include <stddef.h>
 
 /*
@@ -50,21 +48,6 @@ void pm_log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Copy IN into OUT (size outsize), replacing control and non-ASCII bytes
  * with '?' and truncating with "..."; returns out. */
-/*
- * One line per PERIOD seconds for one recurring failure (a database that
- * cannot be reached): log_limit_pass() says whether a line may be
- * written at NOW, and then *SKIPPED is how many were held back since the
- * last one.  Thread-safe.
- */
-struct log_limit {
-	pthread_mutex_t mu;
-	time_t last;
-	unsigned skipped;
-};
-#define LOG_LIMIT_INIT	{ PTHREAD_MUTEX_INITIALIZER, 0, 0 }
-bool log_limit_pass(struct log_limit *l, time_t now, unsigned period,
-    unsigned *skipped);
-
 char *log_printable(const char *in, char *out, size_t outsize);
 
 #endif

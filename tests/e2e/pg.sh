@@ -266,7 +266,7 @@ for g in A B; do
 		esac
 		is "$r" tempfail "database down: message $i through $g tempfailed"
 	done
-	is "$(grep -c 'until the database is back' "$T/gw$g/pinmilter.log")" 1 \
+	is "$(grep -c 'error: .*the OnInternalError action' "$T/gw$g/pinmilter.log")" 1 \
 	    "database down: gateway $g logged one line for three messages"
 done
 pg_ctl_start || { fail "PostgreSQL starts again"; exit 1; }

@@ -248,49 +248,85 @@ queue(struct store *st, int n, time_t due)
 struct claimed {
 	int n;
 	int64_t id[NOTICES];
+	unsigned attempts[NOTICES];
 	bool bytes_ok;
 };
 
 static int
-claim_cb(const struct store_notice *x, void *arg)
+due_cb(const struct store_notice *x, void *arg)
 {
 	struct claimed *c = arg;
 
-	if (c->n < NOTICES)
+	if (c->n < NOTICES) {
+		c->attempts[c->n] = x->attempts;
 		c->id[c->n++] = x->id;
+	}
 	c->bytes_ok = x->message_len == 13 &&
 	    memcmp(x->message, "sealed\0bytes", 13) == 0;
 	return 0;
 }
 
+/* What the outbox worker does: read up to MAX due notices at NOW, claim
+ * each until LEASE; OUT holds the ones this connection took.  A store_rc. */
+static int
+claim_due(struct store *st, time_t now, time_t lease, unsigned max,
+    struct claimed *out)
+{
+	struct claimed due = { 0 };
+	int i, rc;
+
+	out->n = 0;
+	if ((rc = store_outbox_due(st, now, max, due_cb, &due)) != STORE_OK)
+		return rc;
+	out->bytes_ok = due.bytes_ok;
+	for (i = 0; i < due.n; i++) {
+		rc = store_outbox_claim(st, due.id[i], due.attempts[i], lease);
+		if (rc == STORE_NOTFOUND)
+			continue;	/* another connection took it */
+		if (rc != STORE_OK)
+			return rc;
+		out->id[out->n++] = due.id[i];
+	}
+	return STORE_OK;
+}
+
 static void
 test_claim(struct store *st)
 {
-	struct claimed a = { 0 }, b = { 0 }, c = { 0 };
+	struct claimed a = { 0 }, b = { 0 }, c = { 0 }, r = { 0 };
+	struct store *st2 = open_db(100, 0);
 
 	queue(st, 3, 100);
-	is_int(store_outbox_claim(st, 200, 800, 2, claim_cb, &a), STORE_OK,
-	    "claim two");
+	is_int(claim_due(st, 200, 800, 2, &a), STORE_OK, "claim two");
 	is_int(a.n, 2, "two claimed");
 	ok(a.bytes_ok, "message bytes kept exactly");
-	is_int(store_outbox_claim(st, 200, 800, 10, claim_cb, &b), STORE_OK,
-	    "claim the rest");
+	is_int(claim_due(st, 200, 800, 10, &b), STORE_OK, "claim the rest");
 	ok(b.n == 1 && b.id[0] != a.id[0] && b.id[0] != a.id[1],
 	    "only the one not yet claimed");
 	is_int(store_outbox_mark_sent(st, a.id[0], 300), STORE_OK, "sent");
-	is_int(store_outbox_release(st, a.id[1], 300), STORE_OK, "released");
-	is_int(store_outbox_claim(st, 400, 900, 10, claim_cb, &c), STORE_OK,
-	    "claim again");
-	ok(c.n == 1 && c.id[0] == a.id[1], "the released one only");
-	c.n = 0;
-	is_int(store_outbox_claim(st, 1000, 1600, 10, claim_cb, &c), STORE_OK,
-	    "claim after the claims ran out");
+	is_int(store_outbox_unclaim(st, a.id[1], 300), STORE_OK, "given back");
+	is_int(claim_due(st, 400, 900, 10, &c), STORE_OK, "claim again");
+	ok(c.n == 1 && c.id[0] == a.id[1], "the one given back only");
+	is_int(claim_due(st, 1000, 1600, 10, &c), STORE_OK,
+	    "claim after the leases ran out");
 	is_int(c.n, 2, "unsent claims are due again");
 	ok(store_outbox_mark_sent(st, c.id[0], 1100) == STORE_OK &&
 	    store_outbox_mark_sent(st, c.id[1], 1100) == STORE_OK,
 	    "both sent");
-	is_int(store_outbox_release(st, a.id[0], 1000), STORE_NOTFOUND,
-	    "a sent notice is not given back");
+	is_int(store_outbox_claim(st, a.id[0], 1, 2000), STORE_NOTFOUND,
+	    "a sent notice is not claimed");
+	/* two connections read the same due notice: one claim wins */
+	queue(st, 1, 2000);
+	ok(st2 != NULL && store_outbox_due(st, 2100, 1, due_cb, &r) ==
+	    STORE_OK && r.n == 1, "one notice due, read by both");
+	if (st2 != NULL && r.n == 1) {
+		is_int(store_outbox_claim(st, r.id[0], r.attempts[0], 2700),
+		    STORE_OK, "the first claim takes it");
+		is_int(store_outbox_claim(st2, r.id[0], r.attempts[0], 2700),
+		    STORE_NOTFOUND, "the second, on the same reading, does not");
+		(void)store_outbox_mark_sent(st, r.id[0], 2200);
+	}
+	store_close(st2);
 }
 
 static void
@@ -350,14 +386,18 @@ kid(const char *out, int gate)
 			return 3;
 		fprintf(fp, "c %lld\n", (long long)n);
 	}
-	do {
-		cl.n = 0;
-		if (store_outbox_claim(st, 5000, 9000, 3, claim_cb, &cl) !=
-		    STORE_OK)
+	for (;;) {
+		struct claimed left = { 0 };
+
+		if (claim_due(st, 5000, 9000, 3, &cl) != STORE_OK)
 			return 4;
 		for (i = 0; i < cl.n; i++)
 			fprintf(fp, "o %lld\n", (long long)cl.id[i]);
-	} while (cl.n > 0);
+		if (store_outbox_due(st, 5000, 1, due_cb, &left) != STORE_OK)
+			return 4;
+		if (left.n == 0)
+			break;		/* every notice taken, by someone */
+	}
 	store_close(st);
 	return fclose(fp) == 0 ? 0 : 5;
 }
