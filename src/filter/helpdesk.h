@@ -16,7 +16,7 @@
  *                    PREFIX-DynamicField-SupportCase and
  *                    PREFIX-FollowUp-DynamicField-SupportCase: the case
  *                    number (only when there is a case)
- *   Helpdesk rt      nothing more: RT's ExtractCustomFieldValues reads
+ *   Helpdesk rt      nothing more: an RT scrip (doc/HELPDESKS.md) reads
  *                    X-Support-Auth and X-Support-Case themselves
  *   AddHeader        "X-NAME TEMPLATE", the template expanded
  *                    (helpdesk_expand)
