@@ -155,7 +155,13 @@ contains "$unit" "User=pinmilter" "the unit runs as pinmilter"
 contains "$unit" "RuntimeDirectory=pinmilter" "the unit makes /run/pinmilter"
 if command -v systemd-analyze >/dev/null 2>&1; then
 	run systemd-analyze verify /lib/systemd/system/pinmilter.service
-	is "$rc:$out$err" "0:" "systemd-analyze verify finds nothing wrong in the unit"
+	# Other packages' units that multi-user.target pulls in may warn
+	# (request-tracker5.service does): only what is said about ours counts.
+	said=$(printf '%s\n%s\n' "$out" "$err" | awk -F: '
+	    /^$/ { next }
+	    /^\/(usr\/)?(lib|etc)\/systemd\/system\// && $1 !~ /\/pinmilter\.service$/ { next }
+	    { print }')
+	is "$rc:$said" "0:" "systemd-analyze verify finds nothing wrong in the unit"
 else
 	skip "systemd-analyze missing: the unit is not verified"
 fi
