@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <libmilter/mfapi.h>
@@ -60,6 +61,7 @@ main(int argc, char **argv)
 	desc.xxfi_eom = null_eom;
 	if (strncmp(argv[1], "unix:", 5) == 0)
 		(void)unlink(argv[1] + 5);
+	(void)umask(0111);	/* the MTA (another user) must connect */
 	if (smfi_setconn(argv[1]) != MI_SUCCESS ||
 	    smfi_register(desc) != MI_SUCCESS) {
 		fprintf(stderr, "nullmilter: cannot set up %s\n", argv[1]);
