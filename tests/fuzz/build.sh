@@ -30,8 +30,8 @@ if [ ! -f Makefile ] || [ "$top/configure" -nt Makefile ]; then
 fi
 make -j2 libpinmilter.a >make.log 2>&1 || { tail -30 make.log; exit 1; }
 
-libs="$(pkg-config --libs gmime-3.0 libsodium sqlite3 json-c libxml-2.0) -lcsv -lpthread"
-incs="-I$top/src $(pkg-config --cflags gmime-3.0 libsodium sqlite3 json-c libxml-2.0)"
+libs="$(pkg-config --libs gmime-3.0 libsodium sqlite3 json-c libxml-2.0 libpq) -lcsv -lpthread"
+incs="-I$top/src $(pkg-config --cflags gmime-3.0 libsodium sqlite3 json-c libxml-2.0 libpq)"
 # What a target needs besides the library (ctl/ is not in it).
 extra() {
 	case "$1" in
