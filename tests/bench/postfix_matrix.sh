@@ -90,7 +90,7 @@ if case " $CONFIGS " in *" pm-pg "*) true ;; *) false ;; esac; then
 	setup_users "$PM_PG_CONF" || { fail "users set up (PostgreSQL)"; exit 1; }
 	"$PINMILTER" -f -c "$PM_PG_CONF" >>"$T/pinmilter-pg.log" 2>&1 </dev/null &
 	PG_PM_PID=$!
-	at_exit "kill $PG_PM_PID 2>/dev/null"
+	_pf_watch "$PG_PM_PID"
 	i=0
 	while [ ! -S "$PG_SOCK" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 	[ -S "$PG_SOCK" ] || { fail "pinmilter (PostgreSQL) starts"; exit 1; }
@@ -100,7 +100,7 @@ fi
 # --- the do-nothing milter
 "$NULLMILTER" "unix:$T/null.sock" >"$T/null.log" 2>&1 &
 NULL_PID=$!
-at_exit "kill $NULL_PID 2>/dev/null"
+_pf_watch "$NULL_PID"
 
 # --- OpenDKIM verifying, with the signing key's public half on file
 DKIM_PORT=
@@ -127,7 +127,7 @@ PidFile			$T/dkim/pid
 EOF
 	opendkim -x "$T/dkim/opendkim.conf" -f >"$T/dkim/log" 2>&1 &
 	DKIM_PID=$!
-	at_exit "kill $DKIM_PID 2>/dev/null"
+	_pf_watch "$DKIM_PID"
 fi
 
 # --- the workloads (5 KB each; DKIM-signed, so OpenDKIM has work to do)
