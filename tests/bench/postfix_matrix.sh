@@ -58,6 +58,12 @@ fi
 command -v opendkim >/dev/null 2>&1 &&
     case " $CONFIGS " in *" opendkim "*) ;; *) CONFIGS="$CONFIGS opendkim" ;; esac
 
+# The helper daemons started here, stopped at exit (at_exit takes a
+# function name).
+BENCH_PIDS=
+bench_stop() { [ -z "$BENCH_PIDS" ] || kill $BENCH_PIDS 2>/dev/null; }
+at_exit bench_stop
+
 # --- pinmilter on SQLite, its users, and notices that go nowhere
 new_instance
 printf '#!/bin/sh\ncat >/dev/null\n' >"$T/devnull-mailer"
@@ -90,7 +96,7 @@ if case " $CONFIGS " in *" pm-pg "*) true ;; *) false ;; esac; then
 	setup_users "$PM_PG_CONF" || { fail "users set up (PostgreSQL)"; exit 1; }
 	"$PINMILTER" -f -c "$PM_PG_CONF" >>"$T/pinmilter-pg.log" 2>&1 </dev/null &
 	PG_PM_PID=$!
-	_pf_watch "$PG_PM_PID"
+	BENCH_PIDS="$BENCH_PIDS $PG_PM_PID"
 	i=0
 	while [ ! -S "$PG_SOCK" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 	[ -S "$PG_SOCK" ] || { fail "pinmilter (PostgreSQL) starts"; exit 1; }
@@ -100,7 +106,7 @@ fi
 # --- the do-nothing milter
 "$NULLMILTER" "unix:$T/null.sock" >"$T/null.log" 2>&1 &
 NULL_PID=$!
-_pf_watch "$NULL_PID"
+BENCH_PIDS="$BENCH_PIDS $NULL_PID"
 
 # --- OpenDKIM verifying, with the signing key's public half on file
 DKIM_PORT=
@@ -127,7 +133,7 @@ PidFile			$T/dkim/pid
 EOF
 	opendkim -x "$T/dkim/opendkim.conf" -f >"$T/dkim/log" 2>&1 &
 	DKIM_PID=$!
-	_pf_watch "$DKIM_PID"
+	BENCH_PIDS="$BENCH_PIDS $DKIM_PID"
 fi
 
 # --- the workloads (5 KB each; DKIM-signed, so OpenDKIM has work to do)
