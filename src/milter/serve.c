@@ -1,21 +1,28 @@
 /*
- * serve.c - libmilter's loop in a thread of its own, and SIGHUP caught
- * by the main thread to reload the configuration.
+ * serve.c - libmilter's loop in a thread of its own, and SIGHUP, SIGTERM
+ * and SIGINT caught by the main thread: SIGHUP reloads the configuration,
+ * the other two stop the milter.
  *
  * libmilter's signal thread waits for SIGHUP, SIGTERM and SIGINT and stops
  * the milter on any of them.  So that SIGHUP reloads instead, smfi_main()
  * runs in a second thread, started with the three signals blocked; every
  * thread libmilter starts inherits that mask.  The main thread alone then
- * unblocks SIGHUP and catches it.  Linux hands a signal sent to the
+ * unblocks them and catches them.  Linux hands a signal sent to the
  * process to its main thread whenever that thread does not block it, so
- * a SIGHUP always comes here, even while a reload runs; SIGTERM and
- * SIGINT, still blocked here, reach libmilter's thread and stop the milter
- * as before.
+ * they always come here, even while a reload runs.
  *
  * The handler only writes a byte to a pipe (async-signal-safe); the main
- * thread reads it and reloads.  Several SIGHUPs before a reload starts
- * make one reload.  When smfi_main() returns, its thread writes a byte of
- * its own and the main thread joins it.
+ * thread reads it and reloads, or stops libmilter with smfi_stop().
+ * Several SIGHUPs before a reload starts make one reload.  When
+ * smfi_main() returns, its thread writes a byte of its own and the main
+ * thread joins it.
+ *
+ * A stop asked for here is a clean stop whatever smfi_main() returns:
+ * libmilter closes its listening socket from the stopping thread, and
+ * when that lands between two checks of its accept loop, the loop reports
+ * the closed socket as an error ("listenfd corrupted") and smfi_main()
+ * fails, although nothing went wrong; pinmilter then exited 1 on a
+ * SIGTERM sent just after start.
  *
  * Diagnostics: a failure to set this up is logged and falls back to
  * running smfi_main() here, where SIGHUP stops the milter as it always
@@ -35,18 +42,18 @@
 #include "util/log.h"
 
 #define SERVE_HUP	'h'
+#define SERVE_STOP	's'
 #define SERVE_DONE	'x'
 
 static int serve_pipe[2] = { -1, -1 };
 static int serve_rc;
 
 static void
-serve_on_hup(int sig)
+serve_on_signal(int sig)
 {
-	char c = SERVE_HUP;
+	char c = sig == SIGHUP ? SERVE_HUP : SERVE_STOP;
 	int saved = errno;
 
-	(void)sig;
 	if (write(serve_pipe[1], &c, 1) < 0) {
 		/* full: a reload is pending anyway */
 	}
@@ -65,32 +72,44 @@ serve_main(void *arg)
 	return NULL;
 }
 
-/* The pipe, the handler, and SIGHUP unblocked in this thread only. */
+/* SIGHUP, SIGTERM and SIGINT, in SET. */
+static void
+serve_signals(sigset_t *set)
+{
+	(void)sigemptyset(set);
+	(void)sigaddset(set, SIGHUP);
+	(void)sigaddset(set, SIGTERM);
+	(void)sigaddset(set, SIGINT);
+}
+
+/* The handler, and the three signals unblocked in this thread only. */
 static int
-serve_catch_hup(void)
+serve_catch_signals(void)
 {
 	struct sigaction sa;
-	sigset_t hup;
+	sigset_t set;
 
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = serve_on_hup;
+	sa.sa_handler = serve_on_signal;
 	sa.sa_flags = SA_RESTART;
-	(void)sigemptyset(&sa.sa_mask);
-	(void)sigemptyset(&hup);
-	(void)sigaddset(&hup, SIGHUP);
+	serve_signals(&sa.sa_mask);
+	serve_signals(&set);
 	if (sigaction(SIGHUP, &sa, NULL) == -1 ||
-	    pthread_sigmask(SIG_UNBLOCK, &hup, NULL) != 0)
+	    sigaction(SIGTERM, &sa, NULL) == -1 ||
+	    sigaction(SIGINT, &sa, NULL) == -1 ||
+	    pthread_sigmask(SIG_UNBLOCK, &set, NULL) != 0)
 		return -1;
 	return 0;
 }
 
-/* Read the pipe until libmilter's thread says it is done. */
-static void
+/* Read the pipe until libmilter's thread says it is done.  True when a
+ * stop was asked for (SIGTERM, SIGINT). */
+static bool
 serve_wait(const char *config_path)
 {
 	char buf[64];
 	ssize_t n, i;
-	bool hup, done = false;
+	bool hup, stop = false, done = false;
 
 	while (!done) {
 		n = read(serve_pipe[0], buf, sizeof(buf));
@@ -99,25 +118,31 @@ serve_wait(const char *config_path)
 				continue;
 			pm_log_err("serve: reading the signal pipe: %s",
 			    n == 0 ? "closed" : strerror(errno));
-			return;
+			return stop;
 		}
 		hup = false;
 		for (i = 0; i < n; i++) {
 			hup |= buf[i] == SERVE_HUP;
 			done |= buf[i] == SERVE_DONE;
+			if (buf[i] == SERVE_STOP && !stop) {
+				stop = true;
+				(void)smfi_stop();
+			}
 		}
-		if (hup && !done) {
+		if (hup && !done && !stop) {
 			pm_log_info("SIGHUP: reloading %s", config_path);
 			(void)reload_run(config_path);
 		}
 	}
+	return stop;
 }
 
 int
 serve_run(const char *config_path)
 {
 	pthread_t tid;
-	sigset_t hup;
+	sigset_t set;
+	bool stopped;
 	int rc;
 
 	if (pipe2(serve_pipe, O_CLOEXEC) == -1 ||
@@ -131,12 +156,11 @@ serve_run(const char *config_path)
 		    "the milter", strerror(rc));
 		return smfi_main();
 	}
-	if (serve_catch_hup() == -1)
-		pm_log_err("serve: cannot catch SIGHUP: %s", strerror(errno));
-	serve_wait(config_path);
-	(void)sigemptyset(&hup);
-	(void)sigaddset(&hup, SIGHUP);
-	(void)pthread_sigmask(SIG_BLOCK, &hup, NULL);
+	if (serve_catch_signals() == -1)
+		pm_log_err("serve: cannot catch signals: %s", strerror(errno));
+	stopped = serve_wait(config_path);
+	serve_signals(&set);
+	(void)pthread_sigmask(SIG_BLOCK, &set, NULL);
 	(void)pthread_join(tid, NULL);
-	return serve_rc;
+	return stopped ? MI_SUCCESS : serve_rc;
 }
