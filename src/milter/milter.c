@@ -221,35 +221,29 @@ milter_error_status(const struct milter_msg *msg)
 
 /*
  * A connection from the pool (pool.c) for this message: never one to a
- * file that was deleted, replaced or changed writability (store_stale: a
- * connection to a deleted file would record decisions nobody reads; it
- * is closed and another taken), and used only when the key belongs to
- * the database (a database restored from another installation is never
- * verified against).  NULL (logged once a minute): no database for this
- * message.  Give it back with pool_give().
+ * file that was deleted, replaced or changed writability (the pool drops
+ * those), and a new one is used only when the key belongs to the database
+ * (a database restored from another installation is never verified
+ * against).  NULL (logged once a minute): no database for this message.
+ * Give it back with pool_give().
  */
 static struct store *
 milter_store(const struct milter_msg *msg, time_t now)
 {
 	const struct pm_config *cfg = msg->live->cfg;
 	struct store *st;
-	char err[512] = "";
+	char err[512];
+	bool fresh;
 
-	for (int i = 0; i <= POOL_IDLE_MAX; i++) {
-		st = pool_take(cfg->database, cfg->database_timeout * 1000, err,
-		    sizeof(err));
-		if (st == NULL || !store_stale(st, NULL, 0))
-			break;
-		store_close(st);
-		st = NULL;
-	}
+	st = pool_take(cfg->database, cfg->database_timeout * 1000, &fresh,
+	    err, sizeof(err));
 	if (st == NULL) {
 		logfault(LOGFAULT_DATABASE, now, "%s: %s: support mail gets "
 		    "the OnInternalError action until it opens",
-		    msg->queue_id, err[0] != '\0' ? err : "no usable connection");
+		    msg->queue_id, err);
 		return NULL;
 	}
-	if (check_key_matches(st, milter_key, cfg->key_file, err,
+	if (fresh && check_key_matches(st, milter_key, cfg->key_file, err,
 	    sizeof(err)) == -1) {
 		logfault(LOGFAULT_DATABASE, now, "%s: database %s: %s: no PIN "
 		    "verified, support mail gets the OnInternalError action",

@@ -40,17 +40,20 @@ static struct pool_conn pool_idle[POOL_IDLE_MAX];
 static size_t pool_n;
 
 struct store *
-pool_take(const char *database, unsigned busy_ms, char *err, size_t errlen)
+pool_take(const char *database, unsigned busy_ms, bool *fresh, char *err,
+    size_t errlen)
 {
-	struct store *st = NULL, *stale[POOL_IDLE_MAX];
-	size_t i, n = 0, nstale = 0;
+	struct store *st = NULL, *gone[POOL_IDLE_MAX];
+	size_t i, n = 0, ngone = 0;
 
 	(void)pthread_mutex_lock(&pool_mu);
 	for (i = 0; i < pool_n; i++) {
-		if (st == NULL && strcmp(pool_idle[i].database, database) == 0)
+		bool ours = strcmp(pool_idle[i].database, database) == 0;
+
+		if (ours && st == NULL && !store_stale(pool_idle[i].st, NULL, 0))
 			st = pool_idle[i].st;
-		else if (strcmp(pool_idle[i].database, database) != 0)
-			stale[nstale++] = pool_idle[i].st;
+		else if (!ours || store_stale(pool_idle[i].st, NULL, 0))
+			gone[ngone++] = pool_idle[i].st;
 		else {
 			pool_idle[n++] = pool_idle[i];
 			continue;
@@ -59,8 +62,9 @@ pool_take(const char *database, unsigned busy_ms, char *err, size_t errlen)
 	}
 	pool_n = n;
 	(void)pthread_mutex_unlock(&pool_mu);
-	for (i = 0; i < nstale; i++)
-		store_close(stale[i]);
+	for (i = 0; i < ngone; i++)
+		store_close(gone[i]);
+	*fresh = st == NULL;
 	if (st != NULL)
 		return st;
 	if (store_open(database, busy_ms, 0, &st, err, errlen) != STORE_OK)

@@ -30,7 +30,6 @@ struct store {
 	bool have_id;			/* dev, ino: the file opened */
 	dev_t dev;
 	ino_t ino;
-	bool unreachable;		/* the last failure: no server */
 	char err[STORE_ERR_MAX];	/* store_errmsg() */
 };
 

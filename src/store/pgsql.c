@@ -109,7 +109,6 @@ pg_fail(struct store *st, const PGresult *res, const char *what)
 
 	if (PQstatus(p->conn) == CONNECTION_BAD) {
 		pg_first_line(PQerrorMessage(p->conn), line, sizeof(line));
-		st->unreachable = true;
 		return store_seterr(st, STORE_ERROR, "%s: lost the connection "
 		    "to database %s: %s", what, p->uri, line);
 	}
@@ -203,7 +202,6 @@ pg_ready(struct store *st)
 	p->gen++;		/* its prepared statements are gone */
 	if (PQstatus(p->conn) != CONNECTION_OK) {
 		pg_first_line(PQerrorMessage(p->conn), line, sizeof(line));
-		st->unreachable = true;
 		return store_seterr(st, STORE_ERROR, "cannot reach database "
 		    "%s: %s", p->uri, line);
 	}

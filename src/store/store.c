@@ -250,16 +250,9 @@ store_in_transaction(struct store *st)
 	return st != NULL && st->be->in_transaction(st);
 }
 
-bool
-store_unreachable(const struct store *st)
-{
-	return st != NULL && st->unreachable;
-}
-
 int
 store_begin(struct store *st)
 {
-	st->unreachable = false;
 	if (st->readonly)
 		return store_seterr(st, STORE_READONLY, "database %s is "
 		    "read-only: attempt to write a readonly database",

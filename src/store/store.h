@@ -111,10 +111,6 @@ struct store_copy_counts {
 int store_copy(struct store *from, struct store *to,
     struct store_copy_counts *n);
 
-/* Was the last failure of ST the database server out of reach (a
- * PostgreSQL server down, restarting, or its connection lost)?  Cleared
- * by the next store_begin(). */
-bool store_unreachable(const struct store *st);
 /* Is a transaction of ST open? */
 bool store_in_transaction(struct store *st);
 
